@@ -1,0 +1,219 @@
+import type { IssueChannel } from "./issues.js";
+import { LOGS_STREAM } from "./log-records.js";
+import { toStoredRecord, type StreamEntry } from "./record.js";
+import type { RecordBatch, Sink } from "./sink.js";
+
+export interface BatchProcessorOptions {
+  readonly sink: Sink;
+  readonly experiment: string;
+  readonly issues: IssueChannel;
+  /** Flush this long after the first queued record. Default 100 ms. */
+  readonly flushIntervalMs?: number;
+  /** Flush as soon as this many records are queued. Default 1,000. */
+  readonly batchSize?: number;
+  /** Records held while the sink is slow or failing; beyond it new records are dropped and counted. Default 100,000. */
+  readonly maxQueueLength?: number;
+  /** Longest wait between retries of a failing sink. Default 5,000 ms. */
+  readonly maxRetryDelayMs?: number;
+}
+
+export interface ProcessorStats {
+  /** Records the sink accepted. */
+  readonly written: number;
+  /** Records queued or being retried right now. */
+  readonly queued: number;
+  /** Records refused because the queue was full. */
+  readonly dropped: number;
+  /** Sink writes that threw or rejected. */
+  readonly failedWrites: number;
+}
+
+/**
+ * Decides when records reach the sink: queues them off the caller's path, writes them in
+ * order (one write at a time, the `logs` stream first in each batch so it is never
+ * behind the others on disk), retries a failing sink with backoff, bounds what it holds,
+ * and hands the rest to `writeSync` when the process exits.
+ */
+export class BatchProcessor {
+  readonly #sink: Sink;
+  readonly #experiment: string;
+  readonly #issues: IssueChannel;
+  readonly #flushIntervalMs: number;
+  readonly #batchSize: number;
+  readonly #maxQueueLength: number;
+  readonly #maxRetryDelayMs: number;
+
+  #pending = new Map<string, StreamEntry[]>();
+  #pendingCount = 0;
+  /** Batches offered to the sink and not yet acknowledged; offered again first. */
+  #inFlight: RecordBatch[] | null = null;
+  #inFlightCount = 0;
+  #timer: NodeJS.Timeout | null = null;
+  #immediate: NodeJS.Immediate | null = null;
+  #active: Promise<void> | null = null;
+  #consecutiveFailures = 0;
+  #written = 0;
+  #dropped = 0;
+  #failedWrites = 0;
+  #closed = false;
+
+  constructor(options: BatchProcessorOptions) {
+    this.#sink = options.sink;
+    this.#experiment = options.experiment;
+    this.#issues = options.issues;
+    this.#flushIntervalMs = options.flushIntervalMs ?? 100;
+    this.#batchSize = options.batchSize ?? 1000;
+    this.#maxQueueLength = options.maxQueueLength ?? 100_000;
+    this.#maxRetryDelayMs = options.maxRetryDelayMs ?? 5000;
+  }
+
+  get stats(): ProcessorStats {
+    return {
+      written: this.#written,
+      queued: this.#pendingCount + this.#inFlightCount,
+      dropped: this.#dropped,
+      failedWrites: this.#failedWrites,
+    };
+  }
+
+  /** The hot path: O(1), no I/O, never throws. */
+  enqueue(stream: string, entry: StreamEntry): void {
+    if (this.#pendingCount + this.#inFlightCount >= this.#maxQueueLength) {
+      this.#dropped++;
+      if (this.#dropped === 1 || this.#dropped % 10_000 === 0) {
+        this.#issues.report(
+          "sink",
+          "queue",
+          new Error(`queue full (${this.#maxQueueLength} records): ${this.#dropped} record(s) dropped so far`),
+          entry.sequenceNumber,
+        );
+      }
+      return;
+    }
+    let list = this.#pending.get(stream);
+    if (list === undefined) {
+      list = [];
+      this.#pending.set(stream, list);
+    }
+    list.push(entry);
+    this.#pendingCount++;
+    if (this.#closed) return;
+    if (this.#pendingCount >= this.#batchSize) this.#scheduleSoon();
+    else if (this.#timer === null && this.#consecutiveFailures === 0) this.#scheduleIn(this.#flushIntervalMs);
+  }
+
+  /** Writes everything queued so far; resolves when the sink accepted it or a write failed (reported). */
+  flush(): Promise<void> {
+    this.#clearSchedule();
+    this.#active ??= this.#drain().finally(() => {
+      this.#active = null;
+    });
+    return this.#active;
+  }
+
+  /** Stops the timers and flushes; afterwards only `flushSync` and `flush` write. */
+  async close(): Promise<ProcessorStats> {
+    this.#closed = true;
+    await this.flush();
+    // One more pass in case records arrived while the last write was in flight.
+    if (this.#pendingCount > 0 && this.#consecutiveFailures === 0) await this.flush();
+    this.#clearSchedule();
+    return this.stats;
+  }
+
+  /** Hands everything still queued to the sink synchronously (process exit). Returns how many records could not be handed over. */
+  flushSync(): number {
+    this.#clearSchedule();
+    const batches = [...(this.#inFlight ?? []), ...this.#take()];
+    const count = countRecords(batches);
+    if (count === 0) return 0;
+    if (this.#sink.writeSync === undefined) return count;
+    try {
+      this.#sink.writeSync(batches);
+      this.#inFlight = null;
+      this.#inFlightCount = 0;
+      this.#written += count;
+      return 0;
+    } catch (error) {
+      this.#issues.report("sink", "writeSync", error);
+      return count;
+    }
+  }
+
+  async #drain(): Promise<void> {
+    for (;;) {
+      if (this.#inFlight === null) {
+        const batches = this.#take();
+        if (batches.length === 0) return;
+        this.#inFlight = batches;
+        this.#inFlightCount = countRecords(batches);
+      }
+      try {
+        await this.#sink.write(this.#inFlight);
+      } catch (error) {
+        this.#failedWrites++;
+        this.#consecutiveFailures++;
+        this.#issues.report("sink", "write", error, this.#inFlight[0]?.records[0]?.sequenceNumber);
+        if (!this.#closed) this.#scheduleIn(this.#retryDelay());
+        return;
+      }
+      this.#written += this.#inFlightCount;
+      this.#inFlight = null;
+      this.#inFlightCount = 0;
+      this.#consecutiveFailures = 0;
+    }
+  }
+
+  #take(): RecordBatch[] {
+    if (this.#pendingCount === 0) return [];
+    const batches: RecordBatch[] = [];
+    const logs = this.#pending.get(LOGS_STREAM);
+    if (logs !== undefined) batches.push(this.#batch(LOGS_STREAM, logs));
+    for (const [stream, entries] of this.#pending) {
+      if (stream !== LOGS_STREAM) batches.push(this.#batch(stream, entries));
+    }
+    this.#pending = new Map();
+    this.#pendingCount = 0;
+    return batches;
+  }
+
+  #batch(stream: string, entries: readonly StreamEntry[]): RecordBatch {
+    return { experiment: this.#experiment, stream, records: entries.map(toStoredRecord) };
+  }
+
+  #retryDelay(): number {
+    const base = Math.min(this.#maxRetryDelayMs, this.#flushIntervalMs * 2 ** Math.min(this.#consecutiveFailures, 16));
+    return base / 2 + Math.random() * (base / 2);
+  }
+
+  #scheduleIn(ms: number): void {
+    if (this.#timer !== null) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      void this.flush();
+    }, ms);
+    this.#timer.unref();
+  }
+
+  #scheduleSoon(): void {
+    if (this.#immediate !== null || this.#active !== null || this.#consecutiveFailures > 0) return;
+    this.#immediate = setImmediate(() => {
+      this.#immediate = null;
+      void this.flush();
+    });
+    this.#immediate.unref();
+  }
+
+  #clearSchedule(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    if (this.#immediate !== null) clearImmediate(this.#immediate);
+    this.#timer = null;
+    this.#immediate = null;
+  }
+}
+
+function countRecords(batches: readonly RecordBatch[]): number {
+  let n = 0;
+  for (const batch of batches) n += batch.records.length;
+  return n;
+}

@@ -1,0 +1,73 @@
+import { z } from "zod";
+import type { Aggregator } from "./aggregator.js";
+import type { Clock } from "./clock.js";
+import type { Consumer } from "./consumer.js";
+import { InvalidArgumentError } from "./errors.js";
+import type { IssueListener } from "./issues.js";
+import { isSink, type Sink } from "./sink.js";
+
+export interface ExperimentOptions {
+  /** Where the experiment lives, e.g. `alice/project/my-experiment` (see `validatePrefix`). */
+  readonly prefix: string;
+  /** Where records go. Default: `localJsonl()` from `@dashlog/local-jsonl`, writing under `.dash/`. */
+  readonly sink?: Sink;
+  /** Extra consumers by stream name, e.g. `{ bytes: bytesAllocated() }`. Each run gets a fresh copy. */
+  readonly consumers?: Readonly<Record<string, Consumer>>;
+  /** Aggregators by name, e.g. `{ window: logWindow({ windowMs: 60_000 }) }`. */
+  readonly aggregators?: Readonly<Record<string, Aggregator>>;
+  /** Receives every issue (consumer threw, sink failed, ...). Without one, the first of each is printed. */
+  readonly onIssue?: IssueListener;
+  readonly clock?: Clock;
+  /** How long records may wait before a write. Default 100 ms. */
+  readonly flushIntervalMs?: number;
+  /** Write as soon as this many records wait. Default 1,000. */
+  readonly batchSize?: number;
+  /** Records held while the sink is slow or failing; beyond it, records are dropped and counted. Default 100,000. */
+  readonly maxQueueLength?: number;
+  /** Entries each in-memory stream keeps for aggregators and `exp.events`; older ones are evicted and counted. Default 10,000. */
+  readonly retain?: number;
+}
+
+const fn = (what: string) => z.custom<(...args: never[]) => unknown>((v) => typeof v === "function", { message: `must be ${what}` });
+
+const positiveInt = z.number().int().positive();
+
+// Validated once, when the Experiment is built: never on the logging path.
+const experimentOptionsSchema = z.strictObject({
+  prefix: z.string(),
+  sink: z.custom<Sink>(isSink, { message: "must be a sink: an object with a write(batches) method" }).optional(),
+  consumers: z.record(z.string(), fn("a consumer function (event) => value")).optional(),
+  aggregators: z.record(z.string(), fn("an aggregator function (context) => void")).optional(),
+  onIssue: fn("a function (issue) => void").optional(),
+  clock: z
+    .custom<Clock>(
+      (v) =>
+        typeof v === "object" &&
+        v !== null &&
+        typeof (v as Clock).now === "function" &&
+        typeof (v as Clock).monotonic === "function",
+      { message: "must have now() and monotonic() methods" },
+    )
+    .optional(),
+  flushIntervalMs: z.number().positive().finite().optional(),
+  batchSize: positiveInt.optional(),
+  maxQueueLength: positiveInt.optional(),
+  retain: positiveInt.or(z.literal(Number.POSITIVE_INFINITY)).optional(),
+});
+
+/** Checks options once at construction and throws InvalidArgumentError naming the option and its value. */
+export function parseExperimentOptions(options: unknown): ExperimentOptions {
+  const result = experimentOptionsSchema.safeParse(options);
+  if (result.success) return result.data as ExperimentOptions;
+  const issue = result.error.issues[0];
+  if (issue === undefined) throw new InvalidArgumentError("Experiment options", options, "are invalid");
+  if (issue.code === "unrecognized_keys") {
+    throw new InvalidArgumentError("Experiment options", issue.keys.join(", "), "include an unknown option");
+  }
+  const path = issue.path.map(String);
+  let value: unknown = options;
+  for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key];
+  const field = path.length === 0 ? "Experiment options" : `Experiment option ${path.join(".")}`;
+  const reason = issue.message.startsWith("must") ? issue.message : `is invalid (${issue.message.replace(/^Invalid input: /, "").toLowerCase()})`;
+  throw new InvalidArgumentError(field, value, reason);
+}

@@ -1,0 +1,46 @@
+export type { Aggregator, AggregatorContext } from "./aggregator.js";
+export { freshAggregator } from "./aggregator.js";
+export { BatchProcessor, type BatchProcessorOptions, type ProcessorStats } from "./batch-processor.js";
+export { manualClock, systemClock, type Clock } from "./clock.js";
+export { defineConsumer, freshConsumer, type Consumer, type ConsumerExtras } from "./consumer.js";
+export { createEvent } from "./create-event.js";
+export { describeValue } from "./describe-value.js";
+export {
+  DashlogError,
+  ExperimentLockedError,
+  InvalidArgumentError,
+  InvalidLevelError,
+  InvalidMetadataError,
+  InvalidPrefixError,
+  RunStateError,
+} from "./errors.js";
+export type { Event, EventKind, SpanId } from "./event.js";
+export { Experiment, DEFAULT_RETAIN } from "./experiment.js";
+export { parseExperimentOptions, type ExperimentOptions } from "./experiment-options.js";
+export { IssueChannel, type DashlogIssue, type IssueListener, type IssueSource } from "./issues.js";
+export { isPlainObject, type JsonObject, type JsonValue } from "./json.js";
+export { DEFAULT_LEVEL, LEVELS, LEVEL_VALUES, isAtLeast, isLevel, parseLevel, type Level } from "./level.js";
+export { LOGS_STREAM, logRecords } from "./log-records.js";
+export { MemorySink, type MemoryRunRecord } from "./memory-sink.js";
+export { MAX_METADATA_DEPTH, normalizeMetadata } from "./metadata.js";
+export {
+  DEFAULT_MAX_STREAM_LENGTH,
+  MultiEventLog,
+  type EntryListener,
+  type MultiEventLogOptions,
+} from "./multi-event-log.js";
+export { validatePrefix, validateStreamName } from "./prefix.js";
+export { onProcessCrash, onProcessExit } from "./process-exit.js";
+export { toStoredRecord, type LogRecord, type StoredRecord, type StreamEntry } from "./record.js";
+export { Run, type EmitInput, type LogOptions, type RunSummary } from "./run.js";
+export {
+  levelSchema,
+  logRecordSchema,
+  runRecordSchema,
+  runStatusSchema,
+  sequenceNumberSchema,
+  storedRecordSchema,
+  type RunRecord,
+} from "./schemas.js";
+export { isSink, type RecordBatch, type RunEnded, type RunInfo, type RunOpened, type RunStatus, type Sink } from "./sink.js";
+export { Stream } from "./stream.js";

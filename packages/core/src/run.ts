@@ -1,0 +1,299 @@
+import { randomUUID } from "node:crypto";
+import type { BatchProcessor, ProcessorStats } from "./batch-processor.js";
+import type { Clock } from "./clock.js";
+import { InvalidArgumentError, RunStateError } from "./errors.js";
+import type { Event, EventKind, SpanId } from "./event.js";
+import type { IssueChannel } from "./issues.js";
+import type { JsonObject } from "./json.js";
+import { DEFAULT_LEVEL, parseLevel, type Level } from "./level.js";
+import { normalizeMetadata } from "./metadata.js";
+import type { MultiEventLog } from "./multi-event-log.js";
+import { onProcessCrash, onProcessExit } from "./process-exit.js";
+import type { RunEnded, RunStatus, Sink } from "./sink.js";
+
+export interface LogOptions {
+  /** `debug`, `info` (default), `warn`, `error` or `fatal`. */
+  readonly level?: Level | undefined;
+  /** A JSON object stored with the record; see `normalizeMetadata` for conversions. */
+  readonly metadata?: Readonly<Record<string, unknown>> | null | undefined;
+}
+
+/** Everything an event can carry; `exp.log` and spans are shorthands for `emit`. */
+export interface EmitInput {
+  readonly category: string;
+  readonly kind?: EventKind | undefined;
+  readonly id?: SpanId | undefined;
+  readonly level?: Level | undefined;
+  readonly message?: string | undefined;
+  readonly metadata?: Readonly<Record<string, unknown>> | null | undefined;
+  readonly payload?: unknown;
+}
+
+export interface RunSummary {
+  readonly status: Exclude<RunStatus, "RUNNING">;
+  readonly firstSequenceNumber: number;
+  readonly nextSequenceNumber: number;
+  /** Records the sink accepted. */
+  readonly written: number;
+  /** Records that could not be written (sink failing at close), still counted here. */
+  readonly unwritten: number;
+  /** Records dropped because the queue was full. */
+  readonly dropped: number;
+  /** Issues reported on the run's error channel. */
+  readonly issues: number;
+}
+
+/** Internal wiring a Run needs; built by Experiment.start(). */
+export interface RunParts {
+  readonly experiment: string;
+  readonly startedAt: number;
+  readonly nextSequenceNumber: number;
+  readonly clock: Clock;
+  readonly events: MultiEventLog;
+  readonly processor: BatchProcessor;
+  readonly sink: Sink;
+  readonly runId: string;
+  readonly onEnd: () => Promise<void>;
+}
+
+/**
+ * One run of an experiment: the `exp` in `experiment.run(async (exp) => ...)`.
+ * `log` is synchronous and cheap: it numbers, timestamps and normalises the record,
+ * hands it to the consumers, and returns; the disk or network is never awaited.
+ */
+export class Run implements AsyncDisposable {
+  readonly experiment: string;
+  readonly runId: string;
+  readonly startedAt: string;
+  /** The run's consumers and streams; add consumers or aggregators while it runs. */
+  readonly events: MultiEventLog;
+  readonly issues: IssueChannel;
+  readonly firstSequenceNumber: number;
+
+  readonly #clock: Clock;
+  readonly #processor: BatchProcessor;
+  readonly #sink: Sink;
+  readonly #onEnd: () => Promise<void>;
+  #next: number;
+  #lastTimestamp: number;
+  #status: RunStatus = "RUNNING";
+  #ending: Promise<RunSummary> | null = null;
+  readonly #unsubscribe: (() => void)[] = [];
+
+  constructor(parts: RunParts) {
+    this.experiment = parts.experiment;
+    this.runId = parts.runId;
+    this.startedAt = new Date(parts.startedAt).toISOString();
+    this.events = parts.events;
+    this.issues = parts.events.issues;
+    this.firstSequenceNumber = parts.nextSequenceNumber;
+    this.#next = parts.nextSequenceNumber;
+    this.#lastTimestamp = parts.startedAt;
+    this.#clock = parts.clock;
+    this.#processor = parts.processor;
+    this.#sink = parts.sink;
+    this.#onEnd = parts.onEnd;
+    this.#unsubscribe.push(
+      parts.events.onEntry((stream, entry) => this.#processor.enqueue(stream, entry)),
+      onProcessCrash((error, origin) => this.#onCrash(error, origin)),
+      onProcessExit((code) => this.#onExit(code)),
+    );
+  }
+
+  get status(): RunStatus {
+    return this.#status;
+  }
+
+  /** The number the next event will get. */
+  get nextSequenceNumber(): number {
+    return this.#next;
+  }
+
+  get stats(): ProcessorStats {
+    return this.#processor.stats;
+  }
+
+  /** Logs a record and returns its sequence number. */
+  log(message: string, options?: LogOptions): number {
+    if (options !== undefined && (typeof options !== "object" || options === null)) {
+      throw new InvalidArgumentError("options", options, "must be an object like { level, metadata }");
+    }
+    return this.emit({
+      category: "log",
+      message,
+      level: options?.level === undefined ? DEFAULT_LEVEL : options.level,
+      metadata: options?.metadata,
+    }).sequenceNumber;
+  }
+
+  debug(message: string, metadata?: LogOptions["metadata"]): number {
+    return this.log(message, { level: "debug", metadata });
+  }
+
+  info(message: string, metadata?: LogOptions["metadata"]): number {
+    return this.log(message, { level: "info", metadata });
+  }
+
+  warn(message: string, metadata?: LogOptions["metadata"]): number {
+    return this.log(message, { level: "warn", metadata });
+  }
+
+  error(message: string, metadata?: LogOptions["metadata"]): number {
+    return this.log(message, { level: "error", metadata });
+  }
+
+  fatal(message: string, metadata?: LogOptions["metadata"]): number {
+    return this.log(message, { level: "fatal", metadata });
+  }
+
+  /** Creates, numbers and dispatches one event; the building block of `log` and spans. */
+  emit(input: EmitInput): Event {
+    if (this.#status !== "RUNNING") {
+      throw new RunStateError(`cannot log to run ${this.runId} of ${JSON.stringify(this.experiment)}: it is ${this.#status}`);
+    }
+    const message = input.message ?? "";
+    if (typeof message !== "string") throw new InvalidArgumentError("message", message, "must be a string");
+    if (typeof input.category !== "string" || input.category.length === 0) {
+      throw new InvalidArgumentError("category", input.category, "must be a non-empty string");
+    }
+    const level = input.level === undefined ? DEFAULT_LEVEL : parseLevel(input.level);
+    const metadata: JsonObject | null = normalizeMetadata(input.metadata);
+    let timestamp = this.#clock.now();
+    if (timestamp < this.#lastTimestamp) timestamp = this.#lastTimestamp;
+    else this.#lastTimestamp = timestamp;
+    const event: Event = {
+      sequenceNumber: this.#next++,
+      timestamp,
+      monotonic: this.#clock.monotonic(),
+      category: input.category,
+      kind: input.kind ?? "point",
+      id: input.id,
+      level,
+      message,
+      metadata,
+      payload: input.payload,
+    };
+    this.events.emit(event);
+    return event;
+  }
+
+  /** Writes everything logged so far. */
+  flush(): Promise<void> {
+    return this.#processor.flush();
+  }
+
+  /** Ends the run as COMPLETED once everything is written. Calling it again returns the same summary. */
+  complete(): Promise<RunSummary> {
+    return this.#end("COMPLETED");
+  }
+
+  /** Logs `error` at level `error`, then ends the run as FAILED. */
+  fail(error: unknown): Promise<RunSummary> {
+    if (this.#status === "RUNNING" && this.#ending === null) this.#logFailure("Run failed", error, "error");
+    return this.#end("FAILED", error);
+  }
+
+  /**
+   * `await using exp = await experiment.start()` ends the run here. JavaScript does not
+   * tell a disposer whether the block threw, so this marks COMPLETED unless `fail()` was
+   * called; `experiment.run(fn)` records failures by itself.
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.complete().then(() => undefined);
+  }
+
+  #end(status: Exclude<RunStatus, "RUNNING">, error?: unknown): Promise<RunSummary> {
+    this.#ending ??= this.#finish(status, error);
+    return this.#ending;
+  }
+
+  async #finish(status: Exclude<RunStatus, "RUNNING">, error: unknown): Promise<RunSummary> {
+    this.#status = status;
+    const stats = await this.#processor.close();
+    try {
+      await this.#sink.closeRun?.(this.#ended(status, error));
+    } catch (closeError) {
+      this.issues.report("sink", "closeRun", closeError);
+    }
+    for (const unsubscribe of this.#unsubscribe) unsubscribe();
+    this.events.close();
+    await this.#onEnd();
+    return {
+      status,
+      firstSequenceNumber: this.firstSequenceNumber,
+      nextSequenceNumber: this.#next,
+      written: stats.written,
+      unwritten: stats.queued,
+      dropped: stats.dropped,
+      issues: this.issues.count(),
+    };
+  }
+
+  #ended(status: Exclude<RunStatus, "RUNNING">, error: unknown): RunEnded {
+    return {
+      experiment: this.experiment,
+      runId: this.runId,
+      startedAt: this.startedAt,
+      status,
+      endedAt: new Date(Math.max(this.#clock.now(), this.#lastTimestamp)).toISOString(),
+      firstSequenceNumber: this.firstSequenceNumber,
+      nextSequenceNumber: this.#next,
+      ...(error === undefined ? {} : { error: errorSummary(error) }),
+    };
+  }
+
+  #logFailure(prefix: string, error: unknown, level: Level): void {
+    const summary = errorSummary(error);
+    try {
+      this.log(`${prefix}: ${summary.name}: ${summary.message}`, {
+        level,
+        metadata: {
+          error_type: summary.name,
+          error_message: summary.message,
+          ...(error instanceof Error && typeof error.stack === "string" ? { stack: error.stack } : {}),
+        },
+      });
+    } catch (logError) {
+      this.issues.report("run", "fail", logError);
+    }
+  }
+
+  #onCrash(error: unknown, origin: string): void {
+    if (this.#status !== "RUNNING" || this.#ending !== null) return;
+    const what = origin === "unhandledRejection" ? "Unhandled rejection" : "Uncaught exception";
+    this.#logFailure(what, error, "fatal");
+    this.#crashError = error;
+  }
+
+  #crashError: unknown = undefined;
+
+  // Exit handlers must be synchronous: write what is queued and record the status now.
+  #onExit(code: number): void {
+    if (this.#status !== "RUNNING" || this.#ending !== null) {
+      this.#processor.flushSync();
+      return;
+    }
+    const failed = code !== 0 || this.#crashError !== undefined;
+    if (failed && this.#crashError === undefined) {
+      this.#logFailure("Process exited", new Error(`process exited with code ${code} while the run was RUNNING`), "fatal");
+    }
+    const status = failed ? "FAILED" : "COMPLETED";
+    this.#status = status;
+    const lost = this.#processor.flushSync();
+    if (lost > 0) process.stderr.write(`dashlog: ${lost} record(s) of ${this.experiment} could not be written at exit\n`);
+    try {
+      this.#sink.closeRunSync?.(this.#ended(status, this.#crashError));
+    } catch (error) {
+      process.stderr.write(`dashlog: could not record the status of ${this.experiment} at exit: ${String(error)}\n`);
+    }
+  }
+}
+
+export function newRunId(): string {
+  return randomUUID();
+}
+
+function errorSummary(error: unknown): { name: string; message: string } {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: typeof error, message: String(error) };
+}

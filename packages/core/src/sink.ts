@@ -1,0 +1,59 @@
+import type { StoredRecord } from "./record.js";
+
+/** Records of one stream of one experiment, in sequence order. */
+export interface RecordBatch {
+  /** The experiment prefix, e.g. `alice/project/my-experiment`. */
+  readonly experiment: string;
+  readonly stream: string;
+  readonly records: readonly StoredRecord[];
+}
+
+export type RunStatus = "RUNNING" | "COMPLETED" | "FAILED";
+
+export interface RunInfo {
+  readonly experiment: string;
+  readonly runId: string;
+  /** ISO-8601 UTC. */
+  readonly startedAt: string;
+}
+
+export interface RunOpened {
+  /** Where this run's numbering starts: one past the last record already stored. */
+  readonly nextSequenceNumber: number;
+}
+
+export interface RunEnded extends RunInfo {
+  readonly status: Exclude<RunStatus, "RUNNING">;
+  readonly endedAt: string;
+  readonly firstSequenceNumber: number;
+  /** One past the last sequence number this run used. */
+  readonly nextSequenceNumber: number;
+  readonly error?: { readonly name: string; readonly message: string };
+}
+
+/**
+ * Where records go. Only `write` is required: a sink is an object with a function that
+ * stores batches. Batching, retries, ordering and the exit-time flush are done for it by
+ * the run's BatchProcessor, so `write` is never called twice at once.
+ *
+ * If `write` throws or rejects, the issue is reported and the same batches are offered
+ * again later (at-least-once): a sink that may have stored part of a batch must skip the
+ * sequence numbers it already has.
+ */
+export interface Sink {
+  write(batches: readonly RecordBatch[]): void | Promise<void>;
+  /** The same as `write`, synchronously; used when the process exits. Without it, records still queued at exit are lost (and counted). */
+  writeSync?(batches: readonly RecordBatch[]): void;
+  flush?(): void | Promise<void>;
+  close?(): void | Promise<void>;
+  /** A run starts: take the experiment's lock, record RUNNING, and say where numbering continues. */
+  openRun?(run: RunInfo): RunOpened | Promise<RunOpened>;
+  /** A run ended and all its records were written: record the status, release the lock. */
+  closeRun?(run: RunEnded): void | Promise<void>;
+  /** `closeRun` at process exit, synchronously. */
+  closeRunSync?(run: RunEnded): void;
+}
+
+export function isSink(value: unknown): value is Sink {
+  return typeof value === "object" && value !== null && typeof (value as { write?: unknown }).write === "function";
+}
