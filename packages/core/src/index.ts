@@ -32,7 +32,8 @@ export {
 export { validatePrefix, validateStreamName } from "./prefix.js";
 export { onProcessCrash, onProcessExit } from "./process-exit.js";
 export { toStoredRecord, type LogRecord, type StoredRecord, type StreamEntry } from "./record.js";
-export { Run, type EmitInput, type LogOptions, type RunSummary } from "./run.js";
+export { OpenSpans, type OpenSpan } from "./open-spans.js";
+export { Run, type EmitInput, type LogOptions, type RunSummary, type SpanOptions } from "./run.js";
 export {
   levelSchema,
   logRecordSchema,

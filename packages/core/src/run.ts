@@ -8,6 +8,7 @@ import type { JsonObject } from "./json.js";
 import { DEFAULT_LEVEL, parseLevel, type Level } from "./level.js";
 import { normalizeMetadata } from "./metadata.js";
 import type { MultiEventLog } from "./multi-event-log.js";
+import { OpenSpans, type OpenSpan } from "./open-spans.js";
 import { onProcessCrash, onProcessExit } from "./process-exit.js";
 import type { RunEnded, RunStatus, Sink } from "./sink.js";
 
@@ -29,6 +30,16 @@ export interface EmitInput {
   readonly payload?: unknown;
 }
 
+/** Options of a span's start or finish event. */
+export interface SpanOptions {
+  /** Default: `debug`, so span events can be filtered out of a human's view. */
+  readonly level?: Level | undefined;
+  /** Default: `start <category> <id>` / `finish <category> <id>`. */
+  readonly message?: string | undefined;
+  readonly metadata?: Readonly<Record<string, unknown>> | null | undefined;
+  readonly payload?: unknown;
+}
+
 export interface RunSummary {
   readonly status: Exclude<RunStatus, "RUNNING">;
   readonly firstSequenceNumber: number;
@@ -41,6 +52,8 @@ export interface RunSummary {
   readonly dropped: number;
   /** Issues reported on the run's error channel. */
   readonly issues: number;
+  /** Spans started and never finished (each was also reported as an issue). */
+  readonly unfinishedSpans: readonly OpenSpan[];
 }
 
 /** Internal wiring a Run needs; built by Experiment.start(). */
@@ -78,6 +91,7 @@ export class Run implements AsyncDisposable {
   #lastTimestamp: number;
   #status: RunStatus = "RUNNING";
   #ending: Promise<RunSummary> | null = null;
+  readonly #spans = new OpenSpans();
   readonly #unsubscribe: (() => void)[] = [];
 
   constructor(parts: RunParts) {
@@ -177,6 +191,86 @@ export class Run implements AsyncDisposable {
     return event;
   }
 
+  /**
+   * Emits the `start` event of a timespan. `category` groups spans (e.g. `epoch`, `io`);
+   * `id` pairs the start with its `finish`. Starting a span that is already open is
+   * reported on `issues` (the event is still recorded).
+   */
+  start(category: string, id: SpanId, options: SpanOptions = {}): Event {
+    const duplicate = this.#spans.has(category, id);
+    const event = this.#spanEvent("start", category, id, options);
+    if (duplicate) {
+      this.issues.report("run", "span", new Error(`span ${category}/${String(id)} started again before it finished`), event.sequenceNumber);
+    }
+    this.#spans.add({ category, id, sequenceNumber: event.sequenceNumber, monotonic: event.monotonic });
+    return event;
+  }
+
+  /** Emits the `finish` event of a timespan; a finish without a start is reported on `issues` (and still recorded). */
+  finish(category: string, id: SpanId, options: SpanOptions = {}): Event {
+    const event = this.#spanEvent("finish", category, id, options);
+    if (this.#spans.take(category, id) === undefined) {
+      this.issues.report("run", "span", new Error(`span ${category}/${String(id)} finished but was never started`), event.sequenceNumber);
+    }
+    return event;
+  }
+
+  /**
+   * Runs `fn` between a start and a finish event and returns its result; async functions
+   * are awaited. When `fn` throws, the finish event has level `error` and the error in its
+   * metadata, and the error is rethrown.
+   */
+  span<T>(category: string, id: SpanId, fn: () => T, options: SpanOptions = {}): T {
+    this.start(category, id, options);
+    let result: T;
+    try {
+      result = fn();
+    } catch (error) {
+      this.#finishFailed(category, id, error);
+      throw error;
+    }
+    if (isPromiseLike(result)) {
+      return Promise.resolve(result).then(
+        (value) => {
+          this.finish(category, id);
+          return value;
+        },
+        (error: unknown) => {
+          this.#finishFailed(category, id, error);
+          throw error;
+        },
+      ) as T;
+    }
+    this.finish(category, id);
+    return result;
+  }
+
+  /** Spans started and not yet finished. */
+  get openSpans(): readonly OpenSpan[] {
+    return this.#spans.list();
+  }
+
+  #spanEvent(kind: "start" | "finish", category: string, id: SpanId, options: SpanOptions): Event {
+    if (typeof id !== "string" && typeof id !== "number") {
+      throw new InvalidArgumentError("span id", id, "must be a string or a number");
+    }
+    return this.emit({
+      category,
+      kind,
+      id,
+      level: options.level ?? "debug",
+      message: options.message ?? `${kind} ${category} ${String(id)}`,
+      metadata: options.metadata,
+      payload: options.payload,
+    });
+  }
+
+  #finishFailed(category: string, id: SpanId, error: unknown): void {
+    if (this.#status !== "RUNNING") return;
+    const summary = errorSummary(error);
+    this.finish(category, id, { level: "error", metadata: { error_type: summary.name, error_message: summary.message } });
+  }
+
   /** Writes everything logged so far. */
   flush(): Promise<void> {
     return this.#processor.flush();
@@ -208,6 +302,15 @@ export class Run implements AsyncDisposable {
   }
 
   async #finish(status: Exclude<RunStatus, "RUNNING">, error: unknown): Promise<RunSummary> {
+    const unfinishedSpans = this.#spans.list();
+    for (const span of unfinishedSpans) {
+      this.issues.report(
+        "run",
+        "span",
+        new Error(`span ${span.category}/${String(span.id)} (started at event ${span.sequenceNumber}) never finished before the run ended`),
+        span.sequenceNumber,
+      );
+    }
     this.#status = status;
     const stats = await this.#processor.close();
     try {
@@ -226,6 +329,7 @@ export class Run implements AsyncDisposable {
       unwritten: stats.queued,
       dropped: stats.dropped,
       issues: this.issues.count(),
+      unfinishedSpans,
     };
   }
 
@@ -291,6 +395,10 @@ export class Run implements AsyncDisposable {
 
 export function newRunId(): string {
   return randomUUID();
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 }
 
 function errorSummary(error: unknown): { name: string; message: string } {
