@@ -33,6 +33,15 @@ export { validatePrefix, validateStreamName } from "./prefix.js";
 export { onProcessCrash, onProcessExit } from "./process-exit.js";
 export { toStoredRecord, type LogRecord, type StoredRecord, type StreamEntry } from "./record.js";
 export { OpenSpans, type OpenSpan } from "./open-spans.js";
+export {
+  compileFilter,
+  matchesFilter,
+  type FollowOptions,
+  type ReadIssue,
+  type ReadOptions,
+  type RecordFilter,
+  type RecordReader,
+} from "./reader.js";
 export { Run, type EmitInput, type LogOptions, type RunSummary, type SpanOptions } from "./run.js";
 export {
   levelSchema,
