@@ -28,6 +28,7 @@ export {
   MultiEventLog,
   type EntryListener,
   type MultiEventLogOptions,
+  type StreamOptions,
 } from "./multi-event-log.js";
 export { validatePrefix, validateStreamName } from "./prefix.js";
 export { onProcessCrash, onProcessExit } from "./process-exit.js";

@@ -17,6 +17,17 @@ export interface MultiEventLogOptions {
 /** Sees every entry as it is appended (a run uses this to persist streams). */
 export type EntryListener = (stream: string, entry: StreamEntry) => void;
 
+export interface StreamOptions {
+  /** Most entries this stream keeps in memory; the oldest are evicted and counted. */
+  readonly maxLength?: number | undefined;
+}
+
+function checkMaxLength(field: string, max: number): void {
+  if (!(max === Number.POSITIVE_INFINITY || (Number.isInteger(max) && max > 0))) {
+    throw new InvalidArgumentError(field, max, "must be a positive integer or Infinity");
+  }
+}
+
 interface Slot {
   readonly name: string;
   readonly consumer: Consumer;
@@ -40,24 +51,29 @@ export class MultiEventLog {
 
   constructor(options: MultiEventLogOptions = {}) {
     const max = options.maxStreamLength ?? DEFAULT_MAX_STREAM_LENGTH;
-    if (!(max === Number.POSITIVE_INFINITY || (Number.isInteger(max) && max > 0))) {
-      throw new InvalidArgumentError("maxStreamLength", max, "must be a positive integer or Infinity");
-    }
+    checkMaxLength("maxStreamLength", max);
     this.maxStreamLength = max;
     this.issues = options.issues ?? new IssueChannel();
   }
 
-  /** Adds (or replaces) the consumer of stream `name`, e.g. `log.set("bytes", bytesAllocated())`. */
-  set(name: string, consumer: Consumer): this {
+  /**
+   * Adds (or replaces) the consumer of stream `name`, e.g. `log.set("bytes", bytesAllocated())`.
+   * `maxLength` caps this stream (default: the log's `maxStreamLength`); evictions are counted in `stream.dropped`.
+   */
+  set(name: string, consumer: Consumer, options: StreamOptions = {}): this {
     validateStreamName(name);
+    const maxLength = options.maxLength ?? this.maxStreamLength;
+    checkMaxLength(`maxLength of stream ${JSON.stringify(name)}`, maxLength);
     if (typeof consumer !== "function") {
       throw new InvalidArgumentError(`consumer ${JSON.stringify(name)}`, consumer, "must be a function (event) => value");
     }
     const existing = this.#slots.findIndex((slot) => slot.name === name);
     if (existing >= 0) this.#slots[existing]?.consumer.close?.();
     let stream = this.#streams.get(name);
-    if (stream === undefined) {
-      stream = new Stream(name, this.maxStreamLength);
+    if (stream === undefined || (options.maxLength !== undefined && stream.maxLength !== maxLength)) {
+      const previous = stream;
+      stream = new Stream(name, maxLength);
+      for (const entry of previous ?? []) stream.push(entry);
       this.#streams.set(name, stream);
     }
     const slot: Slot = { name, consumer, stream };
@@ -175,7 +191,9 @@ export class MultiEventLog {
   /** A new, empty log with fresh copies of every consumer and aggregator. */
   fresh(options: MultiEventLogOptions = {}): MultiEventLog {
     const copy = new MultiEventLog({ maxStreamLength: this.maxStreamLength, ...options });
-    for (const slot of this.#slots) copy.set(slot.name, freshConsumer(slot.consumer));
+    for (const slot of this.#slots) {
+      copy.set(slot.name, freshConsumer(slot.consumer), { maxLength: slot.stream.maxLength });
+    }
     for (const [name, aggregator] of this.#aggregators) copy.setAggregator(name, freshAggregator(aggregator));
     return copy;
   }
