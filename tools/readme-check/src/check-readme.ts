@@ -2,7 +2,8 @@ import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
 import ts from "typescript";
 import { extractSnippets } from "./extract-snippets.js";
@@ -35,7 +36,7 @@ export async function checkReadme(packageDir: string): Promise<ReadmeCheckResult
   await writeFile(
     join(dir, "tsconfig.json"),
     JSON.stringify({
-      extends: "../../../tsconfig.base.json",
+      extends: relative(dir, findUp(packageDir, "tsconfig.base.json")),
       compilerOptions: { noEmit: true, declaration: false, declarationMap: false, noUnusedLocals: false },
       include: ["./*.ts"],
     }),
@@ -69,4 +70,11 @@ export async function checkReadme(packageDir: string): Promise<ReadmeCheckResult
     }
   }
   return { snippets: snippets.length, ran: outputs.length, typeErrors, outputs };
+}
+
+function findUp(from: string, name: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, name))) return join(dir, name);
+    if (dirname(dir) === dir) throw new Error(`no ${name} above ${from}`);
+  }
 }
