@@ -1,0 +1,211 @@
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, writeSync } from "node:fs";
+import { hostname } from "node:os";
+import { dirname, join, resolve, sep } from "node:path";
+import {
+  LOGS_STREAM,
+  logRecordSchema,
+  storedRecordSchema,
+  type RecordBatch,
+  type RunEnded,
+  type RunInfo,
+  type RunOpened,
+  type Sink,
+} from "@dashlog/core";
+import { acquireExperimentLock } from "./experiment-lock.js";
+import { lastValidRecord } from "./lines-from-end.js";
+import { DEFAULT_ROOT, LOGS_DIR, experimentDir, lockFile, runsFile, streamFile } from "./paths.js";
+import { appendRunRecord } from "./runs-file.js";
+
+export interface LocalJsonlOptions {
+  /** Root folder; relative paths resolve against the working directory when the sink is created. Default `.dash`. */
+  readonly root?: string;
+  /**
+   * When to fsync: `"close"` (default) when a run ends, `"batch"` after every write
+   * (survives a machine crash, costs a disk flush per batch), `"never"`.
+   * Without fsync, a process crash still loses nothing written: the OS has the data.
+   */
+  readonly fsync?: "close" | "batch" | "never";
+}
+
+interface OpenFile {
+  readonly fd: number;
+  /** Highest sequence number handed to the OS, so a retried batch is not written twice. */
+  lastSequenceNumber: number;
+  /** The unwritten end of a batch whose write failed part-way; written before anything else. */
+  remainder: Buffer | null;
+}
+
+interface OpenRun {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly firstSequenceNumber: number;
+  readonly release: () => void;
+}
+
+/** The embedded default sink: stream NAME of experiment PREFIX goes to `<root>/PREFIX/logs/NAME.jsonl`. */
+export function localJsonl(options: LocalJsonlOptions = {}): JsonlSink {
+  return new JsonlSink(options);
+}
+
+/**
+ * Appends each stream's records as JSON lines. Writes are synchronous `write(2)` calls
+ * made by core's BatchProcessor off the caller's path, so there is never a write in
+ * flight when the process exits and `writeSync` can finish the job at exit.
+ */
+export class JsonlSink implements Sink {
+  readonly root: string;
+  readonly #fsync: "close" | "batch" | "never";
+  readonly #files = new Map<string, OpenFile>();
+  readonly #runs = new Map<string, OpenRun>();
+
+  constructor(options: LocalJsonlOptions = {}) {
+    this.root = resolve(options.root ?? DEFAULT_ROOT);
+    this.#fsync = options.fsync ?? "close";
+  }
+
+  async openRun(run: RunInfo): Promise<RunOpened> {
+    const dir = experimentDir(this.root, run.experiment);
+    const logsDir = join(dir, LOGS_DIR);
+    mkdirSync(logsDir, { recursive: true });
+    const release = acquireExperimentLock(lockFile(this.root, run.experiment), run.experiment, run.runId, run.startedAt);
+    try {
+      let next = 0;
+      for (const name of readdirSync(logsDir)) {
+        if (!name.endsWith(".jsonl")) continue;
+        const path = join(logsDir, name);
+        terminateTornLine(path);
+        const schema = name === `${LOGS_STREAM}.jsonl` ? logRecordSchema : storedRecordSchema;
+        const last = await lastValidRecord(path, schema);
+        if (last !== undefined) next = Math.max(next, last.sequenceNumber + 1);
+      }
+      const runs = runsFile(this.root, run.experiment);
+      if (existsSync(runs)) terminateTornLine(runs);
+      appendRunRecord(runs, {
+        runId: run.runId,
+        status: "RUNNING",
+        startedAt: run.startedAt,
+        firstSequenceNumber: next,
+        pid: process.pid,
+        hostname: hostname(),
+      });
+      this.#runs.set(run.experiment, { runId: run.runId, startedAt: run.startedAt, firstSequenceNumber: next, release });
+      return { nextSequenceNumber: next };
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  write(batches: readonly RecordBatch[]): void {
+    for (const batch of batches) this.#writeBatch(batch);
+    if (this.#fsync === "batch") for (const file of this.#files.values()) fsyncSync(file.fd);
+  }
+
+  writeSync(batches: readonly RecordBatch[]): void {
+    this.write(batches);
+  }
+
+  closeRun(run: RunEnded): void {
+    this.closeRunSync(run);
+  }
+
+  closeRunSync(run: RunEnded): void {
+    const open = this.#runs.get(run.experiment);
+    try {
+      appendRunRecord(runsFile(this.root, run.experiment), {
+        runId: run.runId,
+        status: run.status,
+        startedAt: run.startedAt,
+        endedAt: run.endedAt,
+        firstSequenceNumber: run.firstSequenceNumber,
+        nextSequenceNumber: run.nextSequenceNumber,
+        pid: process.pid,
+        hostname: hostname(),
+        ...(run.error === undefined ? {} : { error: run.error }),
+      });
+      this.#closeFiles(experimentDir(this.root, run.experiment));
+    } finally {
+      if (open?.runId === run.runId) {
+        this.#runs.delete(run.experiment);
+        open.release();
+      }
+    }
+  }
+
+  flush(): void {
+    for (const file of this.#files.values()) {
+      if (file.remainder !== null) writeFully(file, file.remainder);
+    }
+  }
+
+  close(): void {
+    this.#closeFiles(this.root);
+    for (const run of this.#runs.values()) run.release();
+    this.#runs.clear();
+  }
+
+  #writeBatch(batch: RecordBatch): void {
+    const file = this.#file(streamFile(this.root, batch.experiment, batch.stream));
+    if (file.remainder !== null) writeFully(file, file.remainder);
+    let text = "";
+    let last = file.lastSequenceNumber;
+    for (const record of batch.records) {
+      if (record.sequenceNumber <= file.lastSequenceNumber) continue;
+      text += `${JSON.stringify(record)}\n`;
+      last = record.sequenceNumber;
+    }
+    if (text === "") return;
+    file.lastSequenceNumber = last;
+    writeFully(file, Buffer.from(text, "utf8"));
+  }
+
+  #file(path: string): OpenFile {
+    let file = this.#files.get(path);
+    if (file === undefined) {
+      mkdirSync(dirname(path), { recursive: true });
+      file = { fd: openSync(path, "a"), lastSequenceNumber: -1, remainder: null };
+      this.#files.set(path, file);
+    }
+    return file;
+  }
+
+  #closeFiles(under: string): void {
+    for (const [path, file] of this.#files) {
+      if (!path.startsWith(under + sep)) continue;
+      if (file.remainder !== null) continue; // keep it: a later flush may still finish the write
+      if (this.#fsync !== "never") fsyncSync(file.fd);
+      closeSync(file.fd);
+      this.#files.delete(path);
+    }
+  }
+}
+
+/** Writes all of `buffer`, keeping what could not be written as the file's remainder before rethrowing. */
+function writeFully(file: OpenFile, buffer: Buffer): void {
+  let offset = 0;
+  try {
+    while (offset < buffer.length) offset += writeSync(file.fd, buffer, offset, buffer.length - offset);
+    file.remainder = null;
+  } catch (error) {
+    file.remainder = buffer.subarray(offset);
+    throw error;
+  }
+}
+
+/**
+ * A crash can leave the last line without its newline. Ending it keeps the torn text
+ * (readers report it as malformed, with its line number) instead of gluing the next
+ * record onto it.
+ */
+function terminateTornLine(path: string): void {
+  const fd = openSync(path, "r+");
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    if (last[0] !== 0x0a) writeSync(fd, "\n", size);
+  } finally {
+    closeSync(fd);
+  }
+}
