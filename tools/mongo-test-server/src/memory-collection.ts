@@ -1,0 +1,172 @@
+import { BSON, ObjectId, type Document } from "bson";
+import { CommandError, badValue } from "./command-error.js";
+import { compareValues } from "./compare-values.js";
+import { getPath } from "./document-path.js";
+import { matchFilter } from "./match-filter.js";
+
+export interface IndexSpec {
+  readonly v: number;
+  readonly key: Document;
+  readonly name: string;
+  readonly unique?: boolean;
+}
+
+/** The largest document MongoDB stores (16 MiB). */
+export const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
+
+/** One collection held in memory, with its indexes (only unique ones change behaviour: they refuse duplicates). */
+export class MemoryCollection {
+  readonly namespace: string;
+  #documents: Document[] = [];
+  readonly #indexes = new Map<string, IndexSpec>();
+  readonly #uniqueKeys = new Map<string, Set<string>>();
+
+  constructor(namespace: string) {
+    this.namespace = namespace;
+    this.#addIndex({ v: 2, key: { _id: 1 }, name: "_id_" }, true);
+  }
+
+  get documents(): readonly Document[] {
+    return this.#documents;
+  }
+
+  get indexes(): IndexSpec[] {
+    return [...this.#indexes.values()];
+  }
+
+  /** Creates an index; the same name and key again is a no-op, as in MongoDB. Returns whether it was new. */
+  createIndex(spec: Document): boolean {
+    const key = spec["key"] as Document | undefined;
+    const name = spec["name"] as string | undefined;
+    if (key === undefined || typeof key !== "object" || Object.keys(key).length === 0) throw badValue("index key must be a non-empty object");
+    if (typeof name !== "string") throw badValue("index name must be a string");
+    const existing = this.#indexes.get(name);
+    if (existing !== undefined) {
+      if (JSON.stringify(existing.key) !== JSON.stringify(key) || Boolean(existing.unique) !== Boolean(spec["unique"])) {
+        throw new CommandError(86, "IndexKeySpecsConflict", `An existing index has the same name as the requested index: ${name}`);
+      }
+      return false;
+    }
+    for (const other of this.#indexes.values()) {
+      if (JSON.stringify(other.key) === JSON.stringify(key) && Boolean(other.unique) === Boolean(spec["unique"])) return false;
+      if (JSON.stringify(other.key) === JSON.stringify(key)) {
+        throw new CommandError(85, "IndexOptionsConflict", `Index already exists with different options: ${other.name}`);
+      }
+    }
+    this.#addIndex({ v: 2, key, name, ...(spec["unique"] === true ? { unique: true } : {}) }, spec["unique"] === true);
+    return true;
+  }
+
+  #addIndex(spec: IndexSpec, unique: boolean): void {
+    if (unique) {
+      const keys = new Set<string>();
+      for (const document of this.#documents) {
+        const k = indexKey(document, spec.key);
+        if (keys.has(k)) throw duplicateKey(this.namespace, spec, document);
+        keys.add(k);
+      }
+      this.#uniqueKeys.set(spec.name, keys);
+    }
+    this.#indexes.set(spec.name, spec);
+  }
+
+  /** Inserts one document or throws the write error MongoDB would report for it. */
+  insert(document: Document): void {
+    if (document["_id"] === undefined) document = { _id: new ObjectId(), ...document };
+    if (BSON.calculateObjectSize(document) > MAX_BSON_OBJECT_SIZE) {
+      throw new CommandError(10334, "BSONObjectTooLarge", `object to insert too large. size in bytes: ${BSON.calculateObjectSize(document)}, max size: ${MAX_BSON_OBJECT_SIZE}`);
+    }
+    const keys = this.#checkUnique(document, undefined);
+    for (const [name, key] of keys) this.#uniqueKeys.get(name)?.add(key);
+    this.#documents.push(document);
+  }
+
+  find(filter: Document | undefined): Document[] {
+    return this.#documents.filter((d) => matchFilter(d, filter));
+  }
+
+  /** Replaces `before` by `after` in place, keeping unique indexes right. */
+  replace(before: Document, after: Document): void {
+    const keys = this.#checkUnique(after, before);
+    for (const [name, spec] of this.#indexes) {
+      if (this.#uniqueKeys.has(name)) this.#uniqueKeys.get(name)?.delete(indexKey(before, spec.key));
+    }
+    for (const [name, key] of keys) this.#uniqueKeys.get(name)?.add(key);
+    const index = this.#documents.indexOf(before);
+    if (index >= 0) this.#documents[index] = after;
+  }
+
+  delete(filter: Document | undefined, limit: number): number {
+    let removed = 0;
+    const kept: Document[] = [];
+    for (const document of this.#documents) {
+      if ((limit === 0 || removed < limit) && matchFilter(document, filter)) {
+        removed++;
+        for (const [name, spec] of this.#indexes) this.#uniqueKeys.get(name)?.delete(indexKey(document, spec.key));
+      } else {
+        kept.push(document);
+      }
+    }
+    this.#documents = kept;
+    return removed;
+  }
+
+  #checkUnique(document: Document, replacing: Document | undefined): [string, string][] {
+    const keys: [string, string][] = [];
+    for (const [name, spec] of this.#indexes) {
+      const set = this.#uniqueKeys.get(name);
+      if (set === undefined) continue;
+      const key = indexKey(document, spec.key);
+      if (set.has(key) && (replacing === undefined || indexKey(replacing, spec.key) !== key)) {
+        throw duplicateKey(this.namespace, spec, document);
+      }
+      keys.push([name, key]);
+    }
+    return keys;
+  }
+}
+
+function indexKey(document: Document, key: Document): string {
+  let out = "";
+  for (const path of Object.keys(key)) {
+    const value = getPath(document, path);
+    out += `${encodeKeyValue(value)}\u0000`;
+  }
+  return out;
+}
+
+function encodeKeyValue(value: unknown): string {
+  if (value === undefined || value === null) return "z";
+  if (typeof value === "number" || typeof value === "bigint") return `n${String(value)}`;
+  if (typeof value === "string") return `s${value}`;
+  if (value instanceof Date) return `d${value.getTime()}`;
+  if (value instanceof ObjectId) return `o${value.toHexString()}`;
+  return `x${Buffer.from(BSON.serialize({ v: value })).toString("base64")}`;
+}
+
+function duplicateKey(namespace: string, spec: IndexSpec, document: Document): CommandError {
+  const keyValue: Document = {};
+  for (const path of Object.keys(spec.key)) keyValue[path] = getPath(document, path) ?? null;
+  const shown = Object.entries(keyValue)
+    .map(([k, v]) => `${k}: ${JSON.stringify(v instanceof Date ? v.toISOString() : v instanceof ObjectId ? v.toHexString() : v)}`)
+    .join(", ");
+  const error = new CommandError(11000, "DuplicateKey", `E11000 duplicate key error collection: ${namespace} index: ${spec.name} dup key: { ${shown} }`);
+  Object.assign(error, { keyPattern: spec.key, keyValue });
+  return error;
+}
+
+/** Sorts documents by a MongoDB sort spec such as `{ sequenceNumber: -1 }`. */
+export function sortDocuments(documents: Document[], sort: Document | undefined): Document[] {
+  if (sort === undefined || Object.keys(sort).length === 0) return documents;
+  const fields = Object.entries(sort).map(([path, direction]) => {
+    if (direction !== 1 && direction !== -1) throw badValue(`sort direction for ${path} must be 1 or -1`);
+    return [path, direction] as const;
+  });
+  return [...documents].sort((a, b) => {
+    for (const [path, direction] of fields) {
+      const c = compareValues(getPath(a, path), getPath(b, path));
+      if (c !== 0) return c * direction;
+    }
+    return 0;
+  });
+}
