@@ -1,0 +1,32 @@
+import { defineConsumer, type Consumer, type EventKind, type SpanId } from "@dashlog/core";
+import { isoTimestamps } from "./iso-timestamps.js";
+
+/** One entry of the `core` stream. */
+export interface CoreRecord {
+  /** The event's wall-clock time, ISO-8601 UTC with milliseconds. */
+  readonly timestamp: string;
+  readonly category: string;
+  readonly kind: EventKind;
+  /** Present on span events only. */
+  readonly id?: SpanId;
+}
+
+/**
+ * Records what happened when: `{ timestamp, category, kind, id? }` for every event
+ * (the original's CoreMetrics). Joined with other streams by `sequenceNumber`, and the
+ * input of `spansFromEvents` for a trace export.
+ *
+ * Cost per event: one small object; the ISO string is reused while the millisecond is the same.
+ */
+export function coreMetrics(): Consumer<CoreRecord> {
+  const iso = isoTimestamps();
+  return defineConsumer<CoreRecord>(
+    (event) => {
+      const timestamp = iso(event.timestamp);
+      return event.id === undefined
+        ? { timestamp, category: event.category, kind: event.kind }
+        : { timestamp, category: event.category, kind: event.kind, id: event.id };
+    },
+    { streamName: "core", fresh: coreMetrics },
+  );
+}

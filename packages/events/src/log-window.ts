@@ -1,0 +1,85 @@
+import { InvalidArgumentError, type Aggregator, type Event, type StreamEntry } from "@dashlog/core";
+import { checkHandlers, checkMilliseconds, checkOptions } from "./option-checks.js";
+
+/** The entries one event appended, by stream name (streams that got nothing are absent). */
+export interface WindowRow {
+  readonly event: Event;
+  readonly entries: ReadonlyMap<string, StreamEntry>;
+}
+
+/** What one event's pruning removed. */
+export interface WindowDeletion {
+  readonly event: Event;
+  /** Entries with a timestamp before this (epoch ms) were removed; one exactly at it stays. */
+  readonly cutoff: number;
+  /** How many entries each stream lost (only streams that lost some). */
+  readonly removed: ReadonlyMap<string, number>;
+}
+
+export type CreationHandler = (row: WindowRow) => void;
+export type DeletionHandler = (deletion: WindowDeletion) => void;
+
+export interface LogWindowOptions {
+  /** How far back from the newest event entries are kept, in ms. */
+  readonly windowMs: number;
+  /** Called after each event with the entries it appended (e.g. a `tableStorage()`). */
+  readonly onCreate?: CreationHandler | readonly CreationHandler[] | undefined;
+  /** Called after each event that pruned something, with the counts per stream. */
+  readonly onDelete?: DeletionHandler | readonly DeletionHandler[] | undefined;
+}
+
+/**
+ * Keeps every stream of the log to a time window (the original's LogWindow): after each
+ * event, entries with a timestamp before `event.timestamp - windowMs` are removed; an entry
+ * exactly at that boundary stays (the original also removed the first entry inside the
+ * window). Then deletion handlers get the per-stream counts removed, and creation
+ * handlers the row this event appended.
+ *
+ * A handler that throws does not stop the others; the first error is rethrown afterwards,
+ * so the log reports it as an issue of this aggregator. The window has no state of its
+ * own, so a run's copy shares the handlers: a `tableStorage()` passed here keeps filling
+ * the same table across runs.
+ *
+ * Cost per event: one comparison per stream when nothing is old enough; removal is from
+ * the front of each stream (no copying); one small object per handler call.
+ */
+export function logWindow(options: LogWindowOptions): Aggregator {
+  const opts = checkOptions("logWindow", options) as Partial<LogWindowOptions>;
+  if (opts.windowMs === undefined) {
+    throw new InvalidArgumentError("logWindow option windowMs", opts.windowMs, "is required: how many ms of entries to keep");
+  }
+  const windowMs = checkMilliseconds("logWindow option windowMs", opts.windowMs, 0);
+  const onCreate = checkHandlers("logWindow option onCreate", opts.onCreate);
+  const onDelete = checkHandlers("logWindow option onDelete", opts.onDelete);
+
+  return ({ event, appended, streams }) => {
+    const cutoff = event.timestamp - windowMs;
+    let removed: Map<string, number> | undefined;
+    for (const [name, stream] of streams) {
+      const n = stream.removeOlderThan(cutoff);
+      if (n > 0) (removed ??= new Map()).set(name, n);
+    }
+    let failure: { error: unknown } | undefined;
+    if (removed !== undefined && onDelete.length > 0) {
+      const deletion: WindowDeletion = { event, cutoff, removed };
+      for (const handler of onDelete) {
+        try {
+          handler(deletion);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+    }
+    if (onCreate.length > 0) {
+      const row: WindowRow = { event, entries: appended };
+      for (const handler of onCreate) {
+        try {
+          handler(row);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+    }
+    if (failure !== undefined) throw failure.error;
+  };
+}
