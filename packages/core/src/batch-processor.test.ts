@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { BatchProcessor } from "./batch-processor.js";
+import { BatchProcessor, SYNC_WRITE_BATCHES } from "./batch-processor.js";
 import { IssueChannel } from "./issues.js";
 import { MemorySink } from "./memory-sink.js";
 import type { StreamEntry } from "./record.js";
@@ -112,6 +112,17 @@ describe("BatchProcessor", () => {
     expect(p.flushSync()).toBe(0);
     expect(written).toEqual([0, 1]);
     expect(p.stats.queued).toBe(0);
+  });
+
+  it("writes inline through writeSync when the caller never yields, instead of dropping", () => {
+    const sink = new MemorySink();
+    const p = new BatchProcessor({ sink, experiment: "e", issues: quietIssues(), batchSize: 10, maxQueueLength: 50 });
+    for (let i = 0; i < 1000; i++) p.enqueue("logs", entry(i));
+    // No await above: only inline writes can have stored these.
+    expect(sink.records("e").length).toBeGreaterThanOrEqual(1000 - SYNC_WRITE_BATCHES * 10);
+    expect(p.stats.dropped).toBe(0);
+    p.flushSync();
+    expect(sink.records("e").map((r) => r.sequenceNumber)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
   });
 
   it("reports how many records a sink without writeSync loses at exit", () => {

@@ -17,6 +17,9 @@ export interface BatchProcessorOptions {
   readonly maxRetryDelayMs?: number;
 }
 
+/** Batches a caller may queue without yielding before a sync-capable sink is written inline. */
+export const SYNC_WRITE_BATCHES = 8;
+
 export interface ProcessorStats {
   /** Records the sink accepted. */
   readonly written: number;
@@ -52,6 +55,7 @@ export class BatchProcessor {
   #immediate: NodeJS.Immediate | null = null;
   #active: Promise<void> | null = null;
   #consecutiveFailures = 0;
+  readonly #syncWriteAt: number;
   #written = 0;
   #dropped = 0;
   #failedWrites = 0;
@@ -65,6 +69,7 @@ export class BatchProcessor {
     this.#batchSize = options.batchSize ?? 1000;
     this.#maxQueueLength = options.maxQueueLength ?? 100_000;
     this.#maxRetryDelayMs = options.maxRetryDelayMs ?? 5000;
+    this.#syncWriteAt = Math.min(this.#batchSize * SYNC_WRITE_BATCHES, this.#maxQueueLength);
   }
 
   get stats(): ProcessorStats {
@@ -76,8 +81,17 @@ export class BatchProcessor {
     };
   }
 
-  /** The hot path: O(1), no I/O, never throws. */
+  /**
+   * The hot path: O(1) and no I/O, except in one case. A caller that logs more than
+   * SYNC_WRITE_BATCHES batches without ever yielding to the event loop gives the timers no
+   * chance to run; then, if the sink can write synchronously, the queued batches are
+   * written inline (the caller pays for the disk only while it outruns it), instead of the
+   * queue growing until records are dropped. Never throws.
+   */
   enqueue(stream: string, entry: StreamEntry): void {
+    if (this.#pendingCount >= this.#syncWriteAt && this.#sink.writeSync !== undefined && this.#consecutiveFailures === 0) {
+      this.#writePendingSync();
+    }
     if (this.#pendingCount + this.#inFlightCount >= this.#maxQueueLength) {
       this.#dropped++;
       if (this.#dropped === 1 || this.#dropped % 10_000 === 0) {
@@ -140,6 +154,23 @@ export class BatchProcessor {
     }
   }
 
+  #writePendingSync(): void {
+    // An async write in flight must finish first, or records would reach the sink out of order.
+    if (this.#inFlight !== null) return;
+    const batches = this.#take();
+    try {
+      this.#sink.writeSync?.(batches);
+      this.#written += countRecords(batches);
+    } catch (error) {
+      this.#failedWrites++;
+      this.#consecutiveFailures++;
+      this.#inFlight = batches;
+      this.#inFlightCount = countRecords(batches);
+      this.#issues.report("sink", "writeSync", error, batches[0]?.records[0]?.sequenceNumber);
+      if (!this.#closed) this.#scheduleIn(this.#retryDelay());
+    }
+  }
+
   async #drain(): Promise<void> {
     for (;;) {
       if (this.#inFlight === null) {
@@ -149,7 +180,10 @@ export class BatchProcessor {
         this.#inFlightCount = countRecords(batches);
       }
       try {
-        await this.#sink.write(this.#inFlight);
+        // A synchronous sink is acknowledged in the same tick, so no exit handler or inline
+        // write can ever see an already-written batch as still in flight.
+        const pending = this.#sink.write(this.#inFlight);
+        if (pending !== undefined) await pending;
       } catch (error) {
         this.#failedWrites++;
         this.#consecutiveFailures++;

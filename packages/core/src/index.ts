@@ -1,6 +1,6 @@
 export type { Aggregator, AggregatorContext } from "./aggregator.js";
 export { freshAggregator } from "./aggregator.js";
-export { BatchProcessor, type BatchProcessorOptions, type ProcessorStats } from "./batch-processor.js";
+export { BatchProcessor, SYNC_WRITE_BATCHES, type BatchProcessorOptions, type ProcessorStats } from "./batch-processor.js";
 export { manualClock, systemClock, type Clock } from "./clock.js";
 export { defineConsumer, freshConsumer, type Consumer, type ConsumerExtras } from "./consumer.js";
 export { createEvent } from "./create-event.js";
