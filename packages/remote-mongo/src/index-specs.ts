@@ -1,0 +1,32 @@
+import type { Db, IndexDescription } from "mongodb";
+import type { ResolvedConnection } from "./mongo-options.js";
+
+/**
+ * The indexes the sink creates (idempotently: same name and key each time). In the logs
+ * collection the stream is implied by the collection, so its unique key is
+ * (experiment, sequenceNumber); the streams collection's is (experiment, stream, sequenceNumber).
+ */
+export function indexSpecs(collections: ResolvedConnection["collections"]): Record<string, IndexDescription[]> {
+  return {
+    [collections.logs]: [
+      { key: { experiment: 1, sequenceNumber: 1 }, name: "experiment_sequenceNumber_unique", unique: true },
+      { key: { experiment: 1, timestamp: 1 }, name: "experiment_timestamp" },
+      { key: { experiment: 1, level: 1, sequenceNumber: 1 }, name: "experiment_level_sequenceNumber" },
+    ],
+    [collections.streams]: [
+      { key: { experiment: 1, stream: 1, sequenceNumber: 1 }, name: "experiment_stream_sequenceNumber_unique", unique: true },
+      { key: { experiment: 1, stream: 1, timestamp: 1 }, name: "experiment_stream_timestamp" },
+      { key: { experiment: 1, sequenceNumber: 1 }, name: "experiment_sequenceNumber" },
+    ],
+    [collections.runs]: [
+      { key: { experiment: 1, runId: 1 }, name: "experiment_runId_unique", unique: true },
+      { key: { experiment: 1, startedAt: 1 }, name: "experiment_startedAt" },
+    ],
+  };
+}
+
+export async function ensureIndexes(db: Db, collections: ResolvedConnection["collections"]): Promise<void> {
+  for (const [collection, specs] of Object.entries(indexSpecs(collections))) {
+    await db.collection(collection).createIndexes(specs);
+  }
+}

@@ -1,0 +1,12 @@
+export { DUPLICATE_KEY, isTransientError } from "./classify-error.js";
+export { RESERVED_FIELDS, escapeKey, unescapeKey } from "./escape-keys.js";
+export { indexSpecs } from "./index-specs.js";
+export { DEFAULT_DATABASE, type CollectionNames, type MongoConnectionOptions } from "./mongo-options.js";
+export { MongoReader, mongoReader, type MongoFollowOptions, type MongoReaderOptions } from "./mongo-reader.js";
+export { MongoSink, mongoSink, type MongoCloseReport, type MongoSinkStats } from "./mongo-sink.js";
+export { MongoSinkError } from "./mongo-sink-error.js";
+export type { MongoSinkOptions } from "./mongo-sink-options.js";
+export { MAX_DOCUMENT_BYTES, RecordRejectedError, fromDocument, toDocument } from "./record-document.js";
+export { redactUri } from "./redact-uri.js";
+export { DEFAULT_SPOOL_DIR } from "./spool-paths.js";
+export type { SpoolFileCount } from "./spool.js";

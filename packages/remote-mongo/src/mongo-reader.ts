@@ -1,0 +1,204 @@
+import {
+  LOGS_STREAM,
+  compileFilter,
+  logRecordSchema,
+  matchesFilter,
+  storedRecordSchema,
+  type FollowOptions,
+  type ReadIssue,
+  type ReadOptions,
+  type RecordFilter,
+  type RecordReader,
+  type StoredRecord,
+  InvalidArgumentError,
+  validatePrefix,
+} from "@dashlog/core";
+import { MongoClient, type Collection, type Document } from "mongodb";
+import { sleep } from "./backoff.js";
+import { after, buildQuery } from "./build-query.js";
+import { toMongoSinkError } from "./mongo-sink-error.js";
+import { resolveConnection, type MongoConnectionOptions, type ResolvedConnection } from "./mongo-options.js";
+import { fromDocument } from "./record-document.js";
+import { redactUri, uriSecrets } from "./redact-uri.js";
+
+export interface MongoReaderOptions extends MongoConnectionOptions {
+  /** Documents fetched per query. Default 1,000. */
+  readonly pageSize?: number;
+}
+
+export interface MongoFollowOptions extends FollowOptions {
+  /**
+   * How far back (in sequence numbers) each poll looks again for records that arrived late,
+   * e.g. replayed from a writer's spool or retried out of order. Default 1,000.
+   */
+  readonly lateWindow?: number;
+}
+
+/**
+ * Reads what `mongoSink` stored, with the same query surface as the JSONL reader. Queries
+ * are served by the sink's indexes and paged by sequence number. `follow` polls (change
+ * streams need a replica set; polling works everywhere, including the test server).
+ */
+export class MongoReader implements RecordReader {
+  readonly redactedUri: string;
+  readonly #connection: ResolvedConnection;
+  readonly #secrets: readonly string[];
+  readonly #client: MongoClient;
+  readonly #pageSize: number;
+
+  constructor(options: MongoReaderOptions) {
+    this.#connection = resolveConnection(
+      {
+        uri: options.uri,
+        ...(options.database === undefined ? {} : { database: options.database }),
+        ...(options.collections === undefined ? {} : { collections: options.collections }),
+        ...(options.clientOptions === undefined ? {} : { clientOptions: options.clientOptions }),
+      },
+      "mongoReader",
+    );
+    const pageSize = options.pageSize ?? 1000;
+    if (!Number.isSafeInteger(pageSize) || pageSize <= 0) throw new InvalidArgumentError("mongoReader option pageSize", pageSize, "must be a positive integer");
+    this.#pageSize = pageSize;
+    this.#secrets = uriSecrets(this.#connection.uri);
+    this.redactedUri = redactUri(this.#connection.uri);
+    try {
+      this.#client = new MongoClient(this.#connection.uri, this.#connection.clientOptions);
+    } catch (error) {
+      throw toMongoSinkError("connect", `invalid MongoDB connection string ${this.redactedUri}`, error, this.#secrets);
+    }
+  }
+
+  async *read(prefix: string, options: ReadOptions = {}): AsyncGenerator<StoredRecord> {
+    validatePrefix(prefix);
+    const filter = compileFilter(options);
+    const query = buildQuery(prefix, filter);
+    const position = { value: 0 };
+    let last = -1;
+    for (;;) {
+      if (options.signal?.aborted) return;
+      const page = await this.#find(filter.stream, last < 0 ? query : after(query, last), { sequenceNumber: 1 }, this.#pageSize);
+      for (const document of page) {
+        const seq = document["sequenceNumber"];
+        if (typeof seq === "number") last = Math.max(last, seq);
+        const record = this.#toRecord(document, filter, ++position.value, options.onIssue);
+        if (record !== undefined) yield record;
+      }
+      if (page.length < this.#pageSize || last < 0) return;
+    }
+  }
+
+  async tail(prefix: string, n: number, options: ReadOptions = {}): Promise<StoredRecord[]> {
+    validatePrefix(prefix);
+    if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError("n", n, "must be a non-negative integer");
+    if (n === 0) return [];
+    const filter = compileFilter(options);
+    const page = await this.#find(filter.stream, buildQuery(prefix, filter), { sequenceNumber: -1 }, n);
+    const out: StoredRecord[] = [];
+    page.reverse().forEach((document, i) => {
+      const record = this.#toRecord(document, filter, i + 1, options.onIssue);
+      if (record !== undefined) out.push(record);
+    });
+    return out;
+  }
+
+  async *follow(prefix: string, options: MongoFollowOptions = {}): AsyncGenerator<StoredRecord> {
+    validatePrefix(prefix);
+    const filter = compileFilter(options);
+    const pollMs = options.pollIntervalMs ?? 250;
+    const window = options.lateWindow ?? 1000;
+    if (!(pollMs > 0)) throw new InvalidArgumentError("pollIntervalMs", pollMs, "must be a positive number");
+    if (!Number.isSafeInteger(window) || window < 0) throw new InvalidArgumentError("lateWindow", window, "must be a non-negative integer");
+    const query = buildQuery(prefix, filter);
+    /** Sequence numbers already yielded within the late window. */
+    const seen = new Set<number>();
+    let last = -1;
+    const remember = (seq: number) => {
+      seen.add(seq);
+      if (seq > last) {
+        last = seq;
+        for (const old of seen) if (old <= last - window) seen.delete(old);
+      }
+    };
+    if (options.tail !== undefined) {
+      for (const record of await this.tail(prefix, options.tail, options)) {
+        remember(record.sequenceNumber);
+        yield record;
+      }
+      if (last < 0) {
+        // Nothing matched yet: start from the newest record of the stream, as `tail -f` would.
+        const newest = await this.tail(prefix, 1, { stream: filter.stream });
+        last = newest[0]?.sequenceNumber ?? -1;
+      }
+    } else {
+      for await (const record of this.read(prefix, options)) {
+        remember(record.sequenceNumber);
+        yield record;
+      }
+    }
+    let position = 0;
+    while (!options.signal?.aborted) {
+      await sleep(pollMs, options.signal);
+      if (options.signal?.aborted) return;
+      const from = Math.max(-1, last - window);
+      let cursor = from;
+      for (;;) {
+        const page = await this.#find(filter.stream, cursor < 0 ? query : after(query, cursor), { sequenceNumber: 1 }, this.#pageSize);
+        for (const document of page) {
+          const seq = document["sequenceNumber"];
+          if (typeof seq !== "number") continue;
+          cursor = Math.max(cursor, seq);
+          if (seen.has(seq)) continue;
+          const record = this.#toRecord(document, filter, ++position, options.onIssue);
+          remember(seq);
+          if (record !== undefined) yield record;
+        }
+        if (page.length < this.#pageSize) break;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#client.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #collection(stream: string): Collection {
+    const { collections, database } = this.#connection;
+    return this.#client.db(database).collection(stream === LOGS_STREAM ? collections.logs : collections.streams);
+  }
+
+  async #find(stream: string, query: Document, sort: Document, limit: number): Promise<Document[]> {
+    try {
+      return await this.#collection(stream).find(query, { sort, limit, batchSize: limit }).toArray();
+    } catch (error) {
+      throw toMongoSinkError("read", `cannot read from MongoDB at ${this.redactedUri}`, error, this.#secrets);
+    }
+  }
+
+  #toRecord(document: Document, filter: RecordFilter, position: number, onIssue: ((issue: ReadIssue) => void) | undefined): StoredRecord | undefined {
+    const record = fromDocument(document, filter.stream);
+    const schema = filter.stream === LOGS_STREAM ? logRecordSchema : storedRecordSchema;
+    const result = schema.safeParse(record);
+    if (!result.success) {
+      const first = result.error.issues[0];
+      onIssue?.({
+        kind: "invalid",
+        line: position,
+        message: `document ${String(document["_id"])}: ${first === undefined ? "invalid" : `${first.path.join(".") || "record"} ${first.message}`}`,
+        text: JSON.stringify(record).slice(0, 200),
+      });
+      return undefined;
+    }
+    // The server query already narrowed the set; this keeps the JSONL reader's exact semantics.
+    const stored = record as StoredRecord;
+    return matchesFilter(stored, filter) ? stored : undefined;
+  }
+}
+
+/** Creates a reader; call `close()` when done. */
+export function mongoReader(options: MongoReaderOptions): MongoReader {
+  return new MongoReader(options);
+}

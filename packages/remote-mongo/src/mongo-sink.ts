@@ -1,0 +1,616 @@
+import { hostname } from "node:os";
+import {
+  DashlogError,
+  IssueChannel,
+  LOGS_STREAM,
+  onProcessExit,
+  type RecordBatch,
+  type RunEnded,
+  type RunInfo,
+  type RunOpened,
+  type Sink,
+  type StoredRecord,
+} from "@dashlog/core";
+import { MongoClient, type Collection, type Db, type Document } from "mongodb";
+import { backoffDelay, sleep } from "./backoff.js";
+import { DUPLICATE_KEY, isTransientCode, isTransientError } from "./classify-error.js";
+import { ensureIndexes } from "./index-specs.js";
+import { MongoSinkError, toMongoSinkError } from "./mongo-sink-error.js";
+import { resolveSinkOptions, type MongoSinkOptions, type ResolvedSinkOptions } from "./mongo-sink-options.js";
+import { RecordRejectedError, toDocument } from "./record-document.js";
+import { redactUri, uriSecrets } from "./redact-uri.js";
+import { Spool, type SpoolFileCount } from "./spool.js";
+import type { SpoolFileInfo } from "./spool-paths.js";
+
+export interface MongoSinkStats {
+  /** Records waiting in memory. */
+  readonly queued: number;
+  /** Records MongoDB accepted (duplicates of records already stored not included). */
+  readonly inserted: number;
+  /** Records MongoDB already had (a retry or replay of a write that had landed): counted as written. */
+  readonly duplicates: number;
+  /** Records this sink put in the spool. */
+  readonly spooled: number;
+  /** Records replayed from the spool into MongoDB. */
+  readonly replayed: number;
+  /** Records MongoDB refused for good (bad keys, too large, ...), kept under `rejected/`. */
+  readonly rejected: number;
+  /** Failed attempts that were retried. */
+  readonly retries: number;
+}
+
+/** What `close()` reports: everything that is not in MongoDB, and where it is. */
+export interface MongoCloseReport {
+  readonly stats: MongoSinkStats;
+  /** Records still waiting in the spool (MongoDB was unreachable until the end), by file. */
+  readonly unwritten: { readonly records: number; readonly files: readonly SpoolFileCount[] };
+  /** Records MongoDB will never take, by file (each line holds the record and the reason). */
+  readonly rejected: { readonly records: number; readonly files: readonly SpoolFileCount[] };
+  /** The spool folder (absolute). */
+  readonly spoolDir: string;
+  /** True when every record is in MongoDB. */
+  readonly complete: boolean;
+}
+
+interface Queued {
+  readonly experiment: string;
+  readonly stream: string;
+  readonly record: StoredRecord;
+  /** Built once and reused by retries, so a retry re-sends the same `_id`. */
+  document?: Document;
+}
+
+type Outcome = "done" | "abandoned";
+
+/**
+ * A core `Sink` that stores records in MongoDB. `write` only queues (or, when the queue is
+ * full or MongoDB has been away, appends to the local spool) and returns: a background
+ * pump sends batches with unordered `insertMany`, retries with backoff, and replays the
+ * spool when MongoDB is back. Duplicate-key errors on a retry or replay count as success,
+ * since the unique (experiment, stream, sequenceNumber) index proves the record is stored.
+ */
+export class MongoSink implements Sink {
+  readonly spool: Spool;
+  /** The URI with its password hidden, for messages. */
+  readonly redactedUri: string;
+  readonly database: string;
+
+  readonly #options: ResolvedSinkOptions;
+  readonly #secrets: readonly string[];
+  readonly #client: MongoClient;
+  readonly #db: Db;
+  readonly #issues = new IssueChannel();
+  #ready: Promise<void> | null = null;
+
+  #queue: Queued[] = [];
+  #head = 0;
+  /** Bumped when the queue is moved to the spool: work started on the old queue is then dropped. */
+  #generation = 0;
+  #spilling = false;
+  #urgent = 0;
+  #wake: (() => void) | null = null;
+  readonly #idleWaiters: (() => void)[] = [];
+  readonly #stop = new AbortController();
+  readonly #pump: Promise<void>;
+  #closing: Promise<MongoCloseReport> | null = null;
+  readonly #unsubscribeExit: () => void;
+
+  #inserted = 0;
+  #duplicates = 0;
+  #spooled = 0;
+  #replayed = 0;
+  #rejected = 0;
+  #retries = 0;
+
+  constructor(options: MongoSinkOptions) {
+    this.#options = resolveSinkOptions(options);
+    const { connection } = this.#options;
+    this.#secrets = uriSecrets(connection.uri);
+    this.redactedUri = redactUri(connection.uri);
+    this.database = connection.database;
+    try {
+      this.#client = new MongoClient(connection.uri, connection.clientOptions);
+    } catch (error) {
+      throw toMongoSinkError("connect", `invalid MongoDB connection string ${this.redactedUri}`, error, this.#secrets);
+    }
+    this.#db = this.#client.db(connection.database);
+    this.spool = new Spool(this.#options.spoolDir);
+    if (this.#options.onIssue !== undefined) this.#issues.on(this.#options.onIssue);
+    this.#unsubscribeExit = onProcessExit(() => this.#spillSync());
+    this.#pump = this.#run();
+  }
+
+  get stats(): MongoSinkStats {
+    return {
+      queued: this.#queue.length - this.#head,
+      inserted: this.#inserted,
+      duplicates: this.#duplicates,
+      spooled: this.#spooled,
+      replayed: this.#replayed,
+      rejected: this.#rejected,
+      retries: this.#retries,
+    };
+  }
+
+  /** Queues the records, or appends them to the spool when memory is full or MongoDB has been away. Never waits on the network. */
+  async write(batches: readonly RecordBatch[]): Promise<void> {
+    if (this.#closing !== null) throw closedError(this.redactedUri);
+    let count = 0;
+    for (const batch of batches) count += batch.records.length;
+    if (count === 0) return;
+    if (this.#spilling || this.#queue.length - this.#head + count > this.#options.maxQueueLength) {
+      const first = !this.#spilling;
+      await this.spool.append(batches);
+      this.#spooled += count;
+      this.#spilling = true;
+      if (first) this.#report("spill", new MongoSinkError("spill", `MongoDB at ${this.redactedUri} is not keeping up: records go to the spool ${this.spool.pendingDir} until it is replayed`));
+      this.#signal();
+      return;
+    }
+    for (const batch of batches) {
+      for (const record of batch.records) this.#queue.push({ experiment: batch.experiment, stream: batch.stream, record });
+    }
+    this.#signal();
+  }
+
+  /** At process exit: straight to the spool, synchronously. */
+  writeSync(batches: readonly RecordBatch[]): void {
+    this.#spooled += this.spool.appendSync(batches);
+    this.#spilling = true;
+  }
+
+  /**
+   * Resolves when everything written so far is in MongoDB, or after `timeoutMs` (default
+   * `flushTimeoutMs`) with whatever is still in memory moved to the spool, so it survives a crash.
+   */
+  async flush(timeoutMs: number = this.#options.flushTimeoutMs): Promise<void> {
+    this.#urgent++;
+    try {
+      const idle = new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+      this.#signal();
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        idle.then(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (timedOut) await this.#spillQueue();
+    } finally {
+      this.#urgent--;
+    }
+  }
+
+  /** Says where numbering continues: one past the highest sequence number in MongoDB, the spool and this sink's queue. Records RUNNING. */
+  async openRun(run: RunInfo): Promise<RunOpened> {
+    await this.#attempt("openRun", `cannot open run ${run.runId} of ${JSON.stringify(run.experiment)}`, () => this.#ensureReady());
+    const highest = await this.#attempt("openRun", `cannot read the last sequence number of ${JSON.stringify(run.experiment)}`, async () => {
+      const { collections } = this.#options.connection;
+      const last = async (collection: string) => {
+        const doc = await this.#db
+          .collection(collection)
+          .find({ experiment: run.experiment }, { projection: { _id: 0, sequenceNumber: 1 } })
+          .sort({ sequenceNumber: -1 })
+          .limit(1)
+          .next();
+        return typeof doc?.["sequenceNumber"] === "number" ? doc["sequenceNumber"] : -1;
+      };
+      const lastRun = await this.#db
+        .collection(collections.runs)
+        .find({ experiment: run.experiment, nextSequenceNumber: { $exists: true } }, { projection: { _id: 0, nextSequenceNumber: 1 } })
+        .sort({ nextSequenceNumber: -1 })
+        .limit(1)
+        .next();
+      const runNext = typeof lastRun?.["nextSequenceNumber"] === "number" ? lastRun["nextSequenceNumber"] : 0;
+      return Math.max(await last(collections.logs), await last(collections.streams), runNext - 1);
+    });
+    let next = Math.max(highest, await this.spool.maxSequenceNumber(run.experiment)) + 1;
+    for (let i = this.#head; i < this.#queue.length; i++) {
+      const q = this.#queue[i];
+      if (q !== undefined && q.experiment === run.experiment) next = Math.max(next, q.record.sequenceNumber + 1);
+    }
+    await this.#attempt("openRun", `cannot record run ${run.runId} as RUNNING`, () =>
+      this.#db.collection(this.#options.connection.collections.runs).updateOne(
+        { experiment: run.experiment, runId: run.runId },
+        {
+          $set: { status: "RUNNING", startedAt: new Date(run.startedAt), firstSequenceNumber: next, pid: process.pid, hostname: hostname() },
+        },
+        { upsert: true },
+      ),
+    );
+    return { nextSequenceNumber: next };
+  }
+
+  /** Writes the run's records first (or spools them), then its status; if MongoDB is away the status is spooled too. */
+  async closeRun(run: RunEnded): Promise<void> {
+    await this.flush();
+    try {
+      await this.#ensureReady();
+      await this.#writeStatus(run);
+    } catch (error) {
+      await this.spool.appendRun(run);
+      this.#spilling = true;
+      this.#report("status", toMongoSinkError("closeRun", `status ${run.status} of run ${run.runId} kept in the spool`, error, this.#secrets));
+    }
+  }
+
+  closeRunSync(run: RunEnded): void {
+    this.spool.appendRunSync(run);
+    this.#spilling = true;
+  }
+
+  /**
+   * Drains memory and spool into MongoDB for up to `closeTimeoutMs`, then closes the
+   * connection. Never throws for an outage: the report says what is not in MongoDB and
+   * which spool files hold it (a later sink with the same `spoolDir` replays them).
+   */
+  closeWithReport(): Promise<MongoCloseReport> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  /** The Sink contract's close: `closeWithReport()` without the report (issues still go to `onIssue`). */
+  async close(): Promise<void> {
+    await this.closeWithReport();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.closeWithReport();
+  }
+
+  async #close(): Promise<MongoCloseReport> {
+    await this.flush(this.#options.closeTimeoutMs);
+    this.#stop.abort();
+    this.#signal();
+    await this.#pump;
+    await this.#spillQueue();
+    this.#unsubscribeExit();
+    await Promise.race([this.#client.close().catch(() => undefined), sleep(2000)]);
+    const unwrittenFiles = await this.spool.countPending();
+    const rejectedFiles = await this.spool.countRejected();
+    const sum = (files: readonly SpoolFileCount[]) => files.reduce((n, f) => n + f.records, 0);
+    const report: MongoCloseReport = {
+      stats: this.stats,
+      unwritten: { records: sum(unwrittenFiles), files: unwrittenFiles },
+      rejected: { records: sum(rejectedFiles), files: rejectedFiles },
+      spoolDir: this.spool.dir,
+      complete: sum(unwrittenFiles) === 0 && this.#rejected === 0,
+    };
+    if (report.unwritten.records > 0) {
+      this.#report(
+        "close",
+        new MongoSinkError(
+          "close",
+          `${report.unwritten.records} record(s) could not reach MongoDB at ${this.redactedUri} and are kept in ${unwrittenFiles.map((f) => f.path).join(", ")}; a sink with spoolDir ${this.spool.dir} replays them`,
+        ),
+      );
+    }
+    return report;
+  }
+
+  #report(name: string, error: unknown): void {
+    this.#issues.report("sink", `mongo ${name}`, error);
+  }
+
+  #signal(): void {
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
+  }
+
+  #waitForWork(ms?: number): Promise<void> {
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = () => {
+        clearTimeout(timer);
+        this.#stop.signal.removeEventListener("abort", done);
+        resolve();
+      };
+      this.#wake = done;
+      if (ms !== undefined) timer = setTimeout(done, ms);
+      this.#stop.signal.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  #ensureReady(): Promise<void> {
+    this.#ready ??= (async () => {
+      await this.#client.connect();
+      await ensureIndexes(this.#db, this.#options.connection.collections);
+    })().catch((error: unknown) => {
+      this.#ready = null;
+      throw error;
+    });
+    return this.#ready;
+  }
+
+  /** Runs a network step with a clear, redacted error. */
+  async #attempt<T>(operation: string, context: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw toMongoSinkError(operation, `${context} (MongoDB at ${this.redactedUri})`, error, this.#secrets);
+    }
+  }
+
+  async #run(): Promise<void> {
+    try {
+      if ((await this.spool.pendingFiles()).length > 0) this.#spilling = true;
+    } catch (error) {
+      this.#report("spool", error);
+    }
+    let replayFailures = 0;
+    while (!this.#stop.signal.aborted) {
+      if (this.#queue.length > this.#head) {
+        await this.#sendQueued();
+        continue;
+      }
+      if (this.#spilling) {
+        const progressed = await this.#replayNext().catch((error: unknown) => {
+          this.#report("replay", toMongoSinkError("replay", "replay of the spool failed", error, this.#secrets));
+          return false;
+        });
+        if (progressed) {
+          replayFailures = 0;
+          continue;
+        }
+        this.#notifyIdleIfDone();
+        await this.#waitForWork(backoffDelay(replayFailures++, this.#options.retryInitialDelayMs, this.#options.retryMaxDelayMs));
+        continue;
+      }
+      this.#notifyIdleIfDone();
+      await this.#waitForWork();
+    }
+  }
+
+  #notifyIdleIfDone(): void {
+    if (this.#queue.length > this.#head || this.#spilling) return;
+    for (const resolve of this.#idleWaiters.splice(0)) resolve();
+  }
+
+  async #sendQueued(): Promise<void> {
+    const { batchSize, flushIntervalMs } = this.#options;
+    if (this.#queue.length - this.#head < batchSize && this.#urgent === 0 && flushIntervalMs > 0) {
+      // Wait for a full batch, at most flushIntervalMs; wake early when flushed or closed.
+      const deadline = Date.now() + flushIntervalMs;
+      while (this.#queue.length - this.#head < batchSize && this.#urgent === 0 && !this.#stop.signal.aborted) {
+        const left = deadline - Date.now();
+        if (left <= 0) break;
+        await this.#waitForWork(left);
+      }
+    }
+    const generation = this.#generation;
+    const chunk = this.#queue.slice(this.#head, this.#head + batchSize);
+    if (chunk.length === 0) return;
+    const outcome = await this.#insertRecords(chunk, generation);
+    if (outcome === "done" && generation === this.#generation) {
+      this.#head += chunk.length;
+      if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
+        this.#queue = this.#queue.slice(this.#head);
+        this.#head = 0;
+      }
+    }
+  }
+
+  /** Moves every queued record to the spool (on a flush timeout or at close). */
+  async #spillQueue(): Promise<void> {
+    if (this.#queue.length === this.#head) return;
+    const queued = this.#queue.slice(this.#head);
+    this.#queue = [];
+    this.#head = 0;
+    this.#generation++;
+    const n = await this.spool.append(groupBatches(queued));
+    this.#spooled += n;
+    this.#spilling = true;
+  }
+
+  /** Process exit: whatever is still in memory goes to the spool, synchronously. */
+  #spillSync(): void {
+    if (this.#queue.length === this.#head) return;
+    const queued = this.#queue.slice(this.#head);
+    this.#queue = [];
+    this.#head = 0;
+    this.#generation++;
+    try {
+      this.#spooled += this.spool.appendSync(groupBatches(queued));
+    } catch (error) {
+      process.stderr.write(`dashlog: ${queued.length} record(s) for MongoDB could not be spooled at exit: ${String(error)}\n`);
+    }
+  }
+
+  /** Inserts records (building their documents once); rejected ones are set aside. */
+  async #insertRecords(items: readonly Queued[], generation: number | undefined): Promise<Outcome> {
+    const byCollection = new Map<string, Queued[]>();
+    const { collections } = this.#options.connection;
+    for (const item of items) {
+      if (item.document === undefined) {
+        try {
+          item.document = toDocument(item.experiment, item.stream, item.record);
+        } catch (error) {
+          await this.#rejectRecord(item, error);
+          continue;
+        }
+      }
+      const name = item.stream === LOGS_STREAM ? collections.logs : collections.streams;
+      let list = byCollection.get(name);
+      if (list === undefined) {
+        list = [];
+        byCollection.set(name, list);
+      }
+      list.push(item);
+    }
+    for (const [name, list] of byCollection) {
+      if ((await this.#insertDocuments(this.#db.collection(name), list, generation)) === "abandoned") return "abandoned";
+    }
+    return "done";
+  }
+
+  async #rejectRecord(item: Queued, error: unknown): Promise<void> {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.#rejected++;
+    const path = await this.spool.reject(item.experiment, item.stream, item.record, reason);
+    this.#report("rejected", new MongoSinkError("insert", `${reason}; kept in ${path}`));
+  }
+
+  async #insertDocuments(collection: Collection, items: readonly Queued[], generation: number | undefined): Promise<Outcome> {
+    let pending = items;
+    let attempt = 0;
+    while (pending.length > 0) {
+      if (this.#abandoned(generation)) return "abandoned";
+      try {
+        await this.#ensureReady();
+        await collection.insertMany(
+          pending.map((p) => p.document as Document),
+          { ordered: false },
+        );
+        this.#inserted += pending.length;
+        return "done";
+      } catch (error) {
+        const writeErrors = writeErrorsOf(error);
+        if (writeErrors.length > 0 && !isTransientError(error)) {
+          const retry: Queued[] = [];
+          let failed = 0;
+          for (const writeError of writeErrors) {
+            const item = pending[writeError.index];
+            if (item === undefined) continue;
+            failed++;
+            if (writeError.code === DUPLICATE_KEY) this.#duplicates++;
+            else if (isTransientCode(writeError.code)) retry.push(item);
+            else await this.#rejectRecord(item, new Error(`MongoDB refused it: ${writeError.errmsg ?? `code ${writeError.code}`}`));
+          }
+          this.#inserted += pending.length - failed;
+          pending = retry;
+          if (pending.length === 0) return "done";
+        } else if (!isTransientError(error) && isDataError(error)) {
+          // A client-side refusal of one document fails the whole call: find it by sending one at a time.
+          if (pending.length === 1) {
+            const item = pending[0] as Queued;
+            await this.#rejectRecord(item, toMongoSinkError("insert", `record ${item.record.sequenceNumber}`, error, this.#secrets));
+            return "done";
+          }
+          for (const item of pending) {
+            if ((await this.#insertDocuments(collection, [item], generation)) === "abandoned") return "abandoned";
+          }
+          return "done";
+        }
+        this.#retries++;
+        this.#report("insert", toMongoSinkError("insert", `insert of ${pending.length} record(s) failed, retrying`, error, this.#secrets));
+        await sleep(backoffDelay(attempt++, this.#options.retryInitialDelayMs, this.#options.retryMaxDelayMs), this.#stop.signal);
+      }
+    }
+    return "done";
+  }
+
+  #abandoned(generation: number | undefined): boolean {
+    if (this.#stop.signal.aborted) return true;
+    return generation !== undefined && generation !== this.#generation;
+  }
+
+  /** Replays one spool file; false when MongoDB could not take it (it stays on disk). */
+  async #replayNext(): Promise<boolean> {
+    const files = await this.spool.pendingFiles();
+    if (files.length === 0) {
+      await this.spool.serial(async () => {
+        if ((await this.spool.pendingFiles()).length === 0) this.#spilling = false;
+      });
+      return true;
+    }
+    const file = files[0] as SpoolFileInfo;
+    const path = await this.spool.claim(file);
+    if (path === undefined) return true;
+    try {
+      await this.#ensureReady();
+    } catch (error) {
+      this.#retries++;
+      this.#report("replay", toMongoSinkError("replay", `MongoDB is not reachable yet; ${path} waits`, error, this.#secrets));
+      return false;
+    }
+    let chunk: Queued[] = [];
+    let count = 0;
+    const send = async () => {
+      if (chunk.length === 0) return true;
+      // Replay is never abandoned by a spill of the memory queue, only by close.
+      if ((await this.#insertRecords(chunk, undefined)) === "abandoned") return false;
+      count += chunk.length;
+      chunk = [];
+      return true;
+    };
+    for await (const line of this.spool.read(path, file.stream === undefined)) {
+      if (line.kind === "bad") {
+        this.#report("replay", new MongoSinkError("replay", `${path} line ${line.line} skipped: ${line.reason}`));
+        continue;
+      }
+      if (line.kind === "run") {
+        await this.#writeStatus(line.run);
+        continue;
+      }
+      chunk.push({ experiment: file.experiment, stream: file.stream ?? LOGS_STREAM, record: line.record });
+      if (chunk.length >= this.#options.batchSize && !(await send())) return false;
+    }
+    if (!(await send())) return false;
+    await this.spool.remove(path);
+    this.#replayed += count;
+    this.#spooled = Math.max(0, this.#spooled - count);
+    return true;
+  }
+
+  async #writeStatus(run: RunEnded): Promise<void> {
+    await this.#db.collection(this.#options.connection.collections.runs).updateOne(
+      { experiment: run.experiment, runId: run.runId },
+      {
+        $set: {
+          status: run.status,
+          startedAt: new Date(run.startedAt),
+          endedAt: new Date(run.endedAt),
+          firstSequenceNumber: run.firstSequenceNumber,
+          nextSequenceNumber: run.nextSequenceNumber,
+          ...(run.error === undefined ? {} : { error: { name: run.error.name, message: run.error.message } }),
+        },
+      },
+      { upsert: true },
+    );
+  }
+}
+
+/** Creates a MongoDB sink; see MongoSinkOptions for the defaults. */
+export function mongoSink(options: MongoSinkOptions): MongoSink {
+  return new MongoSink(options);
+}
+
+function closedError(uri: string): DashlogError {
+  return new DashlogError("DASHLOG_SINK_CLOSED", `the MongoDB sink for ${uri} is closed; create a new one`);
+}
+
+interface WriteErrorInfo {
+  readonly index: number;
+  readonly code: number;
+  readonly errmsg?: string;
+}
+
+function writeErrorsOf(error: unknown): WriteErrorInfo[] {
+  const raw = (error as { writeErrors?: unknown } | null)?.writeErrors;
+  const list = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
+  return list
+    .map((e: { index?: unknown; code?: unknown; errmsg?: unknown }) => ({
+      index: typeof e.index === "number" ? e.index : -1,
+      code: typeof e.code === "number" ? e.code : -1,
+      ...(typeof e.errmsg === "string" ? { errmsg: e.errmsg } : {}),
+    }))
+    .filter((e) => e.index >= 0);
+}
+
+/** Errors about a document itself, raised by the driver before anything is sent. */
+function isDataError(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === "MongoInvalidArgumentError" || name === "BSONError" || name === "BSONVersionError" || error instanceof RangeError || error instanceof TypeError;
+}
+
+function groupBatches(items: readonly Queued[]): RecordBatch[] {
+  const batches: { experiment: string; stream: string; records: StoredRecord[] }[] = [];
+  for (const item of items) {
+    const last = batches.at(-1);
+    if (last !== undefined && last.experiment === item.experiment && last.stream === item.stream) last.records.push(item.record);
+    else batches.push({ experiment: item.experiment, stream: item.stream, records: [item.record] });
+  }
+  return batches;
+}
