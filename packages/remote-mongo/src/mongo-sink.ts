@@ -265,6 +265,7 @@ export class MongoSink implements Sink {
     this.#signal();
     await this.#pump;
     await this.#spillQueue();
+    await this.spool.releaseClaims();
     this.#unsubscribeExit();
     await Promise.race([this.#client.close().catch(() => undefined), sleep(2000)]);
     const unwrittenFiles = await this.spool.countPending();

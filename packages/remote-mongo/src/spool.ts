@@ -1,5 +1,5 @@
 import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
-import { appendFile, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
+import { appendFile, mkdir, open, readFile, readdir, rename, stat, unlink } from "node:fs/promises";
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { createReadStream } from "node:fs";
@@ -125,6 +125,28 @@ export class Spool {
       }
       this.#checked.delete(file.path);
       return target;
+    });
+  }
+
+  /**
+   * Gives claimed files back their plain `<stream>.jsonl` name (merging with records
+   * appended since), so a closed spool shows one file per stream. A crash half-way leaves
+   * a record in both files at worst, which a replay stores once.
+   */
+  releaseClaims(): Promise<void> {
+    return this.serial(async () => {
+      for (const path of await listFiles(this.pendingDir)) {
+        if (!path.endsWith(REPLAYING_SUFFIX)) continue;
+        const plain = path.slice(0, -REPLAYING_SUFFIX.length);
+        if (existsSync(plain)) {
+          const text = await readFile(plain, "utf8");
+          if (!(await endsWithNewline(path))) await appendFile(path, "\n");
+          await appendFile(path, text);
+          await unlink(plain);
+        }
+        await rename(path, plain);
+        this.#checked.delete(plain);
+      }
     });
   }
 

@@ -1,0 +1,183 @@
+import { existsSync } from "node:fs";
+import { Experiment, type DashlogIssue, type Run } from "@dashlog/core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { mongoSink, type MongoSinkOptions } from "../src/index.js";
+import { TEST_CLIENT_OPTIONS, exactlyOnceProblems, startTarget, storedSequenceNumbers, until, type MongoTarget } from "./helpers/mongo-target.js";
+import { tempDir } from "./helpers/temp-dir.js";
+
+let target: MongoTarget;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  target = await startTarget("faults");
+});
+afterAll(async () => {
+  await target.close();
+});
+afterEach(async () => {
+  target.server?.clearFaults();
+  await target.proxy.restart();
+  target.proxy.resume();
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+async function sinkOptions(extra: Partial<MongoSinkOptions> = {}): Promise<MongoSinkOptions> {
+  const spool = await tempDir();
+  cleanups.push(spool.remove);
+  return {
+    uri: target.uri,
+    database: target.database,
+    spoolDir: spool.path,
+    clientOptions: TEST_CLIENT_OPTIONS,
+    flushIntervalMs: 5,
+    retryInitialDelayMs: 20,
+    retryMaxDelayMs: 200,
+    ...extra,
+  };
+}
+
+/** Logs `n` records, yielding to the event loop every `chunk` so the sink works meanwhile; `each` runs after every chunk. */
+async function logMany(run: Run, n: number, chunk: number, each?: (logged: number) => void | Promise<void>): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    run.log(`step ${i}`, { metadata: { i } });
+    if ((i + 1) % chunk === 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+      await each?.(i + 1);
+    }
+  }
+}
+
+describe("faults (via a TCP proxy: the same against the test server and a real MongoDB)", () => {
+  it("kills the connection in the middle of a 100,000-record run and ends with every sequence number exactly once", async () => {
+    const issues: DashlogIssue[] = [];
+    const sink = mongoSink(await sinkOptions({ batchSize: 2000, maxQueueLength: 200_000, onIssue: (i) => issues.push(i) }));
+    const run = await new Experiment({ prefix: "faults/kill-connection", sink, batchSize: 2000, maxQueueLength: 200_000 }).start();
+    const kills: number[] = [];
+    await logMany(run, 100_000, 1000, () => {
+      // Cut every connection twice while inserts are flowing.
+      const inserted = sink.stats.inserted + sink.stats.duplicates;
+      if ((kills.length === 0 && inserted >= 20_000) || (kills.length === 1 && inserted >= 50_000)) kills.push(target.proxy.dropConnections());
+    });
+    if (kills.length < 2) {
+      await until(() => sink.stats.inserted >= 60_000 || sink.stats.queued === 0, "inserts to pass 60,000");
+      while (kills.length < 2) kills.push(target.proxy.dropConnections());
+    }
+    const summary = await run.complete();
+    const report = await sink.closeWithReport();
+    expect(kills.every((n) => n > 0)).toBe(true);
+    expect(summary.dropped).toBe(0);
+    expect(report.complete).toBe(true);
+    expect(exactlyOnceProblems(await storedSequenceNumbers(target, "faults/kill-connection"), 100_000)).toBe("");
+  });
+
+  it("survives an outage longer than the queue holds: spills to the spool, replays after the restart, every record exactly once", async () => {
+    const issues: DashlogIssue[] = [];
+    const options = await sinkOptions({ batchSize: 200, maxQueueLength: 500, flushTimeoutMs: 20_000, onIssue: (i) => issues.push(i) });
+    const sink = mongoSink(options);
+    const run = await new Experiment({ prefix: "faults/outage", sink, batchSize: 200 }).start();
+    await logMany(run, 100, 50);
+    await run.flush();
+    await until(() => sink.stats.inserted >= 100, "the first 100 records");
+    await target.proxy.stop();
+    await logMany(run, 3000, 100);
+    await run.flush();
+    await until(() => sink.stats.spooled >= 2000, "records to reach the spool");
+    expect(existsSync(`${options.spoolDir}/pending/faults/outage/logs/logs.jsonl`)).toBe(true);
+    expect(issues.some((i) => i.name === "mongo spill")).toBe(true);
+    await target.proxy.restart();
+    await run.complete();
+    const report = await sink.closeWithReport();
+    expect(report.unwritten.records).toBe(0);
+    expect(report.complete).toBe(true);
+    expect(sink.stats.replayed).toBeGreaterThanOrEqual(2000);
+    expect(exactlyOnceProblems(await storedSequenceNumbers(target, "faults/outage"), 3100)).toBe("");
+    const status = await target.client.db(target.database).collection("runs").findOne({ experiment: "faults/outage" });
+    expect(status?.["status"]).toBe("COMPLETED");
+  });
+
+  it("reports exactly what could not be written at close, and where; a later sink replays it", async () => {
+    const options = await sinkOptions({ batchSize: 100, maxQueueLength: 300, flushTimeoutMs: 300, closeTimeoutMs: 300 });
+    const sink = mongoSink(options);
+    const experiment = new Experiment({ prefix: "faults/close-down", sink });
+    const run = await experiment.start();
+    await target.proxy.stop();
+    await logMany(run, 1000, 100);
+    await run.complete();
+    const report = await sink.closeWithReport();
+    expect(report.complete).toBe(false);
+    expect(report.unwritten.records).toBe(1000);
+    expect(report.unwritten.files.map((f) => f.path.slice(report.spoolDir.length))).toEqual(["/pending/faults/close-down/logs/logs.jsonl"]);
+    await target.proxy.restart();
+
+    const again = mongoSink(options);
+    const next = await new Experiment({ prefix: "faults/close-down", sink: again }).start();
+    // The spool counts: numbering continues after what is waiting there, not after what MongoDB has.
+    expect(next.firstSequenceNumber).toBe(1000);
+    next.log("after the outage");
+    await next.complete();
+    const second = await again.closeWithReport();
+    expect(second.complete).toBe(true);
+    expect(exactlyOnceProblems(await storedSequenceNumbers(target, "faults/close-down"), 1001)).toBe("");
+    const runs = await target.client.db(target.database).collection("runs").find({ experiment: "faults/close-down" }).sort({ firstSequenceNumber: 1 }).toArray();
+    // The first run's COMPLETED was spooled while the server was away and replayed.
+    expect(runs.map((r) => [r["status"], r["nextSequenceNumber"]])).toEqual([
+      ["COMPLETED", 1000],
+      ["COMPLETED", 1001],
+    ]);
+  });
+
+  it("holds records while traffic stalls and sends them when it resumes", async () => {
+    const sink = mongoSink(await sinkOptions({ clientOptions: { ...TEST_CLIENT_OPTIONS, socketTimeoutMS: 400 } }));
+    const run = await new Experiment({ prefix: "faults/stall", sink }).start();
+    await logMany(run, 100, 10);
+    await run.flush();
+    await until(() => sink.stats.inserted >= 100, "the first records");
+    target.proxy.pause();
+    await logMany(run, 500, 50);
+    await run.flush();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    target.proxy.resume();
+    await run.complete();
+    const report = await sink.closeWithReport();
+    expect(report.complete).toBe(true);
+    expect(exactlyOnceProblems(await storedSequenceNumbers(target, "faults/stall"), 600)).toBe("");
+  });
+});
+
+describe("faults only the test server can inject", () => {
+  it("retries NotWritablePrimary (10107) and lost replies, counting duplicates as written", async (context) => {
+    if (target.server === undefined) context.skip();
+    const server = target.server!;
+    const stepdown = server.inject({ commands: ["insert"], collection: "logs", skip: 2, times: 3, action: { kind: "error", code: 10107, codeName: "NotWritablePrimary" } });
+    const lost = server.inject({ commands: ["insert"], collection: "logs", skip: 8, times: 2, action: { kind: "drop", afterApply: true } });
+    const sink = mongoSink(await sinkOptions({ batchSize: 500 }));
+    const run = await new Experiment({ prefix: "faults/stepdown", sink, batchSize: 500 }).start();
+    await logMany(run, 20_000, 500);
+    await run.complete();
+    const report = await sink.closeWithReport();
+    expect(stepdown.hits).toBe(3);
+    expect(lost.hits).toBe(2);
+    expect(report.stats.retries).toBeGreaterThanOrEqual(5);
+    expect(report.stats.duplicates).toBeGreaterThan(0);
+    expect(report.complete).toBe(true);
+    expect(exactlyOnceProblems(await storedSequenceNumbers(target, "faults/stepdown"), 20_000)).toBe("");
+  });
+
+  it("sets aside documents the server refuses for good, and writes the rest of the batch", async (context) => {
+    if (target.server === undefined) context.skip();
+    target.server!.inject({
+      commands: ["insert"],
+      collection: "logs",
+      times: 1,
+      action: { kind: "writeErrors", code: 121, message: "Document failed validation", select: (doc) => doc["sequenceNumber"] === 3 },
+    });
+    const sink = mongoSink(await sinkOptions());
+    const run = await new Experiment({ prefix: "faults/validation", sink }).start();
+    await logMany(run, 10, 10);
+    await run.complete();
+    const report = await sink.closeWithReport();
+    expect(await storedSequenceNumbers(target, "faults/validation")).toEqual([0, 1, 2, 4, 5, 6, 7, 8, 9]);
+    expect(report.rejected.records).toBe(1);
+    expect(report.complete).toBe(false);
+  });
+});

@@ -1,0 +1,166 @@
+import { Experiment, defineConsumer, type DashlogIssue } from "@dashlog/core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { mongoReader, mongoSink, type MongoSinkOptions } from "../src/index.js";
+import { TEST_CLIENT_OPTIONS, startTarget, storedSequenceNumbers, exactlyOnceProblems, type MongoTarget } from "./helpers/mongo-target.js";
+import { tempDir } from "./helpers/temp-dir.js";
+
+let target: MongoTarget;
+let spool: { path: string; remove: () => Promise<void> };
+
+beforeAll(async () => {
+  target = await startTarget("sink");
+});
+afterAll(async () => {
+  await target.close();
+});
+afterEach(async () => {
+  await spool?.remove();
+});
+
+async function options(extra: Partial<MongoSinkOptions> = {}): Promise<MongoSinkOptions> {
+  spool = await tempDir();
+  return { uri: target.uri, database: target.database, spoolDir: spool.path, clientOptions: TEST_CLIENT_OPTIONS, flushIntervalMs: 10, ...extra };
+}
+
+describe("mongoSink", () => {
+  it("stores log records with the JSONL fields plus experiment, timestamps as BSON dates, and streams with a stream field", async () => {
+    const sink = mongoSink(await options());
+    const experiment = new Experiment({
+      prefix: "alice/project/fields",
+      sink,
+      consumers: { loss: defineConsumer((event) => (event.metadata?.["loss"] === undefined ? undefined : { loss: event.metadata["loss"] })) },
+    });
+    await experiment.run(async (exp) => {
+      exp.log("Training started");
+      exp.log("Epoch 1 complete", { metadata: { loss: 0.5 } });
+      exp.log("GPU memory low", { level: "warn" });
+    });
+    const report = await sink.closeWithReport();
+    expect(report.complete).toBe(true);
+    expect(report.stats.inserted).toBeGreaterThanOrEqual(4);
+
+    const db = target.client.db(target.database);
+    const logs = await db.collection("logs").find({ experiment: "alice/project/fields" }, { projection: { _id: 0 } }).sort({ sequenceNumber: 1 }).toArray();
+    expect(logs.map((d) => Object.keys(d))).toEqual(Array(3).fill(["experiment", "timestamp", "level", "message", "metadata", "sequenceNumber"]));
+    expect(logs[0]?.["timestamp"]).toBeInstanceOf(Date);
+    expect(logs.map((d) => [d["sequenceNumber"], d["level"], d["message"], d["metadata"]])).toEqual([
+      [0, "info", "Training started", null],
+      [1, "info", "Epoch 1 complete", { loss: 0.5 }],
+      [2, "warn", "GPU memory low", null],
+    ]);
+    const loss = await db.collection("streams").find({ experiment: "alice/project/fields" }, { projection: { _id: 0 } }).toArray();
+    expect(loss).toEqual([{ experiment: "alice/project/fields", stream: "loss", loss: 0.5, sequenceNumber: 1 }]);
+  });
+
+  it("creates its indexes idempotently, with a unique key that refuses a duplicate record", async () => {
+    for (let i = 0; i < 2; i++) {
+      const sink = mongoSink(await options());
+      await new Experiment({ prefix: `alice/indexes/run${i}`, sink }).run((exp) => void exp.log("x"));
+      await sink.close();
+    }
+    const db = target.client.db(target.database);
+    const logsIndexes = await db.collection("logs").listIndexes().toArray();
+    expect(logsIndexes.map((i) => [i["name"], i["key"], i["unique"] ?? false]).sort()).toEqual(
+      [
+        ["_id_", { _id: 1 }, false],
+        ["experiment_level_sequenceNumber", { experiment: 1, level: 1, sequenceNumber: 1 }, false],
+        ["experiment_sequenceNumber_unique", { experiment: 1, sequenceNumber: 1 }, true],
+        ["experiment_timestamp", { experiment: 1, timestamp: 1 }, false],
+      ].sort(),
+    );
+    const streamIndexes = (await db.collection("streams").listIndexes().toArray()).map((i) => i["name"]);
+    expect(streamIndexes).toContain("experiment_stream_sequenceNumber_unique");
+    const error = await db
+      .collection("logs")
+      .insertOne({ experiment: "alice/indexes/run0", sequenceNumber: 0 })
+      .catch((e: unknown) => e);
+    expect((error as { code?: number }).code).toBe(11000);
+  });
+
+  it("continues numbering across runs and records each run's status, start and end", async () => {
+    const sink = mongoSink(await options());
+    const experiment = new Experiment({ prefix: "alice/project/status", sink });
+    await experiment.run((exp) => {
+      exp.log("a");
+      exp.log("b");
+    });
+    const failure = await experiment
+      .run((exp) => {
+        exp.log("c");
+        throw new Error("Gradient exploded");
+      })
+      .catch((e: unknown) => e);
+    expect((failure as Error).message).toBe("Gradient exploded");
+    const third = await experiment.start();
+    // a, b | c and the logged failure | nothing
+    expect(third.firstSequenceNumber).toBe(4);
+    await third.complete();
+    await sink.close();
+
+    expect(await storedSequenceNumbers(target, "alice/project/status")).toEqual([0, 1, 2, 3]);
+    const runs = await target.client.db(target.database).collection("runs").find({ experiment: "alice/project/status" }).sort({ firstSequenceNumber: 1 }).toArray();
+    expect(runs.map((r) => [r["status"], r["firstSequenceNumber"], r["nextSequenceNumber"]])).toEqual([
+      ["COMPLETED", 0, 2],
+      ["FAILED", 2, 4],
+      ["COMPLETED", 4, 4],
+    ]);
+    expect(runs[1]?.["error"]).toEqual({ name: "Error", message: "Gradient exploded" });
+    expect(runs[0]?.["startedAt"]).toBeInstanceOf(Date);
+    expect(runs[0]?.["endedAt"]).toBeInstanceOf(Date);
+  });
+
+  it("records RUNNING while the run lasts", async () => {
+    const sink = mongoSink(await options());
+    const run = await new Experiment({ prefix: "alice/project/running", sink }).start();
+    const doc = await target.client.db(target.database).collection("runs").findOne({ experiment: "alice/project/running" });
+    expect(doc?.["status"]).toBe("RUNNING");
+    expect(doc?.["runId"]).toBe(run.runId);
+    await run.complete();
+    await sink.close();
+  });
+
+  it("escapes $ and . in metadata keys (and reserved top-level names) and reads them back unchanged", async () => {
+    const sink = mongoSink(await options());
+    const metadata = { "$where": "x", "loss.val": 1, nested: { "a.b": { "$gt": 2 }, "100%": true }, __proto__x: 1 };
+    await new Experiment({
+      prefix: "alice/project/keys",
+      sink,
+      consumers: { odd: defineConsumer(() => ({ experiment: "mine", stream: "s", _id: 7, "x.y": 1 })) },
+    }).run((exp) => void exp.log("keys", { metadata }));
+    const report = await sink.closeWithReport();
+    expect(report.rejected.records).toBe(0);
+    const stored = await target.client.db(target.database).collection("logs").findOne({ experiment: "alice/project/keys" });
+    expect(Object.keys(stored?.["metadata"] as object)).toEqual(["%24where", "loss%2Eval", "nested", "__proto__x"]);
+    const reader = mongoReader({ uri: target.uri, database: target.database, clientOptions: TEST_CLIENT_OPTIONS });
+    const [record] = await reader.tail("alice/project/keys", 1);
+    expect(record?.["metadata"]).toEqual(metadata);
+    const [odd] = await reader.tail("alice/project/keys", 1, { stream: "odd" });
+    expect(odd).toEqual({ experiment: "mine", stream: "s", _id: 7, "x.y": 1, sequenceNumber: 0 });
+    await reader.close();
+  });
+
+  it("rejects a record over 16 MiB with a clear error, keeps it on disk, and still writes the rest of the batch", async () => {
+    const issues: DashlogIssue[] = [];
+    const sink = mongoSink(await options({ onIssue: (issue) => issues.push(issue) }));
+    await new Experiment({ prefix: "alice/project/big", sink }).run((exp) => {
+      exp.log("before");
+      exp.log("huge", { metadata: { blob: "x".repeat(17 * 1024 * 1024) } });
+      exp.log("after");
+    });
+    const report = await sink.closeWithReport();
+    expect(await storedSequenceNumbers(target, "alice/project/big")).toEqual([0, 2]);
+    expect(report.complete).toBe(false);
+    expect(report.rejected.records).toBe(1);
+    expect(report.rejected.files[0]?.path).toMatch(/rejected\/alice\/project\/big\/logs\/logs\.jsonl$/);
+    const rejected = issues.find((i) => i.name === "mongo rejected");
+    expect(rejected?.message).toMatch(/record 1 cannot be stored in MongoDB: the document is \d+ bytes, over MongoDB's limit of 16777216 bytes/);
+    expect(rejected?.message).toContain(report.rejected.files[0]?.path);
+  });
+
+  it("checks its options and names the bad one", async () => {
+    expect(() => mongoSink({ uri: "http://x" })).toThrow(/mongoSink option uri must start with mongodb:\/\//);
+    expect(() => mongoSink({ uri: "mongodb://h", batchSize: 0 })).toThrow(/mongoSink option batchSize/);
+    expect(() => mongoSink({ uri: "mongodb://h", colections: {} } as never)).toThrow(/unknown option, got "colections"/);
+    expect(() => mongoSink({ uri: "mongodb://h", collections: { logs: "a", streams: "a" } })).toThrow(/three different collections/);
+  });
+});
