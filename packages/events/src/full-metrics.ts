@@ -10,6 +10,8 @@ import {
 } from "@dashlog/core";
 import { isoTimestamps } from "./iso-timestamps.js";
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** One entry of the `full` stream: the whole event as JSON. */
 export interface FullRecord {
   readonly timestamp: string;
@@ -38,23 +40,25 @@ export function fullMetrics(): Consumer<FullRecord> {
   const iso = isoTimestamps();
   return defineConsumer<FullRecord>(
     (event) => {
-      const base = {
+      // Built in place (no spreads): this runs on every event.
+      const record: Mutable<FullRecord> = {
         timestamp: iso(event.timestamp),
         monotonic: event.monotonic,
         category: event.category,
         kind: event.kind,
-        ...(event.id === undefined ? {} : { id: event.id }),
         level: event.level,
         message: event.message,
         metadata: event.metadata,
       };
-      if (event.payload === undefined) return base;
-      try {
-        const { payload } = normalizeMetadata({ payload: event.payload }, "event") as { payload: JsonValue };
-        return { ...base, payload };
-      } catch (error) {
-        return { ...base, payloadError: error instanceof Error ? error.message : String(error) };
+      if (event.id !== undefined) record.id = event.id;
+      if (event.payload !== undefined) {
+        try {
+          record.payload = (normalizeMetadata({ payload: event.payload }, "event") as { payload: JsonValue }).payload;
+        } catch (error) {
+          record.payloadError = error instanceof Error ? error.message : String(error);
+        }
       }
+      return record;
     },
     { streamName: "full", fresh: fullMetrics },
   );

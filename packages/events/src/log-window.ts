@@ -56,8 +56,10 @@ export function logWindow(options: LogWindowOptions): Aggregator {
     const cutoff = event.timestamp - windowMs;
     let removed: Map<string, number> | undefined;
     for (const [name, stream] of streams) {
-      const n = stream.removeOlderThan(cutoff);
-      if (n > 0) (removed ??= new Map()).set(name, n);
+      // Look at the oldest entry first: usually nothing is old enough, and then no work is done.
+      const oldest = stream.first;
+      if (oldest === undefined || oldest.timestamp >= cutoff) continue;
+      (removed ??= new Map()).set(name, stream.removeOlderThan(cutoff));
     }
     let failure: { error: unknown } | undefined;
     if (removed !== undefined && onDelete.length > 0) {

@@ -12,7 +12,10 @@ export interface TableRow {
 }
 
 export interface TableStorageOptions {
-  /** Most rows kept; beyond it the oldest are evicted and counted in `dropped`. Default 100,000. */
+  /**
+   * Most rows kept; beyond it the oldest are evicted and counted in `dropped`. Default
+   * 10,000 (a run's default `retain`). Each row holds one entry per stream that had a value.
+   */
   readonly maxRows?: number | undefined;
 }
 
@@ -55,7 +58,7 @@ function toRow(entry: StreamEntry<Entries>): TableRow {
  */
 export function tableStorage(options?: TableStorageOptions): TableStorage {
   const opts = checkOptions("tableStorage", options);
-  const maxRows = checkLimit("tableStorage option maxRows", opts.maxRows, 100_000);
+  const maxRows = checkLimit("tableStorage option maxRows", opts.maxRows, 10_000);
   let rows = new Stream<Entries>("table", maxRows);
   // A run's timestamps never decrease; rows from elsewhere might, and then slices scan.
   let sorted = true;

@@ -1,0 +1,159 @@
+// Per-event cost of each built-in consumer, and of a MultiEventLog with all of them,
+// against an empty MultiEventLog, in one process. Run with `pnpm --filter @dashlog/events bench`.
+// Not a test: nothing here passes or fails; the numbers are for reading.
+import { MultiEventLog, type Aggregator, type Consumer, type Event, type EventKind } from "@dashlog/core";
+import { cpus, loadavg } from "node:os";
+import { pino } from "pino";
+import { Bench } from "tinybench";
+import {
+  bytesAllocated,
+  coreMetrics,
+  cpuUsage,
+  debugSaturation,
+  eventLoopDelay,
+  eventLoopUtilization,
+  eventSaturation,
+  freeMemory,
+  fullMetrics,
+  gcStats,
+  idMetrics,
+  loadAverage,
+  logWindow,
+  memoryUsage,
+  payloadMetrics,
+  spanDurations,
+  tableStorage,
+} from "../src/index.js";
+
+// Each benchmark iteration emits a batch, so the timer's own cost is spread over many events.
+const BATCH = 1000;
+// A run's default `retain`: streams evict beyond it, as in a real run.
+const RETAIN = 10_000;
+const TIME_MS = Number(process.env["BENCH_TIME_MS"] ?? 400);
+const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
+
+const silentDebugLogger = pino({ level: "info" }, { write: () => undefined });
+const printingDebugLogger = pino({ level: "debug" }, { write: () => undefined });
+
+type Setup = { consumers: Record<string, () => Consumer>; aggregators?: Record<string, () => Aggregator> };
+
+// The defaults a user gets; the `everyMs: 0` rows show what the original's per-event OS calls cost.
+const single: Record<string, () => Consumer> = {
+  "coreMetrics()": coreMetrics,
+  "idMetrics()": idMetrics,
+  "payloadMetrics()": payloadMetrics,
+  "fullMetrics()": fullMetrics,
+  "eventSaturation()": eventSaturation,
+  "debugSaturation() level off": () => debugSaturation({ logger: silentDebugLogger }),
+  "debugSaturation() printing": () => debugSaturation({ logger: printingDebugLogger }),
+  "spanDurations()": spanDurations,
+  "bytesAllocated()": bytesAllocated,
+  "memoryUsage()": memoryUsage,
+  "memoryUsage({ everyMs: 0 })": () => memoryUsage({ everyMs: 0 }),
+  "cpuUsage()": cpuUsage,
+  "loadAverage()": loadAverage,
+  "loadAverage({ everyMs: 0 })": () => loadAverage({ everyMs: 0 }),
+  "freeMemory()": freeMemory,
+  "freeMemory({ everyMs: 0 })": () => freeMemory({ everyMs: 0 }),
+  "eventLoopDelay()": eventLoopDelay,
+  "eventLoopUtilization()": eventLoopUtilization,
+  "gcStats()": gcStats,
+};
+
+const allDefaults: Record<string, () => Consumer> = {
+  core: coreMetrics,
+  ids: idMetrics,
+  payload: payloadMetrics,
+  full: fullMetrics,
+  saturation: eventSaturation,
+  debugSaturation: () => debugSaturation({ logger: silentDebugLogger }),
+  spans: spanDurations,
+  bytes: bytesAllocated,
+  memory: memoryUsage,
+  cpu: cpuUsage,
+  loadAverage,
+  freeMemory,
+  eventLoopDelay,
+  eventLoopUtilization,
+  gc: gcStats,
+};
+
+const setups: [string, Setup][] = [
+  ["empty MultiEventLog", { consumers: {} }],
+  ...Object.entries(single).map(([name, make]): [string, Setup] => [name, { consumers: { s: make } }]),
+  ["all of them (defaults)", { consumers: allDefaults }],
+  ["all + logWindow(60 s)", { consumers: allDefaults, aggregators: { window: () => logWindow({ windowMs: 60_000 }) } }],
+  [
+    "all + logWindow(60 s) + tableStorage()",
+    { consumers: allDefaults, aggregators: { window: () => logWindow({ windowMs: 60_000, onCreate: tableStorage() }) } },
+  ],
+  ["empty MultiEventLog (again, for drift)", { consumers: {} }],
+];
+
+const CATEGORIES = ["epoch", "io", "step"] as const;
+
+/** A repeating mix: start, a log with a payload, finish, a plain log. */
+function emitter(log: MultiEventLog): () => void {
+  let seq = 0;
+  return () => {
+    for (let i = 0; i < BATCH; i++) {
+      const n = seq++;
+      const phase = n & 3;
+      const kind: EventKind = phase === 0 ? "start" : phase === 2 ? "finish" : "point";
+      const event: Event = {
+        sequenceNumber: n,
+        timestamp: Date.now(),
+        monotonic: performance.now(),
+        category: kind === "point" ? "log" : (CATEGORIES[(n >> 2) % 3] as string),
+        kind,
+        id: kind === "point" ? undefined : n >> 2,
+        level: "info",
+        message: "step done",
+        metadata: null,
+        payload: phase === 1 ? { loss: 0.25, step: n } : undefined,
+      };
+      log.emit(event);
+    }
+  };
+}
+
+const logs = setups.map(([name, setup]) => {
+  const log = new MultiEventLog({ maxStreamLength: RETAIN });
+  for (const [stream, make] of Object.entries(setup.consumers)) log.set(stream, make());
+  for (const [aggregator, make] of Object.entries(setup.aggregators ?? {})) log.setAggregator(aggregator, make());
+  log.issues.on((issue) => {
+    throw new Error(`benchmark setup ${name}: ${issue.message}`);
+  });
+  return { name, emit: emitter(log), log };
+});
+
+// Other work on a shared machine inflates some samples: each row runs once per round, rounds
+// interleave the rows, and a row's figure is its best round's median batch time (the mean,
+// which includes the GC cost of what a consumer allocates, is shown beside it).
+const best = new Map<string, { median: number; mean: number }>();
+for (let round = 0; round < ROUNDS; round++) {
+  const bench = new Bench({ time: TIME_MS, warmupTime: 100 });
+  for (const { name, emit } of logs) bench.add(name, emit);
+  await bench.run();
+  for (const task of bench.tasks) {
+    const result = task.result;
+    if (result.state !== "completed") throw new Error(`${task.name}: ${result.state}`);
+    const median = (result.latency.p50 * 1e6) / BATCH;
+    const mean = (result.latency.mean * 1e6) / BATCH;
+    const previous = best.get(task.name);
+    best.set(task.name, { median: Math.min(median, previous?.median ?? Number.POSITIVE_INFINITY), mean: Math.min(mean, previous?.mean ?? Number.POSITIVE_INFINITY) });
+  }
+}
+for (const { log } of logs) log.close();
+
+const baseline = best.get(setups[0]?.[0] ?? "")?.median ?? Number.NaN;
+console.log(`@dashlog/events consumer benchmark: node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(2)}`);
+console.log(`batches of ${BATCH} events (start / log with payload / finish / log), streams capped at ${RETAIN}; best of ${ROUNDS} rounds of ${TIME_MS} ms per row`);
+console.log("ns/event: median batch time / batch size; ratio: against the empty MultiEventLog; mean: includes GC pauses\n");
+const num = (x: number, digits: number) => x.toFixed(digits).padStart(10);
+console.log(`${"setup".padEnd(42)}${"ns/event".padStart(10)}${"+ns".padStart(10)}${"ratio".padStart(10)}${"mean ns".padStart(10)}`);
+for (const [name] of setups) {
+  const row = best.get(name);
+  if (row === undefined) continue;
+  console.log(`${name.padEnd(42)}${num(row.median, 1)}${num(row.median - baseline, 1)}${num(row.median / baseline, 2)}${num(row.mean, 1)}`);
+}
