@@ -1,0 +1,54 @@
+import { open, type FileHandle } from "node:fs/promises";
+import { matchesFilter, type ReadIssue, type RecordFilter, type StoredRecord } from "@dashlog/core";
+import type { z } from "zod";
+import { isAborted } from "./aborted.js";
+import { linesForward } from "./lines-forward.js";
+import { parseLine } from "./line-parser.js";
+import { isMissingFile } from "./missing-file.js";
+
+export interface ReadRecordsOptions {
+  readonly chunkSize: number;
+  readonly signal?: AbortSignal | undefined;
+  readonly onIssue?: ((issue: ReadIssue) => void) | undefined;
+}
+
+/**
+ * Every matching record of `path`, first to last, streamed a chunk at a time. The file is read
+ * up to its size when opened, so a busy writer cannot keep the read going forever. Bad lines are
+ * reported with their line number and skipped; blank lines are skipped silently (they hold no
+ * record, and a writer never produces them). A missing file gives nothing. An abort ends the
+ * iteration quietly: whoever aborted knows the result is partial.
+ */
+export async function* readRecords(
+  path: string,
+  schema: z.ZodType<StoredRecord>,
+  filter: RecordFilter,
+  options: ReadRecordsOptions,
+): AsyncGenerator<StoredRecord, void, undefined> {
+  const { signal, onIssue } = options;
+  if (isAborted(signal)) return;
+  let handle: FileHandle;
+  try {
+    handle = await open(path, "r");
+  } catch (error) {
+    if (isMissingFile(error)) return;
+    throw error;
+  }
+  try {
+    const end = (await handle.stat()).size;
+    let lineNumber = 0;
+    for await (const line of linesForward(handle, { end, chunkSize: options.chunkSize })) {
+      if (isAborted(signal)) return;
+      lineNumber += 1;
+      if (line.text.trim() === "") continue;
+      const parsed = parseLine(line.text, schema, line.terminated);
+      if (!parsed.ok) {
+        onIssue?.({ ...parsed.issue, line: lineNumber });
+      } else if (matchesFilter(parsed.record, filter)) {
+        yield parsed.record;
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+}
