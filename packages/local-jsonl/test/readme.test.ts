@@ -1,0 +1,11 @@
+import { fileURLToPath } from "node:url";
+import { checkReadme } from "@dashlog/readme-check";
+import { expect, it } from "vitest";
+
+it("README snippets type-check and run", async () => {
+  const result = await checkReadme(fileURLToPath(new URL("..", import.meta.url)));
+  expect(result.typeErrors).toBe("");
+  expect(result.ran).toBe(result.snippets);
+  const printed = result.outputs.map((o) => o.stdout).join("");
+  expect(printed).toContain("Loss went up\n[ 4, 5 ]\n1\n2\n");
+}, 60_000);
