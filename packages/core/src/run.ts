@@ -312,7 +312,9 @@ export class Run implements AsyncDisposable {
       );
     }
     this.#status = status;
+    this.#endError = error;
     const stats = await this.#processor.close();
+    this.#runClosed = true;
     try {
       await this.#sink.closeRun?.(this.#ended(status, error));
     } catch (closeError) {
@@ -370,11 +372,22 @@ export class Run implements AsyncDisposable {
   }
 
   #crashError: unknown = undefined;
+  /** The error fail() was given, for a run whose end is recorded at exit. */
+  #endError: unknown = undefined;
+  /** closeRun was called: the sink has (or is recording) the run's end. */
+  #runClosed = false;
 
   // Exit handlers must be synchronous: write what is queued and record the status now.
   #onExit(code: number): void {
     if (this.#status !== "RUNNING" || this.#ending !== null) {
       this.#processor.flushSync();
+      // complete() or fail() was still writing when the process exited (e.g. not awaited before
+      // process.exit()): its closeRun will never run, so record the end now, or the run would
+      // stay RUNNING and its lock would be left behind.
+      if (this.#ending !== null && !this.#runClosed && this.#status !== "RUNNING") {
+        this.#runClosed = true;
+        this.#closeRunSync(this.#status, this.#endError);
+      }
       return;
     }
     const failed = code !== 0 || this.#crashError !== undefined;
@@ -385,10 +398,14 @@ export class Run implements AsyncDisposable {
     this.#status = status;
     const lost = this.#processor.flushSync();
     if (lost > 0) process.stderr.write(`dashlog: ${lost} record(s) of ${this.experiment} could not be written at exit\n`);
+    this.#closeRunSync(status, this.#crashError);
+  }
+
+  #closeRunSync(status: Exclude<RunStatus, "RUNNING">, error: unknown): void {
     try {
-      this.#sink.closeRunSync?.(this.#ended(status, this.#crashError));
-    } catch (error) {
-      process.stderr.write(`dashlog: could not record the status of ${this.experiment} at exit: ${String(error)}\n`);
+      this.#sink.closeRunSync?.(this.#ended(status, error));
+    } catch (closeError) {
+      process.stderr.write(`dashlog: could not record the status of ${this.experiment} at exit: ${String(closeError)}\n`);
     }
   }
 }
