@@ -1,0 +1,27 @@
+import type { RecordReader, RunRecord } from "@dashlog/core";
+
+/**
+ * What the CLI needs of a storage backend: core's RecordReader for the records, plus the
+ * listing that RecordReader leaves out (which experiments and streams exist, their runs).
+ */
+export interface ExperimentStore {
+  readonly reader: RecordReader;
+  /** Where the data is, for messages: a folder, or a MongoDB URI without credentials. */
+  readonly location: string;
+  /** Every experiment prefix, sorted. */
+  listExperiments(): Promise<string[]>;
+  /** True when the experiment has any stream or run. */
+  hasExperiment(prefix: string): Promise<boolean>;
+  /** Stream names of one experiment, sorted, `logs` first. */
+  listStreams(prefix: string): Promise<string[]>;
+  /** Every run with its latest status, oldest first. */
+  runs(prefix: string): Promise<RunRecord[]>;
+  /** How many records a stream holds (lines for a file, documents in MongoDB). */
+  countRecords(prefix: string, stream: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** `logs` first, the rest alphabetically: the order every listing uses. */
+export function sortStreams(names: Iterable<string>): string[] {
+  return [...new Set(names)].sort((a, b) => (a === "logs" ? -1 : b === "logs" ? 1 : a.localeCompare(b)));
+}

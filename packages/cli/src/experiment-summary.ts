@@ -1,0 +1,34 @@
+import type { RunRecord } from "@dashlog/core";
+import type { ExperimentStore } from "./experiment-store.js";
+
+/** One line of `dashlog ls`. */
+export interface ExperimentSummary {
+  readonly prefix: string;
+  /** Status of the latest run, or `UNKNOWN` when the experiment has streams but no run records. */
+  readonly status: RunRecord["status"] | "UNKNOWN";
+  readonly runs: number;
+  /** Start of the latest run. */
+  readonly startedAt: string | null;
+  /** End of the latest run; null while it runs. */
+  readonly endedAt: string | null;
+  /** Records in the `logs` stream. */
+  readonly records: number;
+  /** Records per stream, `logs` first. */
+  readonly streams: Readonly<Record<string, number>>;
+}
+
+export async function summariseExperiment(store: ExperimentStore, prefix: string): Promise<ExperimentSummary> {
+  const [runs, streamNames] = await Promise.all([store.runs(prefix), store.listStreams(prefix)]);
+  const latest = runs.at(-1);
+  const streams: Record<string, number> = {};
+  for (const name of streamNames) streams[name] = await store.countRecords(prefix, name);
+  return {
+    prefix,
+    status: latest?.status ?? "UNKNOWN",
+    runs: runs.length,
+    startedAt: latest?.startedAt ?? null,
+    endedAt: latest?.endedAt ?? null,
+    records: streams["logs"] ?? 0,
+    streams,
+  };
+}

@@ -1,0 +1,67 @@
+import { writeOut, type CliIo } from "./cli-io.js";
+import { countOption, stringOption, type CommandSpec, type ParsedCommand } from "./command-spec.js";
+import { MONGO_OPTION } from "./mongo-option.js";
+import { openOutput } from "./output-file.js";
+import { progressBar } from "./progress-bar.js";
+import { readIssuePrinter } from "./read-issue-printer.js";
+import { collectReport } from "./report/collect-report.js";
+import { renderReportHtml } from "./report/render-report-html.js";
+import { ROOT_OPTION, openStore, requireExperiment } from "./store-options.js";
+import { UsageError } from "./usage-error.js";
+
+export const DEFAULT_MAX_ROWS = 10_000;
+
+export const reportSpec: CommandSpec = {
+  name: "report",
+  summary: "Write one self-contained HTML page about a run: status, timeline of spans, metric charts, and the log table.",
+  positionals: ["PREFIX"],
+  options: {
+    output: { type: "string", short: "o", value: "FILE", description: "the HTML file to write (required; - for stdout)" },
+    "max-rows": { type: "string", value: "N", description: `log rows kept in the page (default: ${DEFAULT_MAX_ROWS.toLocaleString("en-US")}; warnings and errors first)` },
+    root: ROOT_OPTION,
+    mongo: MONGO_OPTION,
+  },
+  details: [
+    "The page needs no network: the data, Apache ECharts, the script and the style are all inside it.",
+    "Charts: memory, CPU and event-loop streams of @dashlog/events, any other numeric stream, and numeric metadata",
+    "(e.g. train_loss and val_loss over epoch). The timeline needs a spans, full or core stream.",
+  ],
+  examples: ["dashlog report alice/ml/mnist-training -o report.html", "dashlog report alice/ml/mnist-training -o - > report.html"],
+};
+
+export async function reportCommand(parsed: ParsedCommand, io: CliIo): Promise<number> {
+  const [prefix] = parsed.positionals as [string];
+  const file = stringOption(parsed, "output");
+  if (file === undefined) throw new UsageError("-o FILE is required (use -o - for stdout)", "report");
+  const maxRows = countOption(parsed, "max-rows", DEFAULT_MAX_ROWS, "report");
+  const store = await openStore(parsed, io, "report");
+  try {
+    await requireExperiment(store, prefix);
+    const streams = await store.listStreams(prefix);
+    const progress = progressBar(io.stderr, { label: "report", total: streams.length, unit: "streams" });
+    let html: string;
+    try {
+      const data = await collectReport(store, prefix, {
+        maxRows,
+        onIssue: (stream, issue) => readIssuePrinter(io, stream)(issue),
+        signal: io.signal,
+        onStream: () => progress.tick(),
+      });
+      html = await renderReportHtml(data);
+    } finally {
+      progress.done();
+    }
+    const output = await openOutput(file, io);
+    try {
+      await writeOut(output.stream, html);
+      await output.commit();
+    } catch (error) {
+      await output.abort();
+      throw error;
+    }
+    if (file !== "-") io.stderr.write(`dashlog: wrote ${file} (${Math.round(html.length / 1024).toLocaleString("en-US")} KiB)\n`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,15 @@
+import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+/**
+ * The CLI tests run the real binary from dist/, so build it first: a stale dist would test
+ * yesterday's code. tsc is incremental-free here but takes only seconds.
+ */
+export default function setup(): void {
+  const require = createRequire(import.meta.url);
+  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
+    cwd: fileURLToPath(new URL("..", import.meta.url)),
+    stdio: "inherit",
+  });
+}
