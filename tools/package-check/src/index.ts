@@ -1,0 +1,11 @@
+export { ATTW_RESOLUTIONS, runAttw } from "./run-attw.js";
+export { checkExports } from "./check-exports.js";
+export { checkFiles } from "./check-files.js";
+export { checkManifest } from "./check-manifest.js";
+export { checkPublishedPackage, type PackageReport } from "./check-package.js";
+export type { Finding } from "./finding.js";
+export { compareWithKnown, readKnownFindings, type KnownFindings } from "./known-findings.js";
+export { packPackage } from "./pack.js";
+export { publishedPackages, type WorkspacePackage } from "./published-packages.js";
+export { runPublint } from "./run-publint.js";
+export { readTarball } from "./tarball.js";
