@@ -1,4 +1,5 @@
 export { ATTW_RESOLUTIONS, runAttw } from "./run-attw.js";
+export { changesetStatus, type ChangesetStatus } from "./changeset-status.js";
 export { checkExports } from "./check-exports.js";
 export { checkFiles } from "./check-files.js";
 export { checkManifest } from "./check-manifest.js";
