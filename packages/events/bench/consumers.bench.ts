@@ -83,6 +83,8 @@ const setups: [string, Setup][] = [
   ...Object.entries(single).map(([name, make]): [string, Setup] => [name, { consumers: { s: make } }]),
   ["all of them (defaults)", { consumers: allDefaults }],
   ["all + logWindow(60 s)", { consumers: allDefaults, aggregators: { window: () => logWindow({ windowMs: 60_000 }) } }],
+  // A window shorter than the run: entries leave it all the time, so it prunes on most events.
+  ["all + logWindow(10 ms), pruning", { consumers: allDefaults, aggregators: { window: () => logWindow({ windowMs: 10 }) } }],
   [
     "all + logWindow(60 s) + tableStorage()",
     { consumers: allDefaults, aggregators: { window: () => logWindow({ windowMs: 60_000, onCreate: tableStorage() }) } },

@@ -103,6 +103,46 @@ describe("logWindow", () => {
     expect(sink.logs("t/window")).toHaveLength(5);
   });
 
+  it("prunes entries the log held before the window was added, on its first event", () => {
+    const log = new MultiEventLog().set("a", every);
+    [0, 100].forEach((offset, i) => log.emit(createEvent({ sequenceNumber: i, timestamp: T + offset })));
+    log.setAggregator("window", logWindow({ windowMs: 1000 }));
+    log.emit(createEvent({ sequenceNumber: 2, timestamp: T + 1050 }));
+    expect(timestampsOf(log, "a")).toEqual([100, 1050]);
+  });
+
+  it("prunes an entry from an event older than the ones before it once it leaves the window", () => {
+    const { log, emitAt } = windowed(1000);
+    [1000, 1100, 500, 1200, 1550].forEach(emitAt);
+    expect(timestampsOf(log, "a")).toEqual([1000, 1100, 500, 1200, 1550]);
+    emitAt(1600);
+    // Pruning is from the front and stops at the first entry inside the window (1000 >= 600).
+    expect(timestampsOf(log, "a")).toEqual([1000, 1100, 500, 1200, 1550, 1600]);
+    emitAt(2150);
+    expect(timestampsOf(log, "a")).toEqual([1200, 1550, 1600, 2150]);
+  });
+
+  it("prunes each stream at the right event when most events find nothing to prune", () => {
+    const removedAt: number[] = [];
+    const { log, emitAt } = windowed(100, { onDelete: (d) => removedAt.push(d.event.timestamp - T) });
+    for (let t = 0; t <= 300; t += 10) emitAt(t);
+    expect(removedAt).toEqual([110, 120, 130, 140, 150, 160, 170, 180, 190, 200, 210, 220, 230, 240, 250, 260, 270, 280, 290, 300]);
+    expect(timestampsOf(log, "a")).toEqual([200, 210, 220, 230, 240, 250, 260, 270, 280, 290, 300]);
+  });
+
+  it("gives each fresh() copy its own state and the same handlers", () => {
+    const rows: number[] = [];
+    const window = logWindow({ windowMs: 1000, onCreate: (row) => rows.push(row.event.sequenceNumber) });
+    const a = new MultiEventLog().set("a", every).setAggregator("w", window);
+    const b = new MultiEventLog().set("a", every).setAggregator("w", window.fresh?.() ?? window);
+    b.emit(createEvent({ sequenceNumber: 0, timestamp: T }));
+    // Were the state shared, this scan of log a would raise the bound past log b's entry at T.
+    a.emit(createEvent({ sequenceNumber: 1, timestamp: T + 5000 }));
+    b.emit(createEvent({ sequenceNumber: 2, timestamp: T + 1500 }));
+    expect(timestampsOf(b, "a")).toEqual([1500]);
+    expect(rows).toEqual([0, 1, 2]);
+  });
+
   it("rejects missing or bad options, naming them", () => {
     expect(() => logWindow({} as Parameters<typeof logWindow>[0])).toThrow(/logWindow option windowMs is required/);
     expect(() => logWindow({ windowMs: -1 })).toThrow(/logWindow option windowMs must be a finite number of milliseconds >= 0, got -1/);
