@@ -1,5 +1,5 @@
 import type { ReadIssue, StoredRecord } from "@dashlog/core";
-import { jsonlReader } from "./reader.js";
+import { jsonlReader } from "@dashlog/local-jsonl";
 
 export interface ReadBack {
   readonly records: StoredRecord[];
