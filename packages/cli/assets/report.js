@@ -23,6 +23,10 @@
     });
   }
 
+  function plural(n, word) {
+    return n.toLocaleString("en-US") + " " + word + (n === 1 ? "" : "s");
+  }
+
   function pad(n, width) {
     var s = String(n);
     while (s.length < (width || 2)) s = "0" + s;
@@ -148,8 +152,8 @@
     streamList.textContent = sum.streams.map(function (st) { return st.name + " " + st.records.toLocaleString("en-US"); }).join(" · ");
     card(s, "Streams", String(sum.streams.length), streamList);
     var problems = (sum.levels.error || 0) + (sum.levels.fatal || 0);
-    card(s, "Errors", String(problems), el("div", "card-detail", (sum.levels.warn || 0) + " warnings" + (sum.unreadable ? " · " + sum.unreadable + " unreadable lines" : "")), problems > 0 ? "bad" : "good");
-    card(s, "Spans", data.timeline.spans.length.toLocaleString("en-US"), el("div", "card-detail", data.timeline.lanes.length + " lanes" + (data.timeline.source ? " · from " + data.timeline.source : "")));
+    card(s, "Errors", String(problems), el("div", "card-detail", plural(sum.levels.warn || 0, "warning") + (sum.unreadable ? " · " + plural(sum.unreadable, "unreadable line") : "")), problems > 0 ? "bad" : "good");
+    card(s, "Spans", data.timeline.spans.length.toLocaleString("en-US"), el("div", "card-detail", plural(data.timeline.lanes.length, "lane") + (data.timeline.source ? " · from " + data.timeline.source : "")));
     app.appendChild(s);
   }
 
@@ -270,15 +274,16 @@
     });
   }
 
-  function renderCharts() {
-    var s = section("Metrics", "metrics");
-    if (data.charts.length === 0) {
-      s.appendChild(el("p", "empty", "No numeric streams or metadata to plot. Add consumers such as memoryUsage() or cpuUsage(), or log numbers in metadata (e.g. { epoch, train_loss })."));
+  function renderCharts(kind, title, id, empty) {
+    var list = data.charts.filter(function (c) { return c.kind === kind; });
+    var s = section(title, id);
+    if (list.length === 0) {
+      s.appendChild(el("p", "empty", empty));
       return;
     }
     var grid = el("div", "chart-grid");
     s.appendChild(grid);
-    data.charts.forEach(function (c) {
+    list.forEach(function (c) {
       var div = chartBox(grid, c.id, c.title, c.subtitle, 240);
       var format = fmtUnit(c.unit);
       var many = c.series.length > 1;
@@ -411,7 +416,8 @@
   renderSummary();
   renderRuns();
   renderTimeline();
-  renderCharts();
+  renderCharts("metadata", "Metrics", "metrics", "No numbers in log metadata to plot. Log them as metadata, e.g. exp.log(\"Epoch done\", { metadata: { epoch, train_loss } }).");
+  renderCharts("stream", "System", "system", "No numeric streams to plot. Add consumers such as memoryUsage(), cpuUsage() or eventLoopDelay() from @dashlog/events.");
   renderLogs();
   renderFooter();
   window.addEventListener("resize", function () {

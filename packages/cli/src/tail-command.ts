@@ -46,18 +46,18 @@ export async function tailCommand(parsed: ParsedCommand, io: CliIo): Promise<num
   const n = countOption(parsed, "lines", 50, "tail");
   const follow = parsed.values["follow"] === true;
   const json = parsed.values["json"] === true;
+  const options = {
+    stream,
+    level,
+    since: sinceText === undefined ? undefined : parseTimeArgument(sinceText, "--since", now),
+    until: untilText === undefined ? undefined : parseTimeArgument(untilText, "--until", now),
+    onIssue: readIssuePrinter(io, stream),
+    signal: io.signal,
+  };
   const store = await openStore(parsed, io, "tail");
   try {
     // Following an experiment that has not started yet is useful; printing its missing tail is not.
     if (!follow) await requireExperiment(store, prefix);
-    const options = {
-      stream,
-      level,
-      since: sinceText === undefined ? undefined : parseTimeArgument(sinceText, "--since", now),
-      until: untilText === undefined ? undefined : parseTimeArgument(untilText, "--until", now),
-      onIssue: readIssuePrinter(io, stream),
-      signal: io.signal,
-    };
     const format = json ? (r: StoredRecord) => JSON.stringify(r) : recordFormatter({ color: useColor(io.stdout, io.env) });
     if (!follow) {
       const records = await store.reader.tail(prefix, n, options);

@@ -7,7 +7,7 @@ import { LogRows } from "./log-rows.js";
 import { MetadataCharts } from "./metadata-charts.js";
 import type { ReportChart, ReportData, ReportRun, ReportSpan, ReportTimeline } from "./report-data.js";
 import { assignLanes } from "./span-lanes.js";
-import { streamChart } from "./stream-charts.js";
+import { STREAM_CHART_ORDER, streamChart } from "./stream-charts.js";
 
 /** Spans drawn at most; a timeline of more is a blur, and the longest say the most. */
 const MAX_SPANS = 5_000;
@@ -75,7 +75,12 @@ export async function collectReport(store: ExperimentStore, prefix: string, opti
     if (chart !== undefined) charts.push(chart);
     options.onStream?.(name);
   }
-  charts.push(...metadata.charts());
+  const rank = (c: ReportChart) => {
+    const i = STREAM_CHART_ORDER.indexOf(c.title);
+    return i < 0 ? STREAM_CHART_ORDER.length : i;
+  };
+  charts.sort((a, b) => rank(a) - rank(b) || a.title.localeCompare(b.title));
+  charts.unshift(...metadata.charts());
 
   const source = await readSpans(store, prefix, { onIssue: issues("spans"), signal: options.signal });
   const timeline = buildTimeline(source?.stream ?? null, source?.spans ?? [], lastTime, errorSequences);

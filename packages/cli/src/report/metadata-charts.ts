@@ -65,6 +65,7 @@ export class MetadataCharts {
         const names = current.map((s) => s.key).sort();
         charts.push({
           id: `metadata-${x}-${names.join("-")}`,
+          kind: "metadata",
           title: names.join(", "),
           subtitle: x === "time" ? "metadata over time" : `metadata over ${x}`,
           unit: "number",
@@ -81,9 +82,10 @@ export class MetadataCharts {
       }
       flush();
     }
-    // Most points first: the curves a run is about, not a value logged twice.
+    // Over epoch before step before time, then most points first: the curves a run is about.
+    const rank = (c: ReportChart) => (c.x === "time" ? X_KEYS.length : X_KEYS.indexOf(c.xName));
     return charts
-      .sort((a, b) => total(b) - total(a) || a.title.localeCompare(b.title))
+      .sort((a, b) => rank(a) - rank(b) || total(b) - total(a) || a.title.localeCompare(b.title))
       .slice(0, MAX_CHARTS);
   }
 }

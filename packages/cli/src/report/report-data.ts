@@ -62,6 +62,8 @@ export interface ReportTimeline {
 
 export interface ReportChart {
   readonly id: string;
+  /** `metadata`: values logged in metadata (the run's own metrics); `stream`: a consumer's stream (the system). */
+  readonly kind: "metadata" | "stream";
   readonly title: string;
   readonly subtitle: string;
   readonly unit: "bytes" | "percent" | "ms" | "number";

@@ -2,6 +2,9 @@ import type { StoredRecord } from "@dashlog/core";
 import { downsample } from "./downsample.js";
 import type { ReportChart } from "./report-data.js";
 
+/** Charts of well-known streams come first, in this order; the rest follow by name. */
+export const STREAM_CHART_ORDER = ["Memory", "CPU", "Event-loop delay", "Heap in use"];
+
 /** Fields that describe a sample rather than measure something. */
 const NOT_PLOTTED = new Set(["sequenceNumber", "timestamp", "monotonic", "intervalMs", "samples", "startMonotonic", "startSequenceNumber"]);
 
@@ -97,6 +100,7 @@ export async function streamChart(
   if (series.length === 0) return undefined;
   return {
     id: `stream-${stream}`,
+    kind: "stream",
     title: shape.title,
     subtitle: `stream ${stream}`,
     unit: shape.unit,
