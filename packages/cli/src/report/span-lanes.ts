@@ -10,7 +10,10 @@ export interface LaneInput {
  * Returns the lane names and each span's lane index, in input order.
  */
 export function assignLanes(spans: readonly LaneInput[]): { lanes: string[]; laneOf: number[] } {
-  const order = spans.map((_, i) => i).sort((a, b) => (spans[a] as LaneInput).start - (spans[b] as LaneInput).start);
+  // Longer first on equal starts: a parent takes the lane before its children, which nest under it.
+  const order = spans
+    .map((_, i) => i)
+    .sort((a, b) => (spans[a] as LaneInput).start - (spans[b] as LaneInput).start || (spans[b] as LaneInput).end - (spans[a] as LaneInput).end);
   const lanes: string[] = [];
   // Per category: for each of its lanes, the stack of open spans' ends (nested spans share a lane).
   const byCategory = new Map<string, { lane: number; ends: number[] }[]>();
