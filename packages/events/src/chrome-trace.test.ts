@@ -109,6 +109,43 @@ describe("toChromeTrace", () => {
     ]);
   });
 
+  it("places the runs of one file (separate processes, each with its own monotonic clock) where they happened", () => {
+    // Run 2 started a minute after run 1 in a new process: its performance.now() began near 0 again.
+    const run1 = [span("epoch", 1, 100, 50), span("io", 1, 110.25, 20)];
+    const run2 = [
+      { category: "epoch", id: 1, start: T + 60_000 + 3, startMonotonic: 3.6, durationMs: 40 },
+      { category: "io", id: 1, start: T + 60_000 + 5, startMonotonic: 5.9, durationMs: 1.5 },
+    ];
+    const trace = toChromeTrace([...run2, ...run1]);
+    expect(chromeTraceProblems(trace)).toEqual([]);
+    expect(trace.otherData).toMatchObject({ clock: "monotonic", processes: 2, origin: "2025-10-29T10:30:00.100Z" });
+    // Run 2's clock is anchored by its larger (less floored) offset, (T + 60,003) - 3.6: its epoch
+    // starts at T + 60,003 and its io 2.3 ms later, 59,903 ms after run 1's epoch at T + 100.
+    expect(complete(trace).map(brief)).toEqual([
+      ["epoch 1", 1, 0, 50000],
+      ["io 1", 2, 10250, 20000],
+      ["epoch 1", 1, 59_903_000, 40000],
+      ["io 1", 2, 59_905_300, 1500],
+    ]);
+  });
+
+  it("keeps a process's spans exact and nested although their wall-clock starts are floored to ms", () => {
+    const origin = T + 0.75;
+    const at = (category: string, id: number, monotonic: number, durationMs: number): TraceSpan => ({
+      category,
+      id,
+      start: Math.floor(origin + monotonic),
+      startMonotonic: monotonic,
+      durationMs,
+    });
+    const trace = toChromeTrace([at("step", 1, 10.9, 5), at("step", 2, 11.0, 4.85)]);
+    expect(chromeTraceProblems(trace)).toEqual([]);
+    expect(complete(trace).map(brief)).toEqual([
+      ["step 1", 1, 0, 5000],
+      ["step 2", 1, 100, 4850],
+    ]);
+  });
+
   it("falls back to wall-clock starts when a span has no monotonic start", () => {
     const trace = toChromeTrace([
       { category: "a", id: 1, start: "2025-10-29T10:30:00.010Z", durationMs: 5 },

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type JsonValue, type StoredRecord } from "@dashlog/core";
 import { checkOptions } from "./option-checks.js";
+import { alignClocks } from "./clock-groups.js";
 import { assignTracks, type PlacedSpan } from "./trace-tracks.js";
 import { parseSpan, type ParsedSpan, type TraceSpan } from "./trace-span.js";
 
@@ -27,6 +28,8 @@ export interface ChromeTrace {
     readonly clock: "monotonic" | "wall";
     /** Wall-clock time of ts 0, ISO-8601 UTC, when known. */
     readonly origin: string | null;
+    /** Processes (runs) the spans came from, told apart by their monotonic clocks; 1 on the wall clock. */
+    readonly processes: number;
     readonly spans: number;
     /** Unfinished spans drawn up to the end of the trace. */
     readonly unfinished: number;
@@ -73,7 +76,9 @@ interface Placed extends PlacedSpan {
  * Input: records of the `spans` stream (`spanDurations()`), read back from any sink,
  * plus `spanDurations().unfinished()`; or the output of `spansFromEvents` over the `core`
  * or `full` stream, which also finds unfinished spans. Times come from `startMonotonic`
- * when every span has it, else from the wall-clock `start`.
+ * when every span has it, else from the wall-clock `start`. Each process has its own
+ * monotonic clock, so spans of several runs (one file holds every run of an experiment)
+ * are placed by their wall-clock starts, run by run, and exactly within a run.
  */
 export function toChromeTrace(spans: Iterable<TraceSpan | StoredRecord>, options?: ChromeTraceOptions): ChromeTrace {
   const opts = checkOptions("toChromeTrace", options);
@@ -117,36 +122,28 @@ export function toChromeTrace(spans: Iterable<TraceSpan | StoredRecord>, options
     }
     usable.push(span);
   }
-  const startOf = (span: ParsedSpan): number => (clock === "monotonic" ? (span.startMonotonic as number) : (span.startMs as number));
-
-  let originMs = Number.POSITIVE_INFINITY;
-  let origin: string | null = null;
+  const { relative, origin, processes } = placeStarts(usable, clock);
   let endMs = Number.NEGATIVE_INFINITY;
-  for (const span of usable) {
-    const start = startOf(span);
-    if (start < originMs) {
-      originMs = start;
-      origin = span.startMs === undefined ? null : new Date(span.startMs).toISOString();
-    }
-    endMs = Math.max(endMs, start + (span.durationMs ?? 0));
-  }
+  usable.forEach((span, i) => {
+    endMs = Math.max(endMs, (relative[i] as number) + (span.durationMs ?? 0));
+  });
 
   let unfinished = 0;
   let droppedUnfinished = 0;
   const placed: Placed[] = [];
-  for (const span of usable) {
-    const start = startOf(span);
+  usable.forEach((span, i) => {
+    const start = relative[i] as number;
     let durationMs = span.durationMs;
     if (durationMs === undefined) {
       if (unfinishedMode === "drop") {
         droppedUnfinished++;
-        continue;
+        return;
       }
       unfinished++;
       durationMs = endMs - start;
     }
-    placed.push({ span, category: span.category, ts: round3((start - originMs) * 1000), dur: round3(durationMs * 1000), unfinished: span.durationMs === undefined });
-  }
+    placed.push({ span, category: span.category, ts: round3(start * 1000), dur: round3(durationMs * 1000), unfinished: span.durationMs === undefined });
+  });
   // Parents (longer) before children on equal starts, so each track is a valid stack.
   placed.sort((a, b) => a.ts - b.ts || b.dur - a.dur || (a.span.startSequenceNumber ?? 0) - (b.span.startSequenceNumber ?? 0));
   const { tids, tracks } = assignTracks(placed);
@@ -179,6 +176,47 @@ export function toChromeTrace(spans: Iterable<TraceSpan | StoredRecord>, options
   return {
     traceEvents,
     displayTimeUnit: "ms",
-    otherData: { source: "dashlog", clock, origin, spans: placed.length, unfinished, droppedUnfinished, invalid },
+    otherData: { source: "dashlog", clock, origin, processes, spans: placed.length, unfinished, droppedUnfinished, invalid },
   };
+}
+
+/**
+ * Each span's start in ms after the earliest one. On the monotonic clock, spans that also
+ * have a wall-clock start are aligned per process (see `alignClocks`), so the runs in one
+ * file land where they happened; without wall-clock starts one process is assumed.
+ */
+function placeStarts(
+  spans: readonly ParsedSpan[],
+  clock: "monotonic" | "wall",
+): { relative: number[]; origin: string | null; processes: number } {
+  if (spans.length === 0) return { relative: [], origin: null, processes: 0 };
+  const mono = (s: ParsedSpan): number => s.startMonotonic as number;
+  if (clock === "wall") {
+    let originMs = Number.POSITIVE_INFINITY;
+    for (const s of spans) originMs = Math.min(originMs, s.startMs as number);
+    return { relative: spans.map((s) => (s.startMs as number) - originMs), origin: new Date(originMs).toISOString(), processes: 1 };
+  }
+  if (!spans.every((s) => s.startMs !== undefined)) {
+    const first = spans.reduce((a, b) => (mono(b) < mono(a) ? b : a));
+    return {
+      relative: spans.map((s) => mono(s) - mono(first)),
+      origin: first.startMs === undefined ? null : new Date(first.startMs).toISOString(),
+      processes: 1,
+    };
+  }
+  const { anchors, groups } = alignClocks(spans.map((s) => ({ wallMs: s.startMs as number, monotonicMs: mono(s) })));
+  const wall = (i: number): number => spans[i]?.startMs as number;
+  const monoAt = (i: number): number => mono(spans[i] as ParsedSpan);
+  // start(i) on the wall clock is wall(a) + mono(i) - mono(a), a = anchors[i]. Relative starts are
+  // built from differences only: epoch-sized sums would cost sub-µs precision.
+  const relativeTo = (i: number, o: number): number => {
+    const a = anchors[i] as number;
+    const b = anchors[o] as number;
+    return wall(a) - wall(b) + (monoAt(i) - monoAt(a)) - (monoAt(o) - monoAt(b));
+  };
+  let o = 0;
+  for (let i = 1; i < spans.length; i++) if (relativeTo(i, o) < 0) o = i;
+  const relative = spans.map((_, i) => relativeTo(i, o));
+  const originAnchor = anchors[o] as number;
+  return { relative, origin: new Date(wall(originAnchor) + (monoAt(o) - monoAt(originAnchor))).toISOString(), processes: groups };
 }
