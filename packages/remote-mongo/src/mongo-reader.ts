@@ -135,11 +135,13 @@ export class MongoReader implements RecordReader {
         yield record;
       }
     }
+    // With `tail`, what came before the tail is not wanted, late or not.
+    const floor = options.tail === undefined ? -1 : last;
     let position = 0;
     while (!options.signal?.aborted) {
       await sleep(pollMs, options.signal);
       if (options.signal?.aborted) return;
-      const from = Math.max(-1, last - window);
+      const from = Math.max(floor, last - window);
       let cursor = from;
       for (;;) {
         const page = await this.#find(filter.stream, cursor < 0 ? query : after(query, cursor), { sequenceNumber: 1 }, this.#pageSize);

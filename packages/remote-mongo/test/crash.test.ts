@@ -1,0 +1,108 @@
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { Experiment } from "@dashlog/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mongoSink } from "../src/index.js";
+import { ensureBuilt } from "./helpers/ensure-built.js";
+import { TEST_CLIENT_OPTIONS, exactlyOnceProblems, startTarget, storedSequenceNumbers, until, type MongoTarget } from "./helpers/mongo-target.js";
+import { tempDir } from "./helpers/temp-dir.js";
+
+const WRITER = fileURLToPath(new URL("./fixtures/crash-writer.mjs", import.meta.url));
+const COUNT = 3000;
+
+let target: MongoTarget;
+beforeAll(async () => {
+  ensureBuilt();
+  target = await startTarget("crash");
+});
+afterAll(async () => {
+  await target.close();
+});
+
+interface Message {
+  phase: string;
+  stats?: { spooled: number; replayed: number; inserted: number; duplicates: number; queued: number };
+  first?: number;
+  next?: number;
+}
+
+function startWriter(spoolDir: string, prefix: string): { child: ChildProcessWithoutNullStreams; next: (phase: string) => Promise<Message>; last: () => Message | undefined } {
+  const child = spawn(process.execPath, [WRITER, target.uri, target.database, spoolDir, prefix, String(COUNT)], { stdio: "pipe" });
+  const messages: Message[] = [];
+  const waiters: (() => void)[] = [];
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  createInterface({ input: child.stdout }).on("line", (line) => {
+    messages.push(JSON.parse(line) as Message);
+    for (const wake of waiters.splice(0)) wake();
+  });
+  const next = async (phase: string) => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const found = messages.find((m) => m.phase === phase);
+      if (found !== undefined) return found;
+      if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) throw new Error(`writer never said ${phase}; stderr: ${stderr}`);
+      await new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        setTimeout(resolve, 100);
+      });
+    }
+  };
+  return { child, next, last: () => messages.at(-1) };
+}
+
+function kill(child: ChildProcessWithoutNullStreams): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resolve();
+      return;
+    }
+    child.once("exit", () => resolve());
+    child.kill("SIGKILL");
+  });
+}
+
+describe("a writer killed with SIGKILL between spill and replay", () => {
+  it("loses nothing: the next process replays the spool, every sequence number exactly once", async () => {
+    const spool = await tempDir();
+    const prefix = "crash/killed-mid-replay";
+    const writer = startWriter(spool.path, prefix);
+    try {
+      expect((await writer.next("opened")).first).toBe(0);
+      await target.proxy.stop();
+      writer.child.stdin.write("go\n");
+      const spilled = await writer.next("spilled");
+      // Everything is durable before the crash: on disk, none in memory.
+      expect(spilled.stats?.queued).toBe(0);
+      expect(spilled.stats?.spooled).toBe(COUNT);
+      expect(spilled.next).toBe(COUNT);
+
+      // The server comes back; the writer starts replaying and is killed part-way.
+      const stall = target.server?.inject({ commands: ["insert"], collection: "logs", skip: 3, action: { kind: "stall" } });
+      await target.proxy.restart();
+      if (stall !== undefined) await until(() => stall.hits > 0, "the replay to stall after 3 inserts");
+      else await until(async () => (await storedSequenceNumbers(target, prefix)).length > 0, "the replay to start");
+      await kill(writer.child);
+      stall?.remove();
+      const partial = (await storedSequenceNumbers(target, prefix)).length;
+      expect(partial).toBeLessThan(COUNT);
+
+      // The next process with the same spool replays what is left (duplicates count as written).
+      const sink = mongoSink({ uri: target.uri, database: target.database, spoolDir: spool.path, clientOptions: TEST_CLIENT_OPTIONS, flushIntervalMs: 5 });
+      const run = await new Experiment({ prefix, sink }).start();
+      expect(run.firstSequenceNumber).toBe(COUNT);
+      run.log("after the crash");
+      await run.complete();
+      const report = await sink.closeWithReport();
+      expect(report.complete).toBe(true);
+      expect(report.stats.replayed).toBeGreaterThan(0);
+      expect(exactlyOnceProblems(await storedSequenceNumbers(target, prefix), COUNT + 1)).toBe("");
+    } finally {
+      await kill(writer.child);
+      await spool.remove();
+    }
+  });
+});
