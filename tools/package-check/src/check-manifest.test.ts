@@ -19,8 +19,10 @@ it("names every missing field, file and unpacked workspace range", () => {
     "p",
     { type: "commonjs", sideEffects: true, dependencies: { "@dashlog/core": "workspace:^" } },
     new Set(["package.json"]),
+    false,
   );
   expect(findings.map((f) => f.check)).toEqual([
+    "folder:license",
     "files:readme",
     "files:license",
     "manifest:license",

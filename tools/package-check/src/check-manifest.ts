@@ -4,12 +4,18 @@ const DEPENDENCY_FIELDS = ["dependencies", "peerDependencies", "optionalDependen
 
 /**
  * The published package.json (taken from the tarball) and the files every package must
- * carry: README.md and LICENSE in the tarball, `license`, `engines.node`, `type: module`,
+ * carry: a LICENSE in the package folder, README.md and LICENSE in the tarball, `license`, `engines.node`, `type: module`,
  * `sideEffects: false`, an explicit `files` list, and no `workspace:` range left unpacked.
  */
-export function checkManifest(name: string, manifest: Record<string, unknown>, files: ReadonlySet<string>): Finding[] {
+export function checkManifest(
+  name: string,
+  manifest: Record<string, unknown>,
+  files: ReadonlySet<string>,
+  licenseInFolder = true,
+): Finding[] {
   const findings: Finding[] = [];
   const add = (check: string, message: string) => findings.push({ package: name, check, message });
+  if (!licenseInFolder) add("folder:license", "the package folder has no LICENSE file: copy the root LICENSE into it");
   if (!files.has("README.md")) add("files:readme", "the tarball has no README.md: add one to the package folder");
   if (!files.has("LICENSE")) add("files:license", "the tarball has no LICENSE: copy the root LICENSE into the package folder");
   if (typeof manifest["license"] !== "string" || manifest["license"] === "") {

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,7 +30,8 @@ export async function checkPublishedPackage(pkg: WorkspacePackage): Promise<Pack
     const manifest = JSON.parse(Buffer.from(packedManifest).toString("utf8")) as Record<string, unknown>;
     const paths = new Set(files.keys());
     const findings = [
-      ...checkManifest(pkg.name, manifest, paths),
+      // pnpm pack copies the root LICENSE into a package that has none; the folder itself must have one too.
+      ...checkManifest(pkg.name, manifest, paths, existsSync(join(pkg.dir, "LICENSE"))),
       ...checkFiles(pkg.name, files),
       ...checkExports(pkg.name, manifest, paths),
       ...(await runPublint(pkg.name, tarball)),
