@@ -14,7 +14,7 @@ const OMIT = Symbol("omit");
  * never changes what was logged, and it equals what a reader gets back from any sink.
  * Conversions (documented in the README):
  * - `undefined` properties are dropped; `undefined` array items become `null` (as JSON does)
- * - NaN, Infinity and -Infinity become the strings "NaN", "Infinity", "-Infinity"
+ * - NaN, Infinity and -Infinity become the strings "NaN", "Infinity", "-Infinity"; -0 becomes 0
  * - objects with `toJSON()` (Date, ...) are replaced by its result
  * - typed arrays become arrays of numbers
  * - Error instances become `{ name, message, stack }` (plus own fields and `cause`)
@@ -57,6 +57,8 @@ class Walk {
       case "boolean":
         return value;
       case "number":
+        // -0 becomes 0: JSON writes it as 0, so every sink (and the in-memory copy) agrees.
+        if (value === 0) return 0;
         return Number.isFinite(value) ? value : String(value);
       case "undefined":
         return OMIT;
