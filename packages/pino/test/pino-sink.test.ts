@@ -1,7 +1,14 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { Experiment, MemorySink, type DashlogIssue, type RecordBatch, type Sink } from "@dashlog/core";
 import { describe, expect, it } from "vitest";
 import { pinoSink } from "../src/pino-sink.js";
 import { capturingLogger } from "./capture.js";
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
 
 describe("pinoSink", () => {
   it("logs each record at its level with message, metadata and where it came from", async () => {
@@ -157,4 +164,33 @@ describe("pinoSink", () => {
     expect(() => pinoSink(logger, { metadataKey: "" })).toThrow(/pinoSink option metadataKey must be a non-empty string, got ""/);
     expect(() => pinoSink(logger, { next: {} as never })).toThrow(/pinoSink option next must be a sink/);
   });
+});
+
+describe("pinoSink at process exit", () => {
+  it("logs every record still queued when the application calls process.exit()", async () => {
+    // A script inside the package, so "@dashlog/pino" and "pino" resolve as they would for a user.
+    const dir = await mkdtemp(join(packageDir, ".fixture-"));
+    try {
+      const script = join(dir, "app.mjs");
+      await writeFile(
+        script,
+        [
+          'import { Experiment } from "@dashlog/core";',
+          'import { pinoSink } from "@dashlog/pino";',
+          'import { pino } from "pino";',
+          "const logger = pino(pino.destination({ fd: 1, sync: true }));",
+          // A long interval: nothing is written before exit unless the exit handler does it.
+          'const run = await new Experiment({ prefix: "alice/exit", sink: pinoSink(logger), flushIntervalMs: 60_000 }).start();',
+          'for (let i = 0; i < 300; i++) run.log("step", { metadata: { i } });',
+          "process.exit(0);",
+        ].join("\n"),
+      );
+      const { stdout } = await promisify(execFile)(process.execPath, [script], { maxBuffer: 16 * 1024 * 1024 });
+      const lines = stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines.filter((l) => l["msg"] === "step").map((l) => l["sequenceNumber"])).toEqual(Array.from({ length: 300 }, (_, i) => i));
+      expect(lines.at(-1)).toMatchObject({ msg: "run COMPLETED", status: "COMPLETED", nextSequenceNumber: 300 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
