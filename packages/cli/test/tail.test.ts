@@ -44,7 +44,7 @@ describe("dashlog tail", () => {
     const byLevel = await dashlog(["tail", PREFIX, "--level", "warn", "--json", "--root", fixture.dir]);
     expect(byLevel.stdout.trim().split("\n").map((l) => JSON.parse(l) as unknown)).toEqual(warnOrWorse);
 
-    const pivot = records[20] as { timestamp: string };
+    const pivot = records[20] as unknown as { timestamp: string };
     const since = await dashlog(["tail", PREFIX, "-n", "1000", "--since", pivot.timestamp, "--json", "--root", fixture.dir]);
     const expected = records.filter((r) => Date.parse(r["timestamp"] as string) >= Date.parse(pivot.timestamp));
     expect(since.stdout.trim().split("\n")).toHaveLength(expected.length);
