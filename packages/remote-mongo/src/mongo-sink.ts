@@ -101,6 +101,8 @@ export class MongoSink implements Sink {
   #replayed = 0;
   #rejected = 0;
   #retries = 0;
+  /** The highest sequence number handed to this sink, per experiment. */
+  readonly #highest = new Map<string, number>();
 
   constructor(options: MongoSinkOptions) {
     this.#options = resolveSinkOptions(options);
@@ -138,6 +140,7 @@ export class MongoSink implements Sink {
     let count = 0;
     for (const batch of batches) count += batch.records.length;
     if (count === 0) return;
+    this.#noteHighest(batches);
     if (this.#spilling || this.#queue.length - this.#head + count > this.#options.maxQueueLength) {
       const first = !this.#spilling;
       await this.spool.append(batches);
@@ -153,8 +156,16 @@ export class MongoSink implements Sink {
     this.#signal();
   }
 
+  #noteHighest(batches: readonly RecordBatch[]): void {
+    for (const batch of batches) {
+      const last = batch.records.at(-1)?.sequenceNumber;
+      if (last !== undefined && last > (this.#highest.get(batch.experiment) ?? -1)) this.#highest.set(batch.experiment, last);
+    }
+  }
+
   /** At process exit: straight to the spool, synchronously. */
   writeSync(batches: readonly RecordBatch[]): void {
+    this.#noteHighest(batches);
     this.#spooled += this.spool.appendSync(batches);
     this.#spilling = true;
   }
@@ -185,6 +196,10 @@ export class MongoSink implements Sink {
   /** Says where numbering continues: one past the highest sequence number in MongoDB, the spool and this sink's queue. Records RUNNING. */
   async openRun(run: RunInfo): Promise<RunOpened> {
     await this.#attempt("openRun", `cannot open run ${run.runId} of ${JSON.stringify(run.experiment)}`, () => this.#ensureReady());
+    // Records only move memory -> spool -> MongoDB, and the pump may be replaying right now:
+    // read the spool before MongoDB, and remember what passed through this sink, so a record
+    // in transit is always seen in one of them.
+    const spooled = await this.spool.maxSequenceNumber(run.experiment);
     const highest = await this.#attempt("openRun", `cannot read the last sequence number of ${JSON.stringify(run.experiment)}`, async () => {
       const { collections } = this.#options.connection;
       const last = async (collection: string) => {
@@ -205,11 +220,7 @@ export class MongoSink implements Sink {
       const runNext = typeof lastRun?.["nextSequenceNumber"] === "number" ? lastRun["nextSequenceNumber"] : 0;
       return Math.max(await last(collections.logs), await last(collections.streams), runNext - 1);
     });
-    let next = Math.max(highest, await this.spool.maxSequenceNumber(run.experiment)) + 1;
-    for (let i = this.#head; i < this.#queue.length; i++) {
-      const q = this.#queue[i];
-      if (q !== undefined && q.experiment === run.experiment) next = Math.max(next, q.record.sequenceNumber + 1);
-    }
+    const next = Math.max(highest, spooled, this.#highest.get(run.experiment) ?? -1) + 1;
     await this.#attempt("openRun", `cannot record run ${run.runId} as RUNNING`, () =>
       this.#db.collection(this.#options.connection.collections.runs).updateOne(
         { experiment: run.experiment, runId: run.runId },
