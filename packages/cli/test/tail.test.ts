@@ -5,7 +5,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HOSTILE_MESSAGE } from "./fixtures/training-run.js";
 import { PREFIX, storedLines, trainingRoot, type FixtureRoot } from "./helpers/fixture-root.js";
-import { BIN, cleanEnv, dashlog, startDashlog, waitForOutput } from "./helpers/run-dashlog.js";
+import { BIN, cleanEnv, collectOutput, dashlog, startDashlog } from "./helpers/run-dashlog.js";
 
 const ESC = "\u001b";
 let fixture: FixtureRoot;
@@ -113,11 +113,12 @@ describe("dashlog tail", () => {
     const record = (n: number) => ({ timestamp: "2025-10-29T10:30:00.000Z", level: "info", message: `line ${n}`, metadata: null, sequenceNumber: n });
     await writeFile(file, `${JSON.stringify(record(0))}\n`);
     const child = startDashlog(["tail", "live", "--follow", "--json", "--root", fixture.dir]);
+    const output = collectOutput(child);
     try {
-      await waitForOutput(child, (out) => out.includes('"line 0"'));
+      await output.until((out) => out.includes('"line 0"'));
       await appendFile(file, `${JSON.stringify(record(1))}\n${JSON.stringify(record(2))}\n`);
-      const out = await waitForOutput(child, (o) => o.includes('"line 2"'));
-      expect(out.trim().split("\n").map((l) => JSON.parse(l) as unknown)).toEqual([record(1), record(2)]);
+      const out = await output.until((o) => o.includes('"line 2"'));
+      expect(out.trim().split("\n").map((l) => JSON.parse(l) as unknown)).toEqual([record(0), record(1), record(2)]);
     } finally {
       const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
       child.kill("SIGINT");

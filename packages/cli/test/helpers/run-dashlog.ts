@@ -43,26 +43,37 @@ export function startDashlog(args: readonly string[], options: { cwd?: string; e
   return spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? tmpdir(), env: cleanEnv(options.env) });
 }
 
-/** Resolves once `read()` satisfies `done`, checking whenever the child prints. */
-export function waitForOutput(child: ChildProcessWithoutNullStreams, done: (stdout: string) => boolean): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const check = () => {
-      if (done(out)) {
-        child.stdout.off("data", onData);
-        resolve(out);
+/**
+ * Everything the child prints on stdout, collected from the start (a listener added later
+ * would miss what arrived in between), and a way to wait until it says something.
+ */
+export function collectOutput(child: ChildProcessWithoutNullStreams): { readonly text: () => string; until(done: (stdout: string) => boolean): Promise<string> } {
+  let out = "";
+  const waiters: { done: (stdout: string) => boolean; resolve: (s: string) => void; reject: (e: Error) => void }[] = [];
+  const check = () => {
+    for (const waiter of [...waiters]) {
+      if (waiter.done(out)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(out);
       }
-    };
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString("utf8");
-      check();
-    };
-    child.stdout.on("data", onData);
-    child.once("exit", (code) => {
-      if (!done(out)) reject(new Error(`dashlog exited with ${code} before the expected output; got:\n${out}`));
-    });
+    }
+  };
+  child.stdout.on("data", (chunk: Buffer) => {
+    out += chunk.toString("utf8");
     check();
   });
+  child.once("exit", (code) => {
+    for (const waiter of waiters.splice(0)) waiter.reject(new Error(`dashlog exited with ${code} before the expected output; got:\n${out}`));
+  });
+  return {
+    text: () => out,
+    until(done) {
+      return new Promise((resolve, reject) => {
+        waiters.push({ done, resolve, reject });
+        check();
+      });
+    },
+  };
 }
 
 export async function tempRoot(): Promise<{ dir: string; remove(): Promise<void> }> {
