@@ -22,6 +22,7 @@ export function indexSpecs(collections: ResolvedConnection["collections"]): Reco
       { key: { experiment: 1, runId: 1 }, name: "experiment_runId_unique", unique: true },
       { key: { experiment: 1, startedAt: 1 }, name: "experiment_startedAt" },
     ],
+    // locks: one document per experiment, keyed by _id; no extra index.
   };
 }
 

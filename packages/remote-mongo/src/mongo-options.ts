@@ -10,6 +10,8 @@ export interface CollectionNames {
   readonly streams?: string;
   /** One document per run: status, start and end. Default `runs`. */
   readonly runs?: string;
+  /** One lease per experiment being written. Default `locks`. */
+  readonly locks?: string;
 }
 
 /** Where the data lives; shared by the sink and the reader. */
@@ -47,7 +49,9 @@ const connectionSchema = z.object({
     .max(63)
     .regex(/^[^/\\. "$*<>:|?\u0000]+$/, "must not contain / \\ . space \" $ * < > : | ? or NUL")
     .optional(),
-  collections: z.strictObject({ logs: collectionName.optional(), streams: collectionName.optional(), runs: collectionName.optional() }).optional(),
+  collections: z
+    .strictObject({ logs: collectionName.optional(), streams: collectionName.optional(), runs: collectionName.optional(), locks: collectionName.optional() })
+    .optional(),
   clientOptions: z.custom<MongoClientOptions>((v) => typeof v === "object" && v !== null, { message: "must be an object of MongoClient options" }).optional(),
 });
 
@@ -67,9 +71,10 @@ export function resolveConnection(options: MongoConnectionOptions, what: string)
     logs: parsed.collections?.logs ?? "logs",
     streams: parsed.collections?.streams ?? "streams",
     runs: parsed.collections?.runs ?? "runs",
+    locks: parsed.collections?.locks ?? "locks",
   };
-  if (new Set(Object.values(collections)).size !== 3) {
-    throw new InvalidArgumentError(`${what} option collections`, collections, "must name three different collections");
+  if (new Set(Object.values(collections)).size !== 4) {
+    throw new InvalidArgumentError(`${what} option collections`, collections, "must name four different collections");
   }
   return {
     uri: parsed.uri,

@@ -20,6 +20,8 @@ export interface MongoSinkOptions extends MongoConnectionOptions {
   readonly flushTimeoutMs?: number;
   /** How long `close()` keeps trying to drain memory and spool into MongoDB. Default 10,000 ms. */
   readonly closeTimeoutMs?: number;
+  /** How long an experiment's lock lasts without renewal (it is renewed every third of it while the run lasts). Default 60,000 ms. */
+  readonly lockLeaseMs?: number;
   /** Receives every retry, spill, replay and rejected record. Without one, the first of each kind is printed as a warning. */
   readonly onIssue?: IssueListener;
 }
@@ -34,6 +36,7 @@ export interface ResolvedSinkOptions {
   readonly retryMaxDelayMs: number;
   readonly flushTimeoutMs: number;
   readonly closeTimeoutMs: number;
+  readonly lockLeaseMs: number;
   readonly onIssue: IssueListener | undefined;
 }
 
@@ -50,6 +53,7 @@ const sinkSchema = z
     retryMaxDelayMs: z.number().positive().finite().optional(),
     flushTimeoutMs: duration.optional(),
     closeTimeoutMs: duration.optional(),
+    lockLeaseMs: z.number().positive().finite().optional(),
     onIssue: z.custom<IssueListener>((v) => typeof v === "function", { message: "must be a function (issue) => void" }).optional(),
   })
   .passthrough();
@@ -67,6 +71,7 @@ const KNOWN = new Set([
   "retryMaxDelayMs",
   "flushTimeoutMs",
   "closeTimeoutMs",
+  "lockLeaseMs",
   "onIssue",
 ]);
 
@@ -97,6 +102,7 @@ export function resolveSinkOptions(options: MongoSinkOptions): ResolvedSinkOptio
     retryMaxDelayMs: parsed.retryMaxDelayMs ?? 5000,
     flushTimeoutMs: parsed.flushTimeoutMs ?? 5000,
     closeTimeoutMs: parsed.closeTimeoutMs ?? 10_000,
+    lockLeaseMs: parsed.lockLeaseMs ?? 60_000,
     onIssue: parsed.onIssue,
   };
 }

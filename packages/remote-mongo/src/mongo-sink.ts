@@ -14,6 +14,7 @@ import {
 import { MongoClient, type Collection, type Db, type Document } from "mongodb";
 import { backoffDelay, sleep } from "./backoff.js";
 import { DUPLICATE_KEY, isTransientCode, isTransientError } from "./classify-error.js";
+import { ExperimentLocks } from "./experiment-lock.js";
 import { ensureIndexes } from "./index-specs.js";
 import { MongoSinkError, toMongoSinkError } from "./mongo-sink-error.js";
 import { resolveSinkOptions, type MongoSinkOptions, type ResolvedSinkOptions } from "./mongo-sink-options.js";
@@ -80,6 +81,7 @@ export class MongoSink implements Sink {
   readonly #client: MongoClient;
   readonly #db: Db;
   readonly #issues = new IssueChannel();
+  readonly #locks: ExperimentLocks;
   #ready: Promise<void> | null = null;
 
   #queue: Queued[] = [];
@@ -117,6 +119,9 @@ export class MongoSink implements Sink {
     }
     this.#db = this.#client.db(connection.database);
     this.spool = new Spool(this.#options.spoolDir);
+    this.#locks = new ExperimentLocks(this.#db.collection(connection.collections.locks), this.#options.lockLeaseMs, (error) =>
+      this.#report("lock", toMongoSinkError("lock", "the experiment's lock could not be renewed", error, this.#secrets)),
+    );
     if (this.#options.onIssue !== undefined) this.#issues.on(this.#options.onIssue);
     this.#unsubscribeExit = onProcessExit(() => this.#spillSync());
     this.#pump = this.#run();
@@ -195,7 +200,10 @@ export class MongoSink implements Sink {
 
   /** Says where numbering continues: one past the highest sequence number in MongoDB, the spool and this sink's queue. Records RUNNING. */
   async openRun(run: RunInfo): Promise<RunOpened> {
-    await this.#attempt("openRun", `cannot open run ${run.runId} of ${JSON.stringify(run.experiment)}`, () => this.#ensureReady());
+    await this.#attempt("openRun", `cannot open run ${run.runId} of ${JSON.stringify(run.experiment)}`, async () => {
+      await this.#ensureReady();
+      await this.#locks.acquire(run);
+    });
     // Records only move memory -> spool -> MongoDB, and the pump may be replaying right now:
     // read the spool before MongoDB, and remember what passed through this sink, so a record
     // in transit is always seen in one of them.
@@ -221,15 +229,20 @@ export class MongoSink implements Sink {
       return Math.max(await last(collections.logs), await last(collections.streams), runNext - 1);
     });
     const next = Math.max(highest, spooled, this.#highest.get(run.experiment) ?? -1) + 1;
-    await this.#attempt("openRun", `cannot record run ${run.runId} as RUNNING`, () =>
-      this.#db.collection(this.#options.connection.collections.runs).updateOne(
-        { experiment: run.experiment, runId: run.runId },
-        {
-          $set: { status: "RUNNING", startedAt: new Date(run.startedAt), firstSequenceNumber: next, pid: process.pid, hostname: hostname() },
-        },
-        { upsert: true },
-      ),
-    );
+    try {
+      await this.#attempt("openRun", `cannot record run ${run.runId} as RUNNING`, () =>
+        this.#db.collection(this.#options.connection.collections.runs).updateOne(
+          { experiment: run.experiment, runId: run.runId },
+          {
+            $set: { status: "RUNNING", startedAt: new Date(run.startedAt), firstSequenceNumber: next, pid: process.pid, hostname: hostname() },
+          },
+          { upsert: true },
+        ),
+      );
+    } catch (error) {
+      await this.#locks.release(run.experiment, run.runId).catch(() => undefined);
+      throw error;
+    }
     return { nextSequenceNumber: next };
   }
 
@@ -240,6 +253,7 @@ export class MongoSink implements Sink {
       await this.#ensureReady();
       await this.#writeStatus(run);
     } catch (error) {
+      this.#locks.stopRenewing(run.runId);
       await this.spool.appendRun(run);
       this.#spilling = true;
       this.#report("status", toMongoSinkError("closeRun", `status ${run.status} of run ${run.runId} kept in the spool`, error, this.#secrets));
@@ -247,6 +261,8 @@ export class MongoSink implements Sink {
   }
 
   closeRunSync(run: RunEnded): void {
+    // The lease is left to expire (or to be taken over once this pid is gone): no network at exit.
+    this.#locks.stopRenewing(run.runId);
     this.spool.appendRunSync(run);
     this.#spilling = true;
   }
@@ -277,6 +293,7 @@ export class MongoSink implements Sink {
     await this.#pump;
     await this.#spillQueue();
     await this.spool.releaseClaims();
+    this.#locks.stopAll();
     this.#unsubscribeExit();
     await Promise.race([this.#client.close().catch(() => undefined), sleep(2000)]);
     const unwrittenFiles = await this.spool.countPending();
@@ -341,6 +358,7 @@ export class MongoSink implements Sink {
     try {
       return await fn();
     } catch (error) {
+      if (error instanceof DashlogError) throw error;
       throw toMongoSinkError(operation, `${context} (MongoDB at ${this.redactedUri})`, error, this.#secrets);
     }
   }
@@ -581,6 +599,7 @@ export class MongoSink implements Sink {
       },
       { upsert: true },
     );
+    await this.#locks.release(run.experiment, run.runId);
   }
 }
 

@@ -1,4 +1,4 @@
-import { Experiment, defineConsumer, type DashlogIssue } from "@dashlog/core";
+import { Experiment, ExperimentLockedError, defineConsumer, type DashlogIssue } from "@dashlog/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { mongoReader, mongoSink, type MongoSinkOptions } from "../src/index.js";
 import { TEST_CLIENT_OPTIONS, startTarget, storedSequenceNumbers, exactlyOnceProblems, type MongoTarget } from "./helpers/mongo-target.js";
@@ -157,10 +157,34 @@ describe("mongoSink", () => {
     expect(rejected?.message).toContain(report.rejected.files[0]?.path);
   });
 
+  it("lets one writer at a time hold an experiment, and takes over a lease that expired", async () => {
+    const first = mongoSink(await options());
+    const second = mongoSink(await options());
+    const run = await new Experiment({ prefix: "alice/project/locked", sink: first }).start();
+    const error = await new Experiment({ prefix: "alice/project/locked", sink: second }).start().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExperimentLockedError);
+    expect((error as Error).message).toContain(`run ${run.runId} (pid ${process.pid}`);
+    await run.complete();
+    const next = await new Experiment({ prefix: "alice/project/locked", sink: second }).start();
+    await next.complete();
+
+    const locks = target.client.db(target.database).collection<{ _id: string }>("locks");
+    const elsewhere = { runId: "other", pid: 1, hostname: "another-machine" };
+    await locks.insertOne({ _id: "alice/project/lease", ...elsewhere, expiresAt: new Date(Date.now() + 60_000) });
+    await expect(new Experiment({ prefix: "alice/project/lease", sink: second }).start()).rejects.toThrow(/run other \(pid 1 on another-machine/);
+    await locks.updateOne({ _id: "alice/project/lease" }, { $set: { expiresAt: new Date(Date.now() - 1) } });
+    const taken = await new Experiment({ prefix: "alice/project/lease", sink: second }).start();
+    expect((await locks.findOne({ _id: "alice/project/lease" }))?.["runId"]).toBe(taken.runId);
+    await taken.complete();
+    expect(await locks.findOne({ _id: "alice/project/lease" })).toBeNull();
+    await first.close();
+    await second.close();
+  });
+
   it("checks its options and names the bad one", async () => {
     expect(() => mongoSink({ uri: "http://x" })).toThrow(/mongoSink option uri must start with mongodb:\/\//);
     expect(() => mongoSink({ uri: "mongodb://h", batchSize: 0 })).toThrow(/mongoSink option batchSize/);
     expect(() => mongoSink({ uri: "mongodb://h", colections: {} } as never)).toThrow(/unknown option, got "colections"/);
-    expect(() => mongoSink({ uri: "mongodb://h", collections: { logs: "a", streams: "a" } })).toThrow(/three different collections/);
+    expect(() => mongoSink({ uri: "mongodb://h", collections: { logs: "a", streams: "a" } })).toThrow(/four different collections/);
   });
 });
