@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { RecordRejectedError, escapeKey, fromDocument, toDocument, unescapeKey } from "../src/index.js";
+
+describe("escapeKey / unescapeKey", () => {
+  it("escapes $, ., % and NUL reversibly and leaves other keys alone", () => {
+    for (const key of ["$where", "a.b", "100%", "%24", "x\u0000y", "plain", "ünï", "", "..$$%%"]) {
+      expect(unescapeKey(escapeKey(key))).toBe(key);
+      expect(escapeKey(key)).not.toMatch(/[$.\u0000]/);
+    }
+    expect(escapeKey("loss.val")).toBe("loss%2Eval");
+    expect(escapeKey("plain")).toBe("plain");
+  });
+});
+
+describe("toDocument / fromDocument", () => {
+  const log = { timestamp: "2025-10-29T10:30:00.000Z", level: "info", message: "m", metadata: { "a.b": [1, { "$c": null }] }, sequenceNumber: 4 };
+
+  it("stores the canonical timestamp as a Date and round-trips the record exactly", () => {
+    const doc = toDocument("p/x", "logs", log);
+    expect(Object.keys(doc)).toEqual(["experiment", "timestamp", "level", "message", "metadata", "sequenceNumber"]);
+    expect(doc["timestamp"]).toEqual(new Date("2025-10-29T10:30:00.000Z"));
+    expect(doc["metadata"]).toEqual({ "a%2Eb": [1, { "%24c": null }] });
+    expect(fromDocument(doc, "logs")).toEqual(log);
+  });
+
+  it("keeps non-canonical timestamps and numbers as they are, and escapes reserved top-level names in streams", () => {
+    const record = { timestamp: 1761733800000, experiment: "e", stream: "s", _id: 1, sequenceNumber: 0 };
+    const doc = toDocument("p/x", "bytes", record);
+    expect(doc).toEqual({ experiment: "p/x", stream: "bytes", timestamp: 1761733800000, "%65xperiment": "e", "%73tream": "s", "%5Fid": 1, sequenceNumber: 0 });
+    expect(fromDocument(doc, "bytes")).toEqual(record);
+    expect(toDocument("p/x", "s", { timestamp: "2025-10-29T10:30:00Z", sequenceNumber: 1 })["timestamp"]).toBe("2025-10-29T10:30:00Z");
+  });
+
+  it("keeps a __proto__ key as data", () => {
+    const metadata = JSON.parse('{"__proto__": {"polluted": true}}') as Record<string, unknown>;
+    const back = fromDocument(toDocument("p/x", "logs", { ...log, metadata: metadata as never }), "logs");
+    expect(Object.keys(back["metadata"] as object)).toEqual(["__proto__"]);
+    expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
+  });
+
+  it("rejects values JSON cannot hold, naming the path and the record", () => {
+    const bad = (value: unknown) => () => toDocument("p/x", "s", { sequenceNumber: 9, v: { deep: [value] } } as never);
+    expect(bad(Number.NaN)).toThrow(RecordRejectedError);
+    expect(bad(Number.NaN)).toThrow(/record 9 cannot be stored in MongoDB: v\.deep\[0\] is NaN/);
+    expect(bad(10n)).toThrow(/v\.deep\[0\] is not a JSON value \(got 10n\)/);
+    expect(bad(new Map())).toThrow(/is not a JSON value \(got \[Map\]\)/);
+  });
+
+  it("rejects a document over 16 MiB", () => {
+    expect(() => toDocument("p/x", "logs", { ...log, metadata: { blob: "x".repeat(16 * 1024 * 1024) } })).toThrow(/over MongoDB's limit of 16777216 bytes/);
+    expect(() => toDocument("p/x", "logs", { ...log, metadata: { blob: "x".repeat(16 * 1024 * 1024 - 200) } })).not.toThrow();
+  });
+});
