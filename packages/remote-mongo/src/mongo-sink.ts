@@ -567,7 +567,10 @@ export class MongoSink implements Sink {
     };
     for await (const line of this.spool.read(path, file.stream === undefined)) {
       if (line.kind === "bad") {
-        this.#report("replay", new MongoSinkError("replay", `${path} line ${line.line} skipped: ${line.reason}`));
+        // Kept with the rejected records, so a line cut short by a crash is still on disk to look at.
+        const where = file.stream === undefined ? undefined : await this.spool.reject(file.experiment, file.stream, line.text, line.reason);
+        if (where !== undefined) this.#rejected++;
+        this.#report("replay", new MongoSinkError("replay", `${path} line ${line.line} skipped: ${line.reason}${where === undefined ? "" : `; kept in ${where}`}`));
         continue;
       }
       if (line.kind === "run") {

@@ -168,7 +168,7 @@ describe("mongoSink", () => {
     const next = await new Experiment({ prefix: "alice/project/locked", sink: second }).start();
     await next.complete();
 
-    const locks = target.client.db(target.database).collection<{ _id: string }>("locks");
+    const locks = target.client.db(target.database).collection<{ _id: string; runId?: string; pid?: number; hostname?: string; expiresAt?: Date }>("locks");
     const elsewhere = { runId: "other", pid: 1, hostname: "another-machine" };
     await locks.insertOne({ _id: "alice/project/lease", ...elsewhere, expiresAt: new Date(Date.now() + 60_000) });
     await expect(new Experiment({ prefix: "alice/project/lease", sink: second }).start()).rejects.toThrow(/run other \(pid 1 on another-machine/);
