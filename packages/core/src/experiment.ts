@@ -10,7 +10,7 @@ import { LOGS_STREAM, logRecords } from "./log-records.js";
 import { MultiEventLog } from "./multi-event-log.js";
 import { validatePrefix } from "./prefix.js";
 import { Run, newRunId } from "./run.js";
-import type { Sink } from "./sink.js";
+import type { RunOpened, Sink } from "./sink.js";
 
 export const DEFAULT_RETAIN = 10_000;
 
@@ -72,22 +72,31 @@ export class Experiment {
     const clock = options.clock ?? systemClock;
     const startedAt = clock.now();
     const runId = newRunId();
-    const opened = (await sink.openRun?.({
-      experiment: this.prefix,
-      runId,
-      startedAt: new Date(startedAt).toISOString(),
-    })) ?? { nextSequenceNumber: 0 };
-    const next = opened.nextSequenceNumber;
-    if (!Number.isSafeInteger(next) || next < 0) {
-      throw new InvalidArgumentError("sink.openRun() nextSequenceNumber", next, "must be a non-negative integer");
-    }
     const issues = new IssueChannel();
     if (options.onIssue !== undefined) issues.on(options.onIssue);
     const events = new MultiEventLog({ maxStreamLength: options.retain ?? DEFAULT_RETAIN, issues });
-    events.set(LOGS_STREAM, logRecords());
-    for (const [name, consumer] of Object.entries(options.consumers ?? {})) events.set(name, freshConsumer(consumer));
-    for (const [name, aggregator] of Object.entries(options.aggregators ?? {})) {
-      events.setAggregator(name, freshAggregator(aggregator));
+    let opened: RunOpened;
+    try {
+      // The consumers are set up before the sink is touched: a bad one (a stream name that is
+      // not a safe file name, a fresh() that throws) must fail start() without taking the
+      // experiment's lock or recording a run that never ran.
+      events.set(LOGS_STREAM, logRecords());
+      for (const [name, consumer] of Object.entries(options.consumers ?? {})) events.set(name, freshConsumer(consumer));
+      for (const [name, aggregator] of Object.entries(options.aggregators ?? {})) {
+        events.setAggregator(name, freshAggregator(aggregator));
+      }
+      opened = (await sink.openRun?.({
+        experiment: this.prefix,
+        runId,
+        startedAt: new Date(startedAt).toISOString(),
+      })) ?? { nextSequenceNumber: 0 };
+    } catch (error) {
+      events.close();
+      throw error;
+    }
+    const next = opened.nextSequenceNumber;
+    if (!Number.isSafeInteger(next) || next < 0) {
+      throw new InvalidArgumentError("sink.openRun() nextSequenceNumber", next, "must be a non-negative integer");
     }
     const processor = new BatchProcessor({
       sink,

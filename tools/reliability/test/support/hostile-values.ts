@@ -131,8 +131,9 @@ function copyTree(value: unknown): unknown {
     return out;
   }
   if (!isPlainContainer(value)) return value;
+  const object = value as Record<string, unknown>;
   return objectOf(
-    Object.keys(value).map((key) => [key, copyTree(value[key])] as const),
+    Object.keys(object).map((key) => [key, copyTree(object[key])] as const),
     Object.getPrototypeOf(value) as object | null,
   );
 }
