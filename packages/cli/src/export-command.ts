@@ -113,6 +113,8 @@ async function exportRecords(
       }
     }
     await writeOut(out, buffer);
+    // A read stops quietly on Ctrl-C; a partial export must not be committed as if complete.
+    io.signal.throwIfAborted();
   } finally {
     progress.done();
   }
@@ -135,6 +137,7 @@ async function exportTrace(store: ExperimentStore, prefix: string, stream: strin
     );
   }
   let invalid = 0;
+  io.signal.throwIfAborted();
   const trace = toChromeTrace(source.spans, { processName: prefix, onInvalid: () => invalid++ });
   if (invalid > 0) io.stderr.write(`dashlog: warning: ${invalid} record(s) of stream ${source.stream} are not spans and were skipped\n`);
   await writeOut(out, `${JSON.stringify(trace)}\n`);

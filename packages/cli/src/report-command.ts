@@ -47,6 +47,8 @@ export async function reportCommand(parsed: ParsedCommand, io: CliIo): Promise<n
         signal: io.signal,
         onStream: () => progress.tick(),
       });
+      // Reads stop quietly on Ctrl-C; a report of part of the run must not be written as if whole.
+      io.signal.throwIfAborted();
       html = await renderReportHtml(data);
     } finally {
       progress.done();

@@ -71,6 +71,19 @@ describe("dashlog push", () => {
     const row = JSON.parse(ls.stdout.trim().split("\n")[0] as string) as { prefix: string; status: string; records: number; streams: Record<string, number> };
     expect(row).toMatchObject({ prefix: PREFIX, status: "COMPLETED", records: records.length });
     expect(row.streams).toEqual(await localCounts(PREFIX));
+
+    const report = await dashlog(["report", PREFIX, "-o", "-", "--mongo", uri]);
+    expect(report.code).toBe(0);
+    const data = JSON.parse(/<script type="application\/json" id="dashlog-data">(.*?)<\/script>/s.exec(report.stdout)?.[1] ?? "null") as {
+      status: string;
+      logs: { rows: unknown[] };
+      timeline: { spans: unknown[] };
+      charts: unknown[];
+    };
+    expect(data.status).toBe("COMPLETED");
+    expect(data.logs.rows).toHaveLength(records.length);
+    expect(data.timeline.spans).toHaveLength(fixture.counts.spans);
+    expect(data.charts).toHaveLength(7);
   });
 
   it("resumes: only records after the last one pushed are sent, and holes are refilled", async () => {
