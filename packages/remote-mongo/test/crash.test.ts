@@ -27,8 +27,8 @@ interface Message {
   next?: number;
 }
 
-function startWriter(spoolDir: string, prefix: string): { child: ChildProcessWithoutNullStreams; next: (phase: string) => Promise<Message>; last: () => Message | undefined } {
-  const child = spawn(process.execPath, [WRITER, target.uri, target.database, spoolDir, prefix, String(COUNT)], { stdio: "pipe" });
+function startWriter(spoolDir: string, prefix: string, mode: "kill" | "exit" = "kill"): { child: ChildProcessWithoutNullStreams; next: (phase: string) => Promise<Message>; last: () => Message | undefined } {
+  const child = spawn(process.execPath, [WRITER, target.uri, target.database, spoolDir, prefix, String(COUNT), mode], { stdio: "pipe" });
   const messages: Message[] = [];
   const waiters: (() => void)[] = [];
   let stderr = "";
@@ -100,6 +100,36 @@ describe("a writer killed with SIGKILL between spill and replay", () => {
       expect(report.complete).toBe(true);
       expect(report.stats.replayed).toBeGreaterThan(0);
       expect(exactlyOnceProblems(await storedSequenceNumbers(target, prefix), COUNT + 1)).toBe("");
+    } finally {
+      await kill(writer.child);
+      await spool.remove();
+    }
+  });
+});
+
+describe("a writer that exits (process.exit) while MongoDB is away", () => {
+  it("spools what is queued, in core and in the sink, and the run's status, synchronously", async () => {
+    const spool = await tempDir();
+    const prefix = "crash/exit-while-down";
+    const writer = startWriter(spool.path, prefix, "exit");
+    try {
+      await writer.next("opened");
+      await target.proxy.stop();
+      writer.child.stdin.write("go\n");
+      const exiting = await writer.next("exiting");
+      // Some records sat in the sink's own queue, the rest still in core's.
+      expect(exiting.stats?.queued).toBeGreaterThan(0);
+      await new Promise<void>((resolve) => (writer.child.exitCode !== null ? resolve() : writer.child.once("exit", () => resolve())));
+      expect(writer.child.exitCode).toBe(0);
+      await target.proxy.restart();
+
+      const sink = mongoSink({ uri: target.uri, database: target.database, spoolDir: spool.path, clientOptions: TEST_CLIENT_OPTIONS, flushIntervalMs: 5 });
+      await sink.flush(20_000);
+      const report = await sink.closeWithReport();
+      expect(report.complete).toBe(true);
+      expect(exactlyOnceProblems(await storedSequenceNumbers(target, prefix), COUNT)).toBe("");
+      const status = await target.client.db(target.database).collection("runs").findOne({ experiment: prefix });
+      expect([status?.["status"], status?.["nextSequenceNumber"]]).toEqual(["COMPLETED", COUNT]);
     } finally {
       await kill(writer.child);
       await spool.remove();
