@@ -46,8 +46,9 @@ export function progressBar(stream: OutputStream, options: ProgressBarOptions): 
     } else {
       line += `${count.toLocaleString("en-US")} ${options.unit}`;
     }
-    const columns = stream.columns ?? 80;
-    stream.write(`\r${line.slice(0, Math.max(10, columns - 1))}\u001b[K`);
+    // A terminal that reports no size (0, as some ptys do) gets the usual 80 columns.
+    const columns = stream.columns !== undefined && stream.columns >= 20 ? stream.columns : 80;
+    stream.write(`\r${line.slice(0, columns - 1)}\u001b[K`);
     drawn = true;
   };
   return {
