@@ -180,6 +180,11 @@ export class MongoSink implements Sink {
    * `flushTimeoutMs`) with whatever is still in memory moved to the spool, so it survives a crash.
    */
   async flush(timeoutMs: number = this.#options.flushTimeoutMs): Promise<void> {
+    await this.#flush(timeoutMs);
+  }
+
+  /** True when everything reached MongoDB; false when it timed out and the queue went to the spool. */
+  async #flush(timeoutMs: number): Promise<boolean> {
     this.#urgent++;
     try {
       const idle = new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
@@ -193,6 +198,7 @@ export class MongoSink implements Sink {
       ]);
       clearTimeout(timer);
       if (timedOut) await this.#spillQueue();
+      return !timedOut;
     } finally {
       this.#urgent--;
     }
@@ -248,8 +254,10 @@ export class MongoSink implements Sink {
 
   /** Writes the run's records first (or spools them), then its status; if MongoDB is away the status is spooled too. */
   async closeRun(run: RunEnded): Promise<void> {
-    await this.flush();
+    const drained = await this.#flush(this.#options.flushTimeoutMs);
     try {
+      // After a timed-out flush the status would only wait for the same outage: spool it now.
+      if (!drained) throw new MongoSinkError("closeRun", `MongoDB at ${this.redactedUri} did not take the run's records within ${this.#options.flushTimeoutMs} ms`);
       await this.#ensureReady();
       await this.#writeStatus(run);
     } catch (error) {
@@ -287,7 +295,7 @@ export class MongoSink implements Sink {
   }
 
   async #close(): Promise<MongoCloseReport> {
-    await this.flush(this.#options.closeTimeoutMs);
+    await this.#flush(this.#options.closeTimeoutMs);
     this.#stop.abort();
     this.#signal();
     await this.#pump;
