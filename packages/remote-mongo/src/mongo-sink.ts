@@ -644,7 +644,7 @@ function writeErrorsOf(error: unknown): WriteErrorInfo[] {
 /** Errors about a document itself, raised by the driver before anything is sent. */
 function isDataError(error: unknown): boolean {
   const name = (error as { name?: unknown } | null)?.name;
-  return name === "MongoInvalidArgumentError" || name === "BSONError" || name === "BSONVersionError" || error instanceof RangeError || error instanceof TypeError;
+  return name === "MongoInvalidArgumentError" || name === "BSONError" || name === "BSONVersionError";
 }
 
 function groupBatches(items: readonly Queued[]): RecordBatch[] {
