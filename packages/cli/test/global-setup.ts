@@ -4,12 +4,11 @@ import { fileURLToPath } from "node:url";
 
 /**
  * The CLI tests run the real binary from dist/, so build it first: a stale dist would test
- * yesterday's code. tsc is incremental-free here but takes only seconds.
+ * yesterday's code. That takes a few seconds.
  */
 export default function setup(): void {
   const require = createRequire(import.meta.url);
-  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
-    cwd: fileURLToPath(new URL("..", import.meta.url)),
-    stdio: "inherit",
-  });
+  const cwd = fileURLToPath(new URL("..", import.meta.url));
+  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd, stdio: "inherit" });
+  execFileSync(process.execPath, ["copy-assets.mjs"], { cwd, stdio: "inherit" });
 }

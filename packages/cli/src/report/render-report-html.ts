@@ -4,20 +4,18 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ReportData } from "./report-data.js";
+import { REPORT_STYLE } from "./report-style.js";
 import { escapeHtml, inlineScript, scriptJson } from "./script-json.js";
 
 const require = createRequire(import.meta.url);
-const ASSETS = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "assets");
+// src/report/assets in development, dist/report/assets once built (copy-assets.mjs).
+const ASSETS = join(dirname(fileURLToPath(import.meta.url)), "assets");
 
-/** The page's own script and style, and Apache ECharts' minified build, read once. */
+/** The page's own script and Apache ECharts' minified build. */
 async function loadAssets(): Promise<{ echarts: string; script: string; style: string }> {
   const echartsFile = join(dirname(require.resolve("echarts")), "echarts.min.js");
-  const [echarts, script, style] = await Promise.all([
-    readFile(echartsFile, "utf8"),
-    readFile(join(ASSETS, "report.js"), "utf8"),
-    readFile(join(ASSETS, "report.css"), "utf8"),
-  ]);
-  return { echarts, script, style };
+  const [echarts, script] = await Promise.all([readFile(echartsFile, "utf8"), readFile(join(ASSETS, "report.js"), "utf8")]);
+  return { echarts, script, style: REPORT_STYLE };
 }
 
 const sha256 = (text: string): string => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
