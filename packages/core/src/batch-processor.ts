@@ -1,6 +1,6 @@
 import type { IssueChannel } from "./issues.js";
 import { LOGS_STREAM } from "./log-records.js";
-import { toStoredRecord, type StreamEntry } from "./record.js";
+import { toStoredRecord, type StoredRecord, type StreamEntry } from "./record.js";
 import type { RecordBatch, Sink } from "./sink.js";
 
 export interface BatchProcessorOptions {
@@ -25,7 +25,7 @@ export interface ProcessorStats {
   readonly written: number;
   /** Records queued or being retried right now. */
   readonly queued: number;
-  /** Records refused because the queue was full. */
+  /** Records refused because the queue was full, or because a consumer's value could not be stored as JSON. */
   readonly dropped: number;
   /** Sink writes that threw or rejected. */
   readonly failedWrites: number;
@@ -204,7 +204,9 @@ export class BatchProcessor {
     const logs = this.#pending.get(LOGS_STREAM);
     if (logs !== undefined) batches.push(this.#batch(LOGS_STREAM, logs));
     for (const [stream, entries] of this.#pending) {
-      if (stream !== LOGS_STREAM) batches.push(this.#batch(stream, entries));
+      if (stream === LOGS_STREAM) continue;
+      const batch = this.#batch(stream, entries);
+      if (batch.records.length > 0) batches.push(batch);
     }
     this.#pending = new Map();
     this.#pendingCount = 0;
@@ -212,7 +214,36 @@ export class BatchProcessor {
   }
 
   #batch(stream: string, entries: readonly StreamEntry[]): RecordBatch {
-    return { experiment: this.#experiment, stream, records: entries.map(toStoredRecord) };
+    const records = stream === LOGS_STREAM ? entries.map(toStoredRecord) : this.#storable(stream, entries);
+    return { experiment: this.#experiment, stream, records };
+  }
+
+  /**
+   * The `logs` records are always JSON (their metadata was normalised), but a consumer may
+   * return anything. A value JSON cannot hold (a BigInt, a circular object) would make every
+   * write of its batch fail, and the retries would hold back every stream behind it for the
+   * rest of the run; a plain object with a `toJSON()` of its own would be written as whatever
+   * that returns (even `undefined`), not as a record. So such an entry is dropped here, counted
+   * and reported as that consumer's failure. Checked off the caller's path, when a batch is built.
+   */
+  #storable(stream: string, entries: readonly StreamEntry[]): StoredRecord[] {
+    const records: StoredRecord[] = [];
+    for (const entry of entries) {
+      const record = toStoredRecord(entry);
+      try {
+        if (typeof (record as { toJSON?: unknown }).toJSON === "function") {
+          throw new Error("it has a toJSON() of its own, which would replace the record");
+        }
+        JSON.stringify(record);
+      } catch (error) {
+        this.#dropped++;
+        const reason = error instanceof Error ? error.message : String(error);
+        this.#issues.report("consumer", stream, new Error(`its value cannot be stored as JSON (${reason}); the entry was dropped`), entry.sequenceNumber);
+        continue;
+      }
+      records.push(record);
+    }
+    return records;
   }
 
   #retryDelay(): number {

@@ -48,7 +48,7 @@ export interface RunSummary {
   readonly written: number;
   /** Records that could not be written (sink failing at close), still counted here. */
   readonly unwritten: number;
-  /** Records dropped because the queue was full. */
+  /** Records dropped because the queue was full, or because a consumer's value could not be stored as JSON (each reported on issues). */
   readonly dropped: number;
   /** Issues reported on the run's error channel. */
   readonly issues: number;
