@@ -89,6 +89,7 @@ export class MongoSink implements Sink {
   /** Bumped when the queue is moved to the spool: work started on the old queue is then dropped. */
   #generation = 0;
   #spilling = false;
+  #exiting = false;
   #urgent = 0;
   #wake: (() => void) | null = null;
   readonly #idleWaiters: (() => void)[] = [];
@@ -155,10 +156,7 @@ export class MongoSink implements Sink {
       this.#signal();
       return;
     }
-    for (const batch of batches) {
-      for (const record of batch.records) this.#queue.push({ experiment: batch.experiment, stream: batch.stream, record });
-    }
-    this.#signal();
+    this.#enqueue(batches);
   }
 
   #noteHighest(batches: readonly RecordBatch[]): void {
@@ -168,11 +166,29 @@ export class MongoSink implements Sink {
     }
   }
 
-  /** At process exit: straight to the spool, synchronously. */
+  /**
+   * Core calls this at process exit, and inline when a caller logs without ever yielding.
+   * While the process lives and memory has room, the records join the queue (no I/O);
+   * otherwise they are appended to the spool synchronously.
+   */
   writeSync(batches: readonly RecordBatch[]): void {
+    if (this.#closing !== null && !this.#exiting) throw closedError(this.redactedUri);
     this.#noteHighest(batches);
+    let count = 0;
+    for (const batch of batches) count += batch.records.length;
+    if (!this.#exiting && !this.#spilling && this.#queue.length - this.#head + count <= this.#options.maxQueueLength) {
+      this.#enqueue(batches);
+      return;
+    }
     this.#spooled += this.spool.appendSync(batches);
     this.#spilling = true;
+  }
+
+  #enqueue(batches: readonly RecordBatch[]): void {
+    for (const batch of batches) {
+      for (const record of batch.records) this.#queue.push({ experiment: batch.experiment, stream: batch.stream, record });
+    }
+    this.#signal();
   }
 
   /**
@@ -442,8 +458,13 @@ export class MongoSink implements Sink {
     this.#spilling = true;
   }
 
-  /** Process exit: whatever is still in memory goes to the spool, synchronously. */
+  /**
+   * Process exit: whatever is still in memory goes to the spool, synchronously. This handler
+   * is registered when the sink is built, so it runs before the exit handler of any run
+   * using it; from here on `writeSync` goes to the spool.
+   */
   #spillSync(): void {
+    this.#exiting = true;
     if (this.#queue.length === this.#head) return;
     const queued = this.#queue.slice(this.#head);
     this.#queue = [];

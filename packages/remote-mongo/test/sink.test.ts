@@ -109,6 +109,17 @@ describe("mongoSink", () => {
     expect(runs[0]?.["endedAt"]).toBeInstanceOf(Date);
   });
 
+  it("keeps records in memory, not on disk, when core hands them over inline from a caller that never yields", async () => {
+    const sink = mongoSink(await options());
+    const run = await new Experiment({ prefix: "alice/project/no-yield", sink }).start();
+    for (let i = 0; i < 30_000; i++) run.log(`step ${i}`);
+    await run.complete();
+    const report = await sink.closeWithReport();
+    expect(report.complete).toBe(true);
+    expect([report.stats.spooled, report.stats.replayed]).toEqual([0, 0]);
+    expect(exactlyOnceProblems(await storedSequenceNumbers(target, "alice/project/no-yield"), 30_000)).toBe("");
+  });
+
   it("records RUNNING while the run lasts", async () => {
     const sink = mongoSink(await options());
     const run = await new Experiment({ prefix: "alice/project/running", sink }).start();
