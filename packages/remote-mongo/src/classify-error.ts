@@ -56,8 +56,3 @@ export function isTransientError(error: unknown): boolean {
   }
   return false;
 }
-
-/** True for errors that come from the server about this command (auth, permissions, bad namespace): the server is up, so retrying alone will not help, but the records must still be kept. */
-export function isServerError(error: unknown): boolean {
-  return typeof error === "object" && error !== null && typeof (error as { code?: unknown }).code === "number";
-}

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "@dashlog/core";
-import type { MongoClient, MongoClientOptions } from "mongodb";
+import type { MongoClientOptions } from "mongodb";
 import { z } from "zod";
 import { redactUri } from "./redact-uri.js";
 

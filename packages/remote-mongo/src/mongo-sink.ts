@@ -18,7 +18,7 @@ import { ExperimentLocks } from "./experiment-lock.js";
 import { ensureIndexes } from "./index-specs.js";
 import { MongoSinkError, toMongoSinkError } from "./mongo-sink-error.js";
 import { resolveSinkOptions, type MongoSinkOptions, type ResolvedSinkOptions } from "./mongo-sink-options.js";
-import { RecordRejectedError, toDocument } from "./record-document.js";
+import { toDocument } from "./record-document.js";
 import { redactUri, uriSecrets } from "./redact-uri.js";
 import { Spool, type SpoolFileCount } from "./spool.js";
 import type { SpoolFileInfo } from "./spool-paths.js";
@@ -90,6 +90,8 @@ export class MongoSink implements Sink {
   #generation = 0;
   #spilling = false;
   #exiting = false;
+  /** Batches `writeSync` handed to an async spool append that has not landed yet. */
+  readonly #unsettled = new Set<readonly RecordBatch[]>();
   #urgent = 0;
   #wake: (() => void) | null = null;
   readonly #idleWaiters: (() => void)[] = [];
@@ -176,12 +178,34 @@ export class MongoSink implements Sink {
     this.#noteHighest(batches);
     let count = 0;
     for (const batch of batches) count += batch.records.length;
-    if (!this.#exiting && !this.#spilling && this.#queue.length - this.#head + count <= this.#options.maxQueueLength) {
+    if (this.#exiting) {
+      this.#spooled += this.spool.appendSync(batches);
+      this.#spilling = true;
+      return;
+    }
+    if (!this.#spilling && this.#queue.length - this.#head + count <= this.#options.maxQueueLength) {
       this.#enqueue(batches);
       return;
     }
-    this.#spooled += this.spool.appendSync(batches);
+    // An async append may be half-way through the same file: queue behind it rather than
+    // interleave. Until it lands the batches are held here, and the exit handler writes them.
     this.#spilling = true;
+    this.#unsettled.add(batches);
+    void this.spool
+      .append(batches)
+      .then(
+        (n) => {
+          this.#spooled += n;
+        },
+        (error: unknown) => {
+          this.#report("spool", error);
+          this.#enqueue(batches);
+        },
+      )
+      .finally(() => {
+        this.#unsettled.delete(batches);
+        this.#signal();
+      });
   }
 
   #enqueue(batches: readonly RecordBatch[]): void {
@@ -465,6 +489,14 @@ export class MongoSink implements Sink {
    */
   #spillSync(): void {
     this.#exiting = true;
+    for (const batches of this.#unsettled) {
+      try {
+        this.#spooled += this.spool.appendSync(batches);
+      } catch (error) {
+        process.stderr.write(`dashlog: records for MongoDB could not be spooled at exit: ${String(error)}\n`);
+      }
+    }
+    this.#unsettled.clear();
     if (this.#queue.length === this.#head) return;
     const queued = this.#queue.slice(this.#head);
     this.#queue = [];

@@ -149,7 +149,7 @@ const HANDLERS: Record<string, Handler> = {
     if (projection !== undefined) results = results.map((d) => applyProjection(d, projection));
     return openResults(context, `${db}.${name}`, results, toNumber(command["batchSize"]), command["singleBatch"] === true);
   },
-  getMore: (command, db, context) => {
+  getMore: (command, _db, context) => {
     const id = toNumber(command["getMore"]) ?? 0;
     const next = context.store.nextBatch(id, toNumber(command["batchSize"]));
     if (next === undefined) throw new CommandError(43, "CursorNotFound", `cursor id ${id} not found`);
