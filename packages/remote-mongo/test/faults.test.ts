@@ -53,17 +53,16 @@ describe("faults (via a TCP proxy: the same against the test server and a real M
     const sink = mongoSink(await sinkOptions({ batchSize: 2000, maxQueueLength: 200_000, onIssue: (i) => issues.push(i) }));
     const run = await new Experiment({ prefix: "faults/kill-connection", sink, batchSize: 2000, maxQueueLength: 200_000 }).start();
     const kills: number[] = [];
-    await logMany(run, 100_000, 1000, () => {
-      // Cut every connection twice while inserts are flowing.
-      const inserted = sink.stats.inserted + sink.stats.duplicates;
-      if ((kills.length === 0 && inserted >= 20_000) || (kills.length === 1 && inserted >= 50_000)) kills.push(target.proxy.dropConnections());
+    await logMany(run, 100_000, 1000, async (logged) => {
+      // Cut every connection twice while records are still being logged and inserted.
+      if (logged === 30_000 || logged === 60_000) {
+        await until(() => target.proxy.connections > 0, "the driver to be connected");
+        kills.push(target.proxy.dropConnections());
+      }
     });
-    if (kills.length < 2) {
-      await until(() => sink.stats.inserted >= 60_000 || sink.stats.queued === 0, "inserts to pass 60,000");
-      while (kills.length < 2) kills.push(target.proxy.dropConnections());
-    }
     const summary = await run.complete();
     const report = await sink.closeWithReport();
+    expect(kills).toHaveLength(2);
     expect(kills.every((n) => n > 0)).toBe(true);
     expect(summary.dropped).toBe(0);
     expect(report.complete).toBe(true);
