@@ -32,6 +32,8 @@ async function sinkOptions(extra: Partial<MongoSinkOptions> = {}): Promise<Mongo
     flushIntervalMs: 5,
     retryInitialDelayMs: 20,
     retryMaxDelayMs: 200,
+    // Retries are expected here; keep them off the test output (tests that check issues pass their own).
+    onIssue: () => undefined,
     ...extra,
   };
 }
@@ -144,6 +146,48 @@ describe("faults (via a TCP proxy: the same against the test server and a real M
 });
 
 describe("faults only the test server can inject", () => {
+  it("sends unordered insertMany batches of at most batchSize documents", async (context) => {
+    if (target.server === undefined) context.skip();
+    const inserts: { n: number; ordered: unknown }[] = [];
+    // A rule whose `when` never matches: it only watches the insert commands go by.
+    target.server!.inject({
+      commands: ["insert"],
+      collection: "logs",
+      when: (command) => {
+        inserts.push({ n: (command["documents"] as unknown[]).length, ordered: command["ordered"] });
+        return false;
+      },
+      action: { kind: "drop" },
+    });
+    const sink = mongoSink(await sinkOptions({ batchSize: 300 }));
+    const run = await new Experiment({ prefix: "faults/batches", sink }).start();
+    await logMany(run, 3000, 1000);
+    await run.complete();
+    await sink.close();
+    expect(inserts.reduce((n, i) => n + i.n, 0)).toBe(3000);
+    expect(Math.max(...inserts.map((i) => i.n))).toBe(300);
+    expect(inserts.every((i) => i.ordered === false)).toBe(true);
+  });
+
+  it("survives the server itself stopping and restarting on the same port", async (context) => {
+    if (target.server === undefined) context.skip();
+    const server = target.server!;
+    const sink = mongoSink(await sinkOptions({ batchSize: 100, maxQueueLength: 200, flushTimeoutMs: 20_000 }));
+    const run = await new Experiment({ prefix: "faults/server-restart", sink }).start();
+    await logMany(run, 500, 100);
+    await run.flush();
+    await until(() => sink.stats.inserted >= 500, "the first records");
+    await server.stop();
+    await logMany(run, 1500, 100);
+    await run.flush();
+    await until(() => sink.stats.spooled > 0, "records to reach the spool");
+    await server.restart();
+    await run.complete();
+    const report = await sink.closeWithReport();
+    expect(report.complete).toBe(true);
+    expect(exactlyOnceProblems(await storedSequenceNumbers(target, "faults/server-restart"), 2000)).toBe("");
+  });
+
   it("retries NotWritablePrimary (10107) and lost replies, counting duplicates as written", async (context) => {
     if (target.server === undefined) context.skip();
     const server = target.server!;

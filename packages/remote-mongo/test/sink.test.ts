@@ -192,6 +192,21 @@ describe("mongoSink", () => {
     await second.close();
   });
 
+  it("renews the lease while the run lasts", async () => {
+    const sink = mongoSink(await options({ lockLeaseMs: 300 }));
+    const other = mongoSink(await options({ lockLeaseMs: 300 }));
+    const run = await new Experiment({ prefix: "alice/project/renewed", sink }).start();
+    const locks = target.client.db(target.database).collection<{ _id: string; expiresAt?: Date }>("locks");
+    const first = (await locks.findOne({ _id: "alice/project/renewed" }))?.expiresAt?.getTime() ?? 0;
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const later = (await locks.findOne({ _id: "alice/project/renewed" }))?.expiresAt?.getTime() ?? 0;
+    expect(later).toBeGreaterThan(first);
+    await expect(new Experiment({ prefix: "alice/project/renewed", sink: other }).start()).rejects.toThrow(ExperimentLockedError);
+    await run.complete();
+    await sink.close();
+    await other.close();
+  });
+
   it("checks its options and names the bad one", async () => {
     expect(() => mongoSink({ uri: "http://x" })).toThrow(/mongoSink option uri must start with mongodb:\/\//);
     expect(() => mongoSink({ uri: "mongodb://h", batchSize: 0 })).toThrow(/mongoSink option batchSize/);
