@@ -27,8 +27,18 @@ export function normalizeMetadata(value: unknown, field = "metadata"): JsonObjec
   if (typeof value !== "object" || Array.isArray(value) || ArrayBuffer.isView(value)) {
     throw new InvalidMetadataError(field, value, "must be a plain object (or omitted)");
   }
-  const walk = new Walk(field);
-  const result = walk.value(value, "");
+  // One Walk is reused from call to call (its stacks are empty between walks), so a call
+  // allocates only the copy. A toJSON() or getter that normalises metadata while a walk is
+  // under way finds no spare and gets a Walk of its own.
+  const walk = spareWalk ?? new Walk();
+  spareWalk = undefined;
+  let result: JsonValue | typeof OMIT;
+  try {
+    result = walk.start(value, field);
+  } finally {
+    walk.reset();
+    spareWalk = walk;
+  }
   if (typeof result !== "object" || result === null || Array.isArray(result)) {
     throw new InvalidMetadataError(field, value, "must serialise to a JSON object");
   }
@@ -37,18 +47,33 @@ export function normalizeMetadata(value: unknown, field = "metadata"): JsonObjec
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
+let spareWalk: Walk | undefined;
+
+/** -0 becomes 0 (JSON writes it as 0, so every sink and the in-memory copy agree); NaN and the infinities become strings. */
+function jsonNumber(value: number): number | string {
+  if (value === 0) return 0;
+  return Number.isFinite(value) ? value : String(value);
+}
+
 /**
  * One normalisation. The path of keys is kept as a stack and only turned into text when
  * an error is thrown, because building path strings for every key would dominate the cost
  * of a valid call (the common case, on the logging hot path).
  */
 class Walk {
-  readonly #field: string;
+  #field = "metadata";
   readonly #keys: (string | number)[] = [];
   readonly #ancestors: object[] = [];
 
-  constructor(field: string) {
+  start(value: unknown, field: string): JsonValue | typeof OMIT {
     this.#field = field;
+    return this.value(value, "");
+  }
+
+  /** Empties the stacks a thrown error may have left behind. */
+  reset(): void {
+    if (this.#keys.length !== 0) this.#keys.length = 0;
+    if (this.#ancestors.length !== 0) this.#ancestors.length = 0;
   }
 
   value(value: unknown, key: string): JsonValue | typeof OMIT {
@@ -57,9 +82,7 @@ class Walk {
       case "boolean":
         return value;
       case "number":
-        // -0 becomes 0: JSON writes it as 0, so every sink (and the in-memory copy) agrees.
-        if (value === 0) return 0;
-        return Number.isFinite(value) ? value : String(value);
+        return jsonNumber(value);
       case "undefined":
         return OMIT;
       case "bigint":
@@ -137,10 +160,30 @@ class Walk {
     const keys = this.#keys;
     for (const key in object) {
       if (!Object.hasOwn(object, key)) continue;
-      keys.push(key);
-      const item = this.value(object[key], key);
-      keys.pop();
-      if (item === OMIT) continue;
+      const raw = object[key];
+      let item: JsonValue | typeof OMIT;
+      // Strings, booleans, numbers and null, the usual metadata values, are converted here
+      // without the path bookkeeping of value(), which only an error needs (and they never fail).
+      switch (typeof raw) {
+        case "string":
+        case "boolean":
+          item = raw;
+          break;
+        case "number":
+          item = jsonNumber(raw);
+          break;
+        case "undefined":
+          continue;
+        default:
+          if (raw === null) {
+            item = null;
+            break;
+          }
+          keys.push(key);
+          item = this.value(raw, key);
+          keys.pop();
+          if (item === OMIT) continue;
+      }
       if (key === "__proto__") {
         Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
       } else {

@@ -132,12 +132,7 @@ export class Run implements AsyncDisposable {
     if (options !== undefined && (typeof options !== "object" || options === null)) {
       throw new InvalidArgumentError("options", options, "must be an object like { level, metadata }");
     }
-    return this.emit({
-      category: "log",
-      message,
-      level: options?.level === undefined ? DEFAULT_LEVEL : options.level,
-      metadata: options?.metadata,
-    }).sequenceNumber;
+    return this.#emit("log", undefined, undefined, options?.level, message, options?.metadata, undefined).sequenceNumber;
   }
 
   debug(message: string, metadata?: LogOptions["metadata"]): number {
@@ -162,16 +157,29 @@ export class Run implements AsyncDisposable {
 
   /** Creates, numbers and dispatches one event; the building block of `log` and spans. */
   emit(input: EmitInput): Event {
+    return this.#emit(input.category, input.kind, input.id, input.level, input.message, input.metadata, input.payload);
+  }
+
+  // The fields of EmitInput as arguments, so `log` does not build an input object per call.
+  #emit(
+    category: string,
+    kind: EventKind | undefined,
+    id: SpanId | undefined,
+    inputLevel: Level | undefined,
+    inputMessage: string | undefined,
+    inputMetadata: EmitInput["metadata"],
+    payload: unknown,
+  ): Event {
     if (this.#status !== "RUNNING") {
       throw new RunStateError(`cannot log to run ${this.runId} of ${JSON.stringify(this.experiment)}: it is ${this.#status}`);
     }
-    const message = input.message ?? "";
+    const message = inputMessage ?? "";
     if (typeof message !== "string") throw new InvalidArgumentError("message", message, "must be a string");
-    if (typeof input.category !== "string" || input.category.length === 0) {
-      throw new InvalidArgumentError("category", input.category, "must be a non-empty string");
+    if (typeof category !== "string" || category.length === 0) {
+      throw new InvalidArgumentError("category", category, "must be a non-empty string");
     }
-    const level = input.level === undefined ? DEFAULT_LEVEL : parseLevel(input.level);
-    const metadata: JsonObject | null = normalizeMetadata(input.metadata);
+    const level = inputLevel === undefined ? DEFAULT_LEVEL : parseLevel(inputLevel);
+    const metadata: JsonObject | null = normalizeMetadata(inputMetadata);
     let timestamp = this.#clock.now();
     if (timestamp < this.#lastTimestamp) timestamp = this.#lastTimestamp;
     else this.#lastTimestamp = timestamp;
@@ -179,13 +187,13 @@ export class Run implements AsyncDisposable {
       sequenceNumber: this.#next++,
       timestamp,
       monotonic: this.#clock.monotonic(),
-      category: input.category,
-      kind: input.kind ?? "point",
-      id: input.id,
+      category,
+      kind: kind ?? "point",
+      id,
       level,
       message,
       metadata,
-      payload: input.payload,
+      payload,
     };
     this.events.emit(event);
     return event;

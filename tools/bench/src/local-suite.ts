@@ -1,0 +1,90 @@
+import type { BenchConfig } from "./config.js";
+import { num, range, rotate, table } from "./format.js";
+import type { LocalCaseResult } from "./local-case.js";
+import { LOCAL_VARIANT_NAMES } from "./local-variants.js";
+import { runCase } from "./spawn-case.js";
+import { spreadOf, type Spread } from "./stats.js";
+
+export const DASHLOG_LOCAL = LOCAL_VARIANT_NAMES[0] as string;
+
+export interface LocalRow {
+  readonly variant: string;
+  readonly callerNs: Spread;
+  readonly endToEndNs: Spread;
+  readonly recordsPerSecond: Spread;
+  readonly closeMs: Spread;
+  readonly bytesPerRecord: number;
+}
+
+export interface LocalRatio {
+  readonly against: string;
+  /** dashlog's figure divided by the other's, per round: below 1 means dashlog costs less. */
+  readonly caller: Spread;
+  readonly endToEnd: Spread;
+}
+
+export interface LocalSuiteResult {
+  readonly records: number;
+  readonly rounds: number;
+  readonly burst: number;
+  readonly rows: readonly LocalRow[];
+  readonly ratios: readonly LocalRatio[];
+  readonly raw: readonly (readonly LocalCaseResult[])[];
+}
+
+/** Every local writer once per round, each in its own process, in a rotating order. */
+export async function localSuite(config: BenchConfig, progress: (text: string) => void): Promise<LocalSuiteResult> {
+  const names = LOCAL_VARIANT_NAMES.filter(
+    (name) => name === DASHLOG_LOCAL || config.localVariants.length === 0 || config.localVariants.some((s) => name.includes(s)),
+  );
+  const raw: LocalCaseResult[][] = [];
+  for (let round = 0; round < config.localRounds; round++) {
+    const results: LocalCaseResult[] = [];
+    for (const variant of rotate(names, round)) {
+      const result = await runCase<LocalCaseResult>("local", { variant, records: config.localRecords, burst: config.burst });
+      progress(`local round ${round + 1}/${config.localRounds}: ${variant}: ${num(result.callerNsPerRecord)} ns/record caller, ${num(result.recordsPerSecond)} records/s end to end`);
+      results.push(result);
+    }
+    raw.push(results);
+  }
+  const of = (variant: string) => raw.map((round) => round.find((r) => r.variant === variant) as LocalCaseResult);
+  const rows = names.map((variant): LocalRow => {
+    const results = of(variant);
+    return {
+      variant,
+      callerNs: spreadOf(results.map((r) => r.callerNsPerRecord)),
+      endToEndNs: spreadOf(results.map((r) => (r.endToEndMs * 1e6) / r.records)),
+      recordsPerSecond: spreadOf(results.map((r) => r.recordsPerSecond)),
+      closeMs: spreadOf(results.map((r) => r.closeMs)),
+      bytesPerRecord: (results[0]?.bytes ?? 0) / config.localRecords,
+    };
+  });
+  const dashlog = of(DASHLOG_LOCAL);
+  const ratios = names.filter((v) => v !== DASHLOG_LOCAL).map((against): LocalRatio => {
+    const other = of(against);
+    return {
+      against,
+      caller: spreadOf(dashlog.map((d, i) => d.callerNsPerRecord / (other[i] as LocalCaseResult).callerNsPerRecord)),
+      endToEnd: spreadOf(dashlog.map((d, i) => d.endToEndMs / (other[i] as LocalCaseResult).endToEndMs)),
+    };
+  });
+  return { records: config.localRecords, rounds: config.localRounds, burst: config.burst, rows, ratios, raw };
+}
+
+export function formatLocal(result: LocalSuiteResult): string {
+  return [
+    `${num(result.records)} records per writer and round, ${result.rounds} rounds, each writer in its own process; bursts of ${num(result.burst)} calls between yields to the event loop. Figures: median of the rounds (min–max).`,
+    "",
+    table(
+      ["writer", "caller ns/record", "end-to-end ns/record", "end-to-end records/s", "close + fsync ms", "bytes/record"],
+      result.rows.map((r) => [r.variant, range(r.callerNs), range(r.endToEndNs), range(r.recordsPerSecond), num(r.closeMs.median), num(r.bytesPerRecord)]),
+    ),
+    "",
+    "dashlog ÷ the other writer, computed within each round (below 1: dashlog costs less):",
+    "",
+    table(
+      ["against", "caller-side ratio", "end-to-end ratio"],
+      result.ratios.map((r) => [r.against, range(r.caller, 2), range(r.endToEnd, 2)]),
+    ),
+  ].join("\n");
+}
