@@ -21,8 +21,11 @@ export class MemoryCollection {
   readonly #indexes = new Map<string, IndexSpec>();
   readonly #uniqueKeys = new Map<string, Set<string>>();
 
-  constructor(namespace: string) {
+  readonly #onInsert: ((document: Document) => void) | undefined;
+
+  constructor(namespace: string, onInsert?: (document: Document) => void) {
     this.namespace = namespace;
+    this.#onInsert = onInsert;
     this.#addIndex({ v: 2, key: { _id: 1 }, name: "_id_" }, true);
   }
 
@@ -79,6 +82,7 @@ export class MemoryCollection {
     const keys = this.#checkUnique(document, undefined);
     for (const [name, key] of keys) this.#uniqueKeys.get(name)?.add(key);
     this.#documents.push(document);
+    this.#onInsert?.(document);
   }
 
   find(filter: Document | undefined): Document[] {

@@ -1,4 +1,5 @@
 import type { Document } from "bson";
+import { ChangeStreams } from "./change-streams.js";
 import { MemoryCollection } from "./memory-collection.js";
 
 interface OpenCursor {
@@ -11,6 +12,8 @@ interface OpenCursor {
 export class MemoryStore {
   readonly #databases = new Map<string, Map<string, MemoryCollection>>();
   readonly #cursors = new Map<number, OpenCursor>();
+  /** Every insert, for change streams (served only when the server poses as a replica set). */
+  readonly changeStreams = new ChangeStreams();
   #nextCursorId = 1;
 
   collection(db: string, name: string, create: boolean): MemoryCollection | undefined {
@@ -22,7 +25,7 @@ export class MemoryStore {
     }
     let collection = database.get(name);
     if (collection === undefined && create) {
-      collection = new MemoryCollection(`${db}.${name}`);
+      collection = new MemoryCollection(`${db}.${name}`, (document) => this.changeStreams.recordInsert(db, name, document));
       database.set(name, collection);
     }
     return collection;
@@ -63,10 +66,11 @@ export class MemoryStore {
   }
 
   closeCursor(id: number): boolean {
-    return this.#cursors.delete(id);
+    return this.#cursors.delete(id) || this.changeStreams.close(id);
   }
 
   closeAllCursors(): void {
     this.#cursors.clear();
+    this.changeStreams.closeAll();
   }
 }

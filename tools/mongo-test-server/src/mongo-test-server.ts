@@ -1,9 +1,9 @@
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
-import type { Document } from "bson";
+import { Long, type Document } from "bson";
 import { CommandError } from "./command-error.js";
 import type { FaultAction, FaultHandle, FaultRule } from "./fault-rule.js";
 import { MemoryStore } from "./memory-store.js";
-import { commandName, runCommand } from "./run-command.js";
+import { commandName, runCommand, type CommandContext } from "./run-command.js";
 import { MAX_MESSAGE_BYTES, decodeRequest, encodeLegacyReply, encodeMsgReply, type WireRequest } from "./wire-protocol.js";
 
 export interface MongoTestServerOptions {
@@ -13,6 +13,8 @@ export interface MongoTestServerOptions {
   readonly port?: number;
   /** Version reported by hello and buildInfo. Default 7.0.0. */
   readonly version?: string;
+  /** Pose as the primary of a one-member replica set of this name, so change streams work. Default: a standalone server, which refuses them (40573) as mongod does. */
+  readonly replicaSet?: string;
 }
 
 const HANDSHAKE = new Set(["hello", "ismaster", "isMaster"]);
@@ -33,6 +35,7 @@ interface ActiveRule {
 export class MongoTestServer {
   readonly host: string;
   readonly version: string;
+  readonly replicaSet: string | undefined;
   readonly store = new MemoryStore();
   readonly #sockets = new Set<Socket>();
   readonly #rules = new Set<ActiveRule>();
@@ -46,6 +49,7 @@ export class MongoTestServer {
     this.host = options.host ?? "127.0.0.1";
     this.#port = options.port ?? 0;
     this.version = options.version ?? "7.0.0";
+    this.replicaSet = options.replicaSet;
   }
 
   static async start(options: MongoTestServerOptions = {}): Promise<MongoTestServer> {
@@ -208,7 +212,14 @@ export class MongoTestServer {
           throw new CommandError(fault.code, fault.codeName, fault.message ?? `${fault.codeName} (injected by the test server)`, fault.labels ?? []);
         }
       }
-      reply = fault?.kind === "writeErrors" ? this.#insertWithErrors(request.command, connectionId, fault) : runCommand(request.command, { store: this.store, connectionId, version: this.version });
+      const context = this.#context(connectionId);
+      const cursorId = name === "getMore" ? optionalNumber(request.command["getMore"]) : undefined;
+      if (cursorId !== undefined && this.store.changeStreams.has(cursorId)) {
+        // An awaitable getMore: it may wait for the next insert, so it runs outside runCommand.
+        reply = { ...(await this.store.changeStreams.getMore(cursorId, optionalNumber(request.command["maxTimeMS"]), optionalNumber(request.command["batchSize"]))), ok: 1 };
+      } else {
+        reply = fault?.kind === "writeErrors" ? this.#insertWithErrors(request.command, connectionId, fault) : runCommand(request.command, context);
+      }
     } catch (error) {
       reply = errorReply(error);
     }
@@ -220,6 +231,15 @@ export class MongoTestServer {
     const requestId = this.#nextRequestId++;
     const bytes = request.legacy ? encodeLegacyReply(request.header.requestId, requestId, reply) : encodeMsgReply(request.header.requestId, requestId, reply);
     socket.write(bytes);
+  }
+
+  #context(connectionId: number): CommandContext {
+    return {
+      store: this.store,
+      connectionId,
+      version: this.version,
+      replicaSet: this.replicaSet === undefined ? undefined : { name: this.replicaSet, host: `${this.host}:${this.#port}` },
+    };
   }
 
   #matchFault(name: string, command: Document): FaultAction | undefined {
@@ -259,7 +279,7 @@ export class MongoTestServer {
     });
     const kept = documents.filter((_, i) => !failing.has(i));
     const positions = documents.map((_, i) => i).filter((i) => !failing.has(i));
-    const reply = runCommand({ ...command, documents: kept, ordered: false }, { store: this.store, connectionId, version: this.version });
+    const reply = runCommand({ ...command, documents: kept, ordered: false }, this.#context(connectionId));
     const writeErrors: Document[] = [...failing].map((index) => ({ index, code: fault.code, errmsg: fault.message ?? `write error ${fault.code} (injected by the test server)` }));
     for (const e of (reply["writeErrors"] as Document[] | undefined) ?? []) writeErrors.push({ ...e, index: positions[e["index"] as number] });
     writeErrors.sort((a, b) => (a["index"] as number) - (b["index"] as number));
@@ -278,4 +298,9 @@ function errorReply(error: unknown): Document {
     };
   }
   return { ok: 0, errmsg: error instanceof Error ? error.message : String(error), code: 1, codeName: "InternalError" };
+}
+
+function optionalNumber(value: unknown): number | undefined {
+  if (value instanceof Long) return value.toNumber();
+  return typeof value === "number" ? value : undefined;
 }

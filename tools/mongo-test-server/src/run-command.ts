@@ -11,6 +11,8 @@ export interface CommandContext {
   readonly connectionId: number;
   /** Reported by hello/buildInfo. */
   readonly version: string;
+  /** Set: pose as the primary of this replica set (change streams work); unset: a standalone. */
+  readonly replicaSet: { readonly name: string; readonly host: string } | undefined;
 }
 
 /** MongoDB 7.0's wire version: new enough for every feature the driver asks about. */
@@ -47,6 +49,9 @@ function hello(_command: Document, _db: string, context: CommandContext): Docume
     minWireVersion: 0,
     maxWireVersion: MAX_WIRE_VERSION,
     readOnly: false,
+    ...(context.replicaSet === undefined
+      ? {}
+      : { setName: context.replicaSet.name, hosts: [context.replicaSet.host], primary: context.replicaSet.host, me: context.replicaSet.host, setVersion: 1 }),
   };
 }
 
@@ -173,8 +178,15 @@ const HANDLERS: Record<string, Handler> = {
   aggregate: (command, db, context) => {
     const name = command["aggregate"];
     if (typeof name !== "string") throw badValue("the test server supports only collection aggregations");
+    const pipeline = (command["pipeline"] as Document[]) ?? [];
+    if (pipeline[0]?.["$changeStream"] !== undefined) {
+      if (context.replicaSet === undefined) {
+        throw new CommandError(40573, "Location40573", "The $changeStream stage is only supported on replica sets");
+      }
+      return context.store.changeStreams.open(db, name, pipeline);
+    }
     const collection = context.store.collection(db, name, false);
-    const results = runAggregate(collection?.documents ?? [], (command["pipeline"] as Document[]) ?? []);
+    const results = runAggregate(collection?.documents ?? [], pipeline);
     const cursor = (command["cursor"] as Document | undefined) ?? {};
     return openResults(context, `${db}.${name}`, results, toNumber(cursor["batchSize"]), false);
   },
