@@ -13,7 +13,7 @@ import {
   InvalidArgumentError,
   validatePrefix,
 } from "@dashlog/core";
-import { MongoClient, type Collection, type Document } from "mongodb";
+import { MongoClient, type ChangeStream, type ChangeStreamDocument, type Collection, type Document } from "mongodb";
 import { sleep } from "./backoff.js";
 import { after, buildQuery } from "./build-query.js";
 import { toMongoSinkError } from "./mongo-sink-error.js";
@@ -32,12 +32,17 @@ export interface MongoFollowOptions extends FollowOptions {
    * e.g. replayed from a writer's spool or retried out of order. Default 1,000.
    */
   readonly lateWindow?: number;
+  /**
+   * Listen to a change stream when the server offers one (replica sets and sharded
+   * clusters); a standalone server refuses it and `follow` polls. Default true.
+   */
+  readonly changeStream?: boolean;
 }
 
 /**
  * Reads what `mongoSink` stored, with the same query surface as the JSONL reader. Queries
- * are served by the sink's indexes and paged by sequence number. `follow` polls (change
- * streams need a replica set; polling works everywhere, including the test server).
+ * are served by the sink's indexes and paged by sequence number. `follow` listens to a
+ * change stream where the server has them (replica sets) and polls otherwise.
  */
 export class MongoReader implements RecordReader {
   readonly redactedUri: string;
@@ -119,43 +124,85 @@ export class MongoReader implements RecordReader {
         for (const old of seen) if (old <= last - window) seen.delete(old);
       }
     };
-    if (options.tail !== undefined) {
-      for (const record of await this.tail(prefix, options.tail, options)) {
-        remember(record.sequenceNumber);
-        yield record;
+    // Opened before the first read, so nothing inserted meanwhile is missed (duplicates are skipped).
+    const changes = options.changeStream === false ? undefined : await this.#openChangeStream(prefix, filter.stream, pollMs);
+    try {
+      if (options.tail !== undefined) {
+        for (const record of await this.tail(prefix, options.tail, options)) {
+          remember(record.sequenceNumber);
+          yield record;
+        }
+        if (last < 0) {
+          // Nothing matched yet: start from the newest record of the stream, as `tail -f` would.
+          const newest = await this.tail(prefix, 1, { stream: filter.stream });
+          last = newest[0]?.sequenceNumber ?? -1;
+        }
+      } else {
+        for await (const record of this.read(prefix, options)) {
+          remember(record.sequenceNumber);
+          yield record;
+        }
       }
-      if (last < 0) {
-        // Nothing matched yet: start from the newest record of the stream, as `tail -f` would.
-        const newest = await this.tail(prefix, 1, { stream: filter.stream });
-        last = newest[0]?.sequenceNumber ?? -1;
-      }
-    } else {
-      for await (const record of this.read(prefix, options)) {
-        remember(record.sequenceNumber);
-        yield record;
-      }
-    }
-    // With `tail`, what came before the tail is not wanted, late or not.
-    const floor = options.tail === undefined ? -1 : last;
-    let position = 0;
-    while (!options.signal?.aborted) {
-      await sleep(pollMs, options.signal);
-      if (options.signal?.aborted) return;
-      const from = Math.max(floor, last - window);
-      let cursor = from;
-      for (;;) {
-        const page = await this.#find(filter.stream, cursor < 0 ? query : after(query, cursor), { sequenceNumber: 1 }, this.#pageSize);
-        for (const document of page) {
-          const seq = document["sequenceNumber"];
-          if (typeof seq !== "number") continue;
-          cursor = Math.max(cursor, seq);
-          if (seen.has(seq)) continue;
-          const record = this.#toRecord(document, filter, ++position, options.onIssue);
+      // With `tail`, what came before the tail is not wanted, late or not.
+      const floor = options.tail === undefined ? -1 : last;
+      let position = 0;
+      if (changes !== undefined) {
+        let pending = changes.first;
+        while (!options.signal?.aborted) {
+          let change: ChangeStreamDocument | null;
+          try {
+            change = pending ?? (await changes.stream.tryNext());
+          } catch {
+            // The stream broke for good (the driver already resumes what can be resumed): poll from here.
+            break;
+          }
+          pending = null;
+          if (change === null || change.operationType !== "insert") continue;
+          const seq = change.fullDocument["sequenceNumber"];
+          if (typeof seq !== "number" || seq <= floor || seen.has(seq)) continue;
+          const record = this.#toRecord(change.fullDocument, filter, ++position, options.onIssue);
           remember(seq);
           if (record !== undefined) yield record;
         }
-        if (page.length < this.#pageSize) break;
       }
+      while (!options.signal?.aborted) {
+        await sleep(pollMs, options.signal);
+        if (options.signal?.aborted) return;
+        let cursor = Math.max(floor, last - window);
+        for (;;) {
+          const page = await this.#find(filter.stream, cursor < 0 ? query : after(query, cursor), { sequenceNumber: 1 }, this.#pageSize);
+          for (const document of page) {
+            const seq = document["sequenceNumber"];
+            if (typeof seq !== "number") continue;
+            cursor = Math.max(cursor, seq);
+            if (seen.has(seq)) continue;
+            const record = this.#toRecord(document, filter, ++position, options.onIssue);
+            remember(seq);
+            if (record !== undefined) yield record;
+          }
+          if (page.length < this.#pageSize) break;
+        }
+      }
+    } finally {
+      await changes?.stream.close().catch(() => undefined);
+    }
+  }
+
+  /** A change stream of the experiment's inserts, or undefined when the server has none (a standalone). */
+  async #openChangeStream(
+    prefix: string,
+    stream: string,
+    awaitMs: number,
+  ): Promise<{ stream: ChangeStream; first: ChangeStreamDocument | null } | undefined> {
+    const match: Document = { operationType: "insert", "fullDocument.experiment": prefix };
+    if (stream !== LOGS_STREAM) match["fullDocument.stream"] = stream;
+    const changes = this.#collection(stream).watch([{ $match: match }], { maxAwaitTimeMS: Math.max(1, Math.round(awaitMs)) });
+    try {
+      // The first round trip tells whether the server has change streams at all.
+      return { stream: changes, first: await changes.tryNext() };
+    } catch {
+      await changes.close().catch(() => undefined);
+      return undefined;
     }
   }
 

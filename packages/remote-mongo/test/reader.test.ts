@@ -1,4 +1,6 @@
 import { Experiment, defineConsumer, manualClock, type ReadIssue, type StoredRecord } from "@dashlog/core";
+import { MongoTestServer } from "@dashlog/mongo-test-server";
+import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mongoReader, mongoSink, type MongoReader } from "../src/index.js";
 import { TEST_CLIENT_OPTIONS, startTarget, type MongoTarget } from "./helpers/mongo-target.js";
@@ -121,6 +123,40 @@ describe("mongoReader", () => {
     await db.collection("logs").insertOne(doc(5));
     await following;
     expect(seen).toEqual([2, 3, 4, 6, 5]);
+  });
+
+  it("follows through a change stream where the server has them, without polling", async () => {
+    // A replica set is needed: the in-repo server poses as one (a real standalone would make follow poll).
+    const server = await MongoTestServer.start({ replicaSet: "rs0" });
+    const client = new MongoClient(server.uri);
+    const rsReader = mongoReader({ uri: server.uri, database: "cs", clientOptions: TEST_CLIENT_OPTIONS });
+    try {
+      const prefix = "alice/project/changes";
+      const logs = client.db("cs").collection("logs");
+      const doc = (seq: number, level = "info", experiment = prefix) => ({ experiment, timestamp: new Date(START + seq), level, message: `m${seq}`, metadata: null, sequenceNumber: seq });
+      await logs.insertMany([0, 1].map((seq) => doc(seq)));
+      const controller = new AbortController();
+      const seen: number[] = [];
+      const following = (async () => {
+        for await (const record of rsReader.follow(prefix, { level: "info", pollIntervalMs: 50, signal: controller.signal })) {
+          seen.push(record.sequenceNumber);
+          if (seen.length === 5) controller.abort();
+        }
+      })();
+      await waitFor(() => seen.length >= 2);
+      const findsBefore = server.commandCount("find");
+      await logs.insertMany([doc(2), doc(3, "debug"), doc(4, "info", "someone/else"), doc(6)]);
+      await waitFor(() => seen.length >= 4);
+      await logs.insertOne(doc(5));
+      await following;
+      expect(seen).toEqual([0, 1, 2, 6, 5]);
+      expect(server.commandCount("find")).toBe(findsBefore);
+      expect(server.commandCount("getMore")).toBeGreaterThan(0);
+    } finally {
+      await rsReader.close();
+      await client.close();
+      await server.close();
+    }
   });
 
   it("checks its arguments", async () => {
