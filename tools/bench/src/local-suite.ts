@@ -24,6 +24,8 @@ export interface LocalRatio {
 }
 
 export interface LocalSuiteResult {
+  /** dashlog ÷ the cheapest pino writer of the same round, caller-side and end to end (target: ≤ 1). */
+  readonly vsBestPino: LocalRatio;
   readonly records: number;
   readonly rounds: number;
   readonly burst: number;
@@ -68,7 +70,15 @@ export async function localSuite(config: BenchConfig, progress: (text: string) =
       endToEnd: spreadOf(dashlog.map((d, i) => d.endToEndMs / (other[i] as LocalCaseResult).endToEndMs)),
     };
   });
-  return { records: config.localRecords, rounds: config.localRounds, burst: config.burst, rows, ratios, raw };
+  const pinos = names.filter((n) => n.startsWith("pino"));
+  const cheapest = (round: readonly LocalCaseResult[], metric: (r: LocalCaseResult) => number) =>
+    Math.min(...round.filter((r) => pinos.includes(r.variant)).map(metric));
+  const vsBestPino: LocalRatio = {
+    against: `the cheapest of ${pinos.length} pino writers in each round`,
+    caller: spreadOf(raw.map((round, i) => (dashlog[i] as LocalCaseResult).callerNsPerRecord / cheapest(round, (r) => r.callerNsPerRecord))),
+    endToEnd: spreadOf(raw.map((round, i) => (dashlog[i] as LocalCaseResult).endToEndMs / cheapest(round, (r) => r.endToEndMs))),
+  };
+  return { vsBestPino, records: config.localRecords, rounds: config.localRounds, burst: config.burst, rows, ratios, raw };
 }
 
 export function formatLocal(result: LocalSuiteResult): string {
@@ -84,7 +94,7 @@ export function formatLocal(result: LocalSuiteResult): string {
     "",
     table(
       ["against", "caller-side ratio", "end-to-end ratio"],
-      result.ratios.map((r) => [r.against, range(r.caller, 2), range(r.endToEnd, 2)]),
+      [...result.ratios, ...(Number.isFinite(result.vsBestPino.caller.median) ? [result.vsBestPino] : [])].map((r) => [r.against, range(r.caller, 2), range(r.endToEnd, 2)]),
     ),
   ].join("\n");
 }

@@ -6,7 +6,8 @@ import type { LocalWriterFactory } from "./local-writer.js";
 
 /** Every local writer the benchmark compares, by the name printed in the table. */
 export const LOCAL_VARIANTS: Readonly<Record<string, LocalWriterFactory>> = {
-  "dashlog exp.log -> localJsonl": dashlogWriter,
+  "dashlog exp.log -> localJsonl": dashlogWriter(),
+  "dashlog, retain: 1 (no in-memory history)": dashlogWriter({ retain: 1 }),
   "pino async minLength 4096 (same fields)": pinoWriter({ sync: false, minLength: 4096, sameFields: true }),
   "pino sync minLength 4096 (same fields)": pinoWriter({ sync: true, minLength: 4096, sameFields: true }),
   "pino async minLength 0 (same fields)": pinoWriter({ sync: false, minLength: 0, sameFields: true }),

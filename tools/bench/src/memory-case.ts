@@ -27,7 +27,9 @@ export interface MemorySample {
 export interface MemoryCaseResult {
   readonly records: number;
   readonly samples: readonly MemorySample[];
-  /** Least-squares slope over the samples after the first million (bytes per million records). */
+  /** The growth is fitted from this many records on (the first million, or half a shorter run), after warm-up. */
+  readonly steadyFrom: number;
+  /** Least-squares slope over the samples from `steadyFrom` on (bytes per million records). */
   readonly rssGrowthPerMillion: number;
   readonly heapGrowthPerMillion: number;
   readonly elapsedMs: number;
@@ -75,11 +77,13 @@ export async function runMemoryCase(options: MemoryCaseOptions): Promise<MemoryC
     if (summary.written !== options.records * 2 || summary.dropped > 0) {
       throw new Error(`memory case lost records: ${JSON.stringify(summary)}`);
     }
-    const steady = samples.filter((s) => s.records >= Math.min(1_000_000, options.records / 2) && s.records > 0);
+    const steadyFrom = Math.max(options.sampleEvery, Math.min(1_000_000, options.records / 2));
+    const steady = samples.filter((s) => s.records >= steadyFrom);
     const xs = steady.map((s) => s.records / 1e6);
     return {
       records: options.records,
       samples,
+      steadyFrom,
       rssGrowthPerMillion: slope(xs, steady.map((s) => s.rss)),
       heapGrowthPerMillion: slope(xs, steady.map((s) => s.heapUsed)),
       elapsedMs,

@@ -20,6 +20,6 @@ export function formatMemory(result: MemoryCaseResult): string {
       result.samples.map((s) => [num(s.records), mib(s.rss), mib(s.heapUsed), mib(s.heapTotal), mib(s.external)]),
     ),
     "",
-    `Growth per million records (least-squares slope from 1M on): RSS ${num(result.rssGrowthPerMillion / 1024, 0)} KiB, heap used ${num(result.heapGrowthPerMillion / 1024, 0)} KiB.`,
+    `Growth per million records (least-squares slope over the samples from ${num(result.steadyFrom)} records on): RSS ${num(result.rssGrowthPerMillion / 1024, 0)} KiB, heap used ${num(result.heapGrowthPerMillion / 1024, 0)} KiB.`,
   ].join("\n");
 }

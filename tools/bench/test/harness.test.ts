@@ -36,6 +36,7 @@ describe("bench harness", () => {
   it("formats a local suite as tables", () => {
     const s = spreadOf([1, 2, 3]);
     const result: LocalSuiteResult = {
+      vsBestPino: { against: "the cheapest pino", caller: s, endToEnd: s },
       records: 10,
       rounds: 1,
       burst: 5,
@@ -46,6 +47,7 @@ describe("bench harness", () => {
     const text = formatLocal(result);
     expect(text).toContain("| a | 2 (1–3) | 2 (1–3) | 2 (1–3) | 2 | 200 |");
     expect(text).toContain("| b | 2.00 (1.00–3.00) | 2.00 (1.00–3.00) |");
+    expect(text).toContain("| the cheapest pino | 2.00 (1.00–3.00) | 2.00 (1.00–3.00) |");
     expect(table(["x"], [["1"]])).toBe("| x |\n| --- |\n| 1 |");
   });
 
