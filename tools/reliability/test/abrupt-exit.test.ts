@@ -4,7 +4,7 @@ import type { LogRecord } from "@dashlog/core";
 import { lockFile, readRuns, runsFile } from "@dashlog/local-jsonl";
 import { afterEach, describe, expect, it } from "vitest";
 import { startChild } from "./support/child.js";
-import { TEST_TIMEOUT_MS } from "./support/long-tests.js";
+import { HOOK_TIMEOUT_MS, TEST_TIMEOUT_MS } from "./support/long-tests.js";
 import { range, readBack } from "./support/read-back.js";
 import { sandbox, type Sandbox } from "./support/sandbox.js";
 
@@ -16,7 +16,7 @@ let box: Sandbox | undefined;
 afterEach(async () => {
   await box?.remove();
   box = undefined;
-});
+}, HOOK_TIMEOUT_MS);
 
 interface Scenario {
   readonly name: string;

@@ -3,7 +3,7 @@ import { setImmediate as yieldImmediate, setTimeout as yieldTimeout } from "node
 import { Experiment, type LogRecord } from "@dashlog/core";
 import { localJsonl } from "@dashlog/local-jsonl";
 import { afterEach, describe, expect, it } from "vitest";
-import { TEST_TIMEOUT_MS } from "./support/long-tests.js";
+import { HOOK_TIMEOUT_MS, TEST_TIMEOUT_MS } from "./support/long-tests.js";
 import { range, readBack } from "./support/read-back.js";
 import { sandbox, type Sandbox } from "./support/sandbox.js";
 
@@ -15,7 +15,7 @@ let box: Sandbox | undefined;
 afterEach(async () => {
   await box?.remove();
   box = undefined;
-});
+}, HOOK_TIMEOUT_MS);
 
 /** A random way to give up the thread: none, a microtask, an immediate, or a timer. */
 async function randomYield(): Promise<void> {

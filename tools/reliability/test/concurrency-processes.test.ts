@@ -4,7 +4,7 @@ import type { LogRecord } from "@dashlog/core";
 import { lockFile, readRuns, runsFile } from "@dashlog/local-jsonl";
 import { afterEach, describe, expect, it } from "vitest";
 import { startChild, type Child, type ChildMessage } from "./support/child.js";
-import { scaled, TEST_TIMEOUT_MS } from "./support/long-tests.js";
+import { HOOK_TIMEOUT_MS, scaled, TEST_TIMEOUT_MS } from "./support/long-tests.js";
 import { range, readBack } from "./support/read-back.js";
 import { sandbox, type Sandbox } from "./support/sandbox.js";
 import { hostname } from "node:os";
@@ -21,7 +21,7 @@ afterEach(async () => {
   }
   await box?.remove();
   box = undefined;
-});
+}, HOOK_TIMEOUT_MS);
 
 function holder(root: string, count: number, waitForGo = false): Child {
   const child = startChild("lock-holder.mjs", [root, prefix, String(count), waitForGo ? "go" : "now"]);

@@ -4,7 +4,7 @@ import { Experiment, type LogRecord } from "@dashlog/core";
 import { localJsonl, lockFile, readRuns, runsFile, streamFile } from "@dashlog/local-jsonl";
 import { afterEach, describe, expect, it } from "vitest";
 import { startChild } from "./support/child.js";
-import { scaled, TEST_TIMEOUT_MS } from "./support/long-tests.js";
+import { HOOK_TIMEOUT_MS, scaled, TEST_TIMEOUT_MS } from "./support/long-tests.js";
 import { range, readBack } from "./support/read-back.js";
 import { sandbox, type Sandbox } from "./support/sandbox.js";
 import { waitFor } from "./support/wait-for.js";
@@ -17,7 +17,7 @@ let box: Sandbox | undefined;
 afterEach(async () => {
   await box?.remove();
   box = undefined;
-});
+}, HOOK_TIMEOUT_MS);
 
 /**
  * What must hold after every kill: `logs` is a gap-free prefix 0..n-1 with each record intact,
@@ -74,7 +74,7 @@ describe("a process killed with SIGKILL while logging at full speed", () => {
         // Kill once the file has grown by a random amount (0 to ~1.5 MB): a random moment
         // in the child's life, wherever it is in a write.
         const base = existsSync(logsFile) ? statSync(logsFile).size : 0;
-        const grow = Math.floor(Math.random() * 1_500_000);
+        const grow = Math.floor(Math.random() * scaled(1_500_000, 400_000));
         await waitFor(() => existsSync(logsFile) && statSync(logsFile).size >= base + grow, `the log to grow by ${grow} bytes`);
         child.process.kill("SIGKILL");
         const end = await child.exited;

@@ -6,7 +6,7 @@ import { localJsonl, streamFile } from "@dashlog/local-jsonl";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hostileMetadata } from "./support/hostile-values.js";
-import { scaled, TEST_TIMEOUT_MS } from "./support/long-tests.js";
+import { HOOK_TIMEOUT_MS, scaled, TEST_TIMEOUT_MS } from "./support/long-tests.js";
 import { range, readBack } from "./support/read-back.js";
 import { sandbox, type Sandbox } from "./support/sandbox.js";
 
@@ -15,10 +15,10 @@ const RUNS = scaled(150, 1500);
 let box: Sandbox;
 beforeAll(async () => {
   box = await sandbox();
-});
+}, HOOK_TIMEOUT_MS);
 afterAll(async () => {
   await box.remove();
-});
+}, HOOK_TIMEOUT_MS);
 
 /**
  * What the stream file must hold for a consumer value (core README: a plain object keeps its

@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileTree } from "./support/file-tree.js";
 import { hostileKey, hostileMetadata, hostileString } from "./support/hostile-values.js";
 import { flushAndReadLast, prototypeKeys } from "./support/last-record.js";
-import { scaled, TEST_TIMEOUT_MS } from "./support/long-tests.js";
+import { HOOK_TIMEOUT_MS, scaled, TEST_TIMEOUT_MS } from "./support/long-tests.js";
 import { expectedMetadata } from "./support/metadata-model.js";
 import { range, readBack } from "./support/read-back.js";
 import { sandbox, type Sandbox } from "./support/sandbox.js";
 
-const RUNS = scaled(300, 5000);
+const RUNS = scaled(300, 3000);
 const prefix = "hostile/messages";
 
 /** Long messages (up to 4 MB, far beyond the reader's 64 KiB chunk), cut anywhere, even inside a surrogate pair. */
@@ -69,11 +69,11 @@ beforeAll(async () => {
   box = await sandbox();
   root = join(box.dir, "root");
   exp = await new Experiment({ prefix, sink: localJsonl({ root }) }).start();
-});
+}, HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   await box.remove();
-});
+}, HOOK_TIMEOUT_MS);
 
 describe("hostile messages, levels and options (fast-check)", () => {
   it(

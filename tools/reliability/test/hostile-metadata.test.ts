@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileTree } from "./support/file-tree.js";
 import { hostileMetadata } from "./support/hostile-values.js";
 import { flushAndReadLast, prototypeKeys } from "./support/last-record.js";
-import { scaled, TEST_TIMEOUT_MS } from "./support/long-tests.js";
+import { HOOK_TIMEOUT_MS, scaled, TEST_TIMEOUT_MS } from "./support/long-tests.js";
 import { expectedMetadata } from "./support/metadata-model.js";
 import { range, readBack } from "./support/read-back.js";
 import { sandbox, type Sandbox } from "./support/sandbox.js";
@@ -23,11 +23,11 @@ beforeAll(async () => {
   box = await sandbox();
   root = join(box.dir, "root");
   exp = await new Experiment({ prefix, sink: localJsonl({ root }) }).start();
-});
+}, HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   await box.remove();
-});
+}, HOOK_TIMEOUT_MS);
 
 /** Adds a key to a plain top-level object after it was logged (the record must not see it); returns the undo. */
 function mutateAfterLogging(metadata: unknown): () => void {

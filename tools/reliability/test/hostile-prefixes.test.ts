@@ -7,11 +7,11 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileTree } from "./support/file-tree.js";
 import { hostileString } from "./support/hostile-values.js";
-import { scaled, TEST_TIMEOUT_MS } from "./support/long-tests.js";
+import { HOOK_TIMEOUT_MS, scaled, TEST_TIMEOUT_MS } from "./support/long-tests.js";
 import { isAcceptedPrefix, isAcceptedSegment } from "./support/prefix-model.js";
 import { sandbox, type Sandbox } from "./support/sandbox.js";
 
-const RUNS = scaled(300, 5000);
+const RUNS = scaled(300, 2000);
 
 // Each case gets its own folder with the root 18 folders deep and an `outside` folder beside
 // the sandbox's cases, so even a traversal that got through (up to 19 `..`) or an absolute
@@ -40,11 +40,11 @@ beforeAll(async () => {
   box = await sandbox();
   outside = join(box.dir, "outside");
   await mkdir(outside);
-});
+}, HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   await box.remove();
-});
+}, HOOK_TIMEOUT_MS);
 
 const validSegment = fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,12}$/).filter((s) => !s.endsWith("."));
 const hostileSegment = fc.constantFrom(

@@ -5,7 +5,7 @@ import { jsonlReader, streamFile } from "@dashlog/local-jsonl";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hostileString } from "./support/hostile-values.js";
-import { scaled, TEST_TIMEOUT_MS } from "./support/long-tests.js";
+import { HOOK_TIMEOUT_MS, scaled, TEST_TIMEOUT_MS } from "./support/long-tests.js";
 import { sandbox, type Sandbox } from "./support/sandbox.js";
 
 const RUNS = scaled(150, 2000);
@@ -15,10 +15,10 @@ let box: Sandbox;
 let caseNumber = 0;
 beforeAll(async () => {
   box = await sandbox();
-});
+}, HOOK_TIMEOUT_MS);
 afterAll(async () => {
   await box.remove();
-});
+}, HOOK_TIMEOUT_MS);
 
 /** Writes `bytes` as the stream file of a new experiment and returns where to read it. */
 async function writeCase(bytes: Uint8Array, stream = "logs"): Promise<{ root: string; prefix: string; stream: string }> {

@@ -4,7 +4,7 @@ import { Experiment, type LogRecord } from "@dashlog/core";
 import { localJsonl, streamFile } from "@dashlog/local-jsonl";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { scaled, TEST_TIMEOUT_MS } from "./support/long-tests.js";
+import { HOOK_TIMEOUT_MS, scaled, TEST_TIMEOUT_MS } from "./support/long-tests.js";
 import { range, readBack } from "./support/read-back.js";
 import { sandbox, type Sandbox } from "./support/sandbox.js";
 
@@ -29,11 +29,11 @@ beforeAll(async () => {
   lineEnds = [];
   for (let at = original.indexOf(0x0a); at !== -1; at = original.indexOf(0x0a, at + 1)) lineEnds.push(at);
   expect(lineEnds).toHaveLength(RECORDS);
-});
+}, HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   await box.remove();
-});
+}, HOOK_TIMEOUT_MS);
 
 /** Any offset, and (as often) one within two bytes of a line end, where off-by-ones hide. */
 function cutOffsets(): fc.Arbitrary<number> {

@@ -11,3 +11,6 @@ export function scaled<T>(ci: T, long: T): T {
 
 /** Per-test timeout: generous, because CI machines are slow and shared, and nothing here asserts timing. */
 export const TEST_TIMEOUT_MS = scaled(120_000, 1_800_000);
+
+/** Setup and cleanup hooks: removing thousands of case folders can take a while. */
+export const HOOK_TIMEOUT_MS = 120_000;
