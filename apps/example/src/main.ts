@@ -5,6 +5,7 @@ import { runExample } from "./run-example.js";
 const { values } = parseArgs({
   options: {
     root: { type: "string", default: DEFAULT_ROOT },
+    mongo: { type: "string" },
     prefix: { type: "string", default: "alice/ml/mnist-training" },
     epochs: { type: "string", default: "10" },
     steps: { type: "string", default: "50" },
@@ -12,16 +13,24 @@ const { values } = parseArgs({
   },
 });
 
-const epochs = Number(values.epochs);
-const stepsPerEpoch = Number(values.steps);
-const seed = Number(values.seed);
-for (const [name, value] of [["--epochs", epochs], ["--steps", stepsPerEpoch], ["--seed", seed]] as const) {
+const numbers = { epochs: Number(values.epochs), steps: Number(values.steps), seed: Number(values.seed) };
+for (const [name, value] of Object.entries(numbers)) {
   if (!Number.isInteger(value) || value < 1) {
-    console.error(`${name} must be a positive integer, got ${JSON.stringify(values[name.slice(2) as "epochs"])}`);
+    console.error(`--${name} must be a positive integer, got ${JSON.stringify(values[name as keyof typeof numbers])}`);
     process.exit(2);
   }
 }
 
-const result = await runExample({ root: values.root, prefix: values.prefix, epochs, stepsPerEpoch, seed });
+// Remote mode by one option or by the environment, as the rest of dashlog's tools do.
+const mongoUri = values.mongo ?? process.env["MONGODB_URI"];
+const result = await runExample({
+  root: values.root,
+  mongoUri: mongoUri === "" ? undefined : mongoUri,
+  prefix: values.prefix,
+  epochs: numbers.epochs,
+  stepsPerEpoch: numbers.steps,
+  seed: numbers.seed,
+});
 console.log(result.text);
-console.log(`\nFiles: ${values.root}/${values.prefix}/logs/*.jsonl (run it again: sequence numbers continue)`);
+if (mongoUri === undefined) console.log("\nRun it again: sequence numbers continue. Add --mongo <uri> (or MONGODB_URI) for MongoDB.");
+process.exitCode = result.unwritten > 0 ? 1 : 0;

@@ -1,13 +1,16 @@
-import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { Experiment, type DashlogIssue } from "@dashlog/core";
+import { Experiment, LOGS_STREAM, type Consumer, type DashlogIssue, type RecordReader, type Sink } from "@dashlog/core";
 import { bytesAllocated, coreMetrics, cpuUsage, logWindow, spanDurations } from "@dashlog/events";
-import { LOGS_DIR, experimentDir, localJsonl } from "@dashlog/local-jsonl";
+import { jsonlReader, localJsonl } from "@dashlog/local-jsonl";
+import { mongoReader, mongoSink, redactUri } from "@dashlog/remote-mongo";
 import { simulateTraining } from "./simulated-training.js";
 import { formatSummary, summariseRun, type RunSummaryReport } from "./summarise-run.js";
 
 export interface ExampleOptions {
+  /** Local root folder (also where the MongoDB sink spools during an outage). */
   readonly root: string;
+  /** When set, records go to this MongoDB instead of local JSONL. */
+  readonly mongoUri?: string | undefined;
   readonly prefix: string;
   readonly epochs: number;
   readonly stepsPerEpoch: number;
@@ -16,30 +19,55 @@ export interface ExampleOptions {
 
 export interface ExampleResult {
   readonly report: RunSummaryReport;
-  readonly streams: string[];
   readonly issues: DashlogIssue[];
+  /** Records the remote sink could not store (always 0 locally). */
+  readonly unwritten: number;
   readonly text: string;
 }
 
-/** Runs the simulated training through an Experiment, then reads the logs back and summarises them. */
+/** Runs the simulated training through an Experiment, then reads the records back and summarises them. */
 export async function runExample(options: ExampleOptions): Promise<ExampleResult> {
   const issues: DashlogIssue[] = [];
+  const consumers: Record<string, Consumer> = {
+    core: coreMetrics(),
+    bytes: bytesAllocated(),
+    cpu: cpuUsage(),
+    spans: spanDurations(),
+  };
+  const remote = options.mongoUri === undefined ? undefined : mongoSink({ uri: options.mongoUri, spoolDir: join(options.root, ".mongo-spool") });
+  const sink: Sink = remote ?? localJsonl({ root: options.root });
   const experiment = new Experiment({
     prefix: options.prefix,
-    sink: localJsonl({ root: options.root }),
-    consumers: {
-      core: coreMetrics(),
-      bytes: bytesAllocated(),
-      cpu: cpuUsage(),
-      spans: spanDurations(),
-    },
+    sink,
+    consumers,
     // Keep one minute of every stream in memory for live views; older entries are pruned.
     aggregators: { window: logWindow({ windowMs: 60_000 }) },
     onIssue: (issue) => issues.push(issue),
   });
-  await experiment.run((exp) => simulateTraining(exp, options));
-  const report = await summariseRun(options.root, options.prefix);
-  const files = await readdir(join(experimentDir(options.root, options.prefix), LOGS_DIR));
-  const streams = files.filter((f) => f.endsWith(".jsonl")).map((f) => f.slice(0, -".jsonl".length)).sort();
-  return { report, streams, issues, text: formatSummary(options.prefix, report, streams) };
+  const summary = await experiment.run(async (exp) => {
+    await simulateTraining(exp, options);
+    return exp.complete();
+  });
+  let unwritten = 0;
+  let reader: RecordReader;
+  let close = async () => {};
+  let where: string;
+  if (remote !== undefined && options.mongoUri !== undefined) {
+    const report = await remote.closeWithReport();
+    unwritten = report.unwritten.records + report.rejected.records;
+    const mongo = mongoReader({ uri: options.mongoUri });
+    reader = mongo;
+    close = () => mongo.close();
+    where = `MongoDB ${redactUri(options.mongoUri)}`;
+  } else {
+    reader = jsonlReader({ root: options.root });
+    where = `${join(options.root, options.prefix, "logs")}/*.jsonl`;
+  }
+  try {
+    const report = await summariseRun(reader, options.prefix, summary.status, [LOGS_STREAM, ...Object.keys(consumers)]);
+    const text = formatSummary(options.prefix, where, report) + (unwritten > 0 ? `\n  NOT in MongoDB yet: ${unwritten} record(s), kept in ${join(options.root, ".mongo-spool")}` : "");
+    return { report, issues, unwritten, text };
+  } finally {
+    await close();
+  }
 }

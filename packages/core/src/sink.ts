@@ -42,7 +42,11 @@ export interface RunEnded extends RunInfo {
  */
 export interface Sink {
   write(batches: readonly RecordBatch[]): void | Promise<void>;
-  /** The same as `write`, synchronously; used when the process exits. Without it, records still queued at exit are lost (and counted). */
+  /**
+   * The same as `write`, synchronously. Used when the process exits, and inline when a caller
+   * queues SYNC_WRITE_BATCHES batches without yielding to the event loop. Without it, records
+   * still queued at exit are lost (and counted).
+   */
   writeSync?(batches: readonly RecordBatch[]): void;
   flush?(): void | Promise<void>;
   close?(): void | Promise<void>;
