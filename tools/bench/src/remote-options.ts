@@ -7,6 +7,8 @@ export interface RemoteCaseOptions {
   readonly batchSize: number;
   /** Records logged between two yields to the event loop. */
   readonly burst: number;
+  /** Sink only: its `maxQueueLength` (default 100,000: beyond it records go to the spool on disk and are replayed). */
+  readonly sinkMaxQueueLength?: number;
 }
 
 export interface RemoteCaseResult {

@@ -25,6 +25,7 @@ export async function runRemoteSinkCase(options: RemoteCaseOptions): Promise<Rem
     spoolDir,
     flushTimeoutMs: PATIENT_MS,
     closeTimeoutMs: PATIENT_MS,
+    ...(options.sinkMaxQueueLength === undefined ? {} : { maxQueueLength: options.sinkMaxQueueLength }),
   });
   try {
     const experiment = new Experiment({ prefix: REMOTE_PREFIX, sink, batchSize: options.batchSize });
