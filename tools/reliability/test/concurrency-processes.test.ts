@@ -1,4 +1,6 @@
 import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import type { LogRecord } from "@dashlog/core";
 import { lockFile, readRuns, runsFile } from "@dashlog/local-jsonl";
@@ -7,8 +9,6 @@ import { startChild, type Child, type ChildMessage } from "./support/child.js";
 import { HOOK_TIMEOUT_MS, scaled, TEST_TIMEOUT_MS } from "./support/long-tests.js";
 import { range, readBack } from "./support/read-back.js";
 import { sandbox, type Sandbox } from "./support/sandbox.js";
-import { hostname } from "node:os";
-import { mkdir, writeFile } from "node:fs/promises";
 
 const prefix = "shared/experiment";
 
