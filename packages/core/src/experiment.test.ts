@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { manualClock } from "./clock.js";
-import { defineConsumer } from "./consumer.js";
+import { defineConsumer, type Consumer } from "./consumer.js";
 import { InvalidArgumentError, InvalidLevelError, InvalidMetadataError, InvalidPrefixError, RunStateError } from "./errors.js";
 import { Experiment } from "./experiment.js";
 import type { DashlogIssue } from "./issues.js";
@@ -157,6 +157,8 @@ describe("Experiment input errors", () => {
       expect(() => exp.log("x", { level: "verbose" as never })).toThrow(InvalidLevelError);
       expect(() => exp.log("x", { metadata: { n: 1n } })).toThrow(InvalidMetadataError);
       expect(() => exp.log(42 as never)).toThrow("message must be a string, got 42");
+      expect(() => exp.log(undefined as never)).toThrow("message must be a string, got undefined");
+      expect(() => exp.log(null as never)).toThrow("message must be a string, got null");
       expect(() => exp.log("x", "warn" as never)).toThrow('options must be an object like { level, metadata }, got "warn"');
       exp.log("also kept");
     });
@@ -181,7 +183,7 @@ describe("Experiment input errors", () => {
 describe("consumers, streams and issues inside a run", () => {
   it("persists extra streams joined by sequence number, with a fresh consumer per run", async () => {
     let made = 0;
-    const counter = () => {
+    const counter = (): Consumer<number> => {
       made++;
       let n = 0;
       return defineConsumer(() => ++n, { fresh: counter });

@@ -129,6 +129,7 @@ export class Run implements AsyncDisposable {
 
   /** Logs a record and returns its sequence number. */
   log(message: string, options?: LogOptions): number {
+    if (typeof message !== "string") throw new InvalidArgumentError("message", message, "must be a string");
     if (options !== undefined && (typeof options !== "object" || options === null)) {
       throw new InvalidArgumentError("options", options, "must be an object like { level, metadata }");
     }

@@ -25,7 +25,9 @@ export function parseLine<S extends z.ZodType>(text: string, schema: S, terminat
       : problem("torn", `unterminated last line is not JSON (a write cut short?): ${reason}`, text);
   }
   const result = schema.safeParse(value);
-  if (result.success) return { ok: true, record: result.data };
+  // The parsed JSON itself, not zod's copy: the copy drops a top-level "__proto__" field and
+  // reorders keys, and neither schema transforms anything.
+  if (result.success) return { ok: true, record: value as z.output<S> };
   return problem("invalid", `not a valid record: ${describeIssues(result.error.issues)}`, text);
 }
 
