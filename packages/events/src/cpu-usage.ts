@@ -1,6 +1,6 @@
-import { defineConsumer, type Consumer } from "@dashlog/core";
+import type { Consumer } from "@dashlog/core";
 import { checkFunction, checkMilliseconds, checkOptions } from "./option-checks.js";
-import { SampleSchedule } from "./sample-schedule.js";
+import { sampledDifference } from "./sampled-difference.js";
 
 /** One entry of the `cpu` stream: CPU time the process used since the previous sample. */
 export interface CpuRecord {
@@ -32,21 +32,9 @@ export function cpuUsage(options?: CpuUsageOptions): Consumer<CpuRecord> {
   const opts = checkOptions("cpuUsage", options);
   const everyMs = checkMilliseconds("cpuUsage option everyMs", opts.everyMs, 0);
   const read = checkFunction("cpuUsage option read", opts.read, () => process.cpuUsage());
-  return makeCpuUsage(everyMs, read);
-}
-
-function makeCpuUsage(everyMs: number, read: () => NodeJS.CpuUsage): Consumer<CpuRecord> {
-  const schedule = new SampleSchedule(everyMs);
-  let previous: NodeJS.CpuUsage | undefined;
-  return defineConsumer<CpuRecord>(
-    (event) => {
-      if (!schedule.due(event.monotonic)) return undefined;
-      const now = read();
-      const before = previous;
-      previous = now;
-      if (before === undefined || schedule.isBaseline) return undefined;
-      return { userUs: now.user - before.user, systemUs: now.system - before.system, intervalMs: schedule.interval };
-    },
-    { streamName: "cpu", fresh: () => makeCpuUsage(everyMs, read) },
-  );
+  return sampledDifference("cpu", everyMs, read, (now, before, intervalMs) => ({
+    userUs: now.user - before.user,
+    systemUs: now.system - before.system,
+    intervalMs,
+  }));
 }

@@ -1,7 +1,7 @@
-import { defineConsumer, type Consumer } from "@dashlog/core";
+import type { Consumer } from "@dashlog/core";
 import { performance, type EventLoopUtilization } from "node:perf_hooks";
 import { checkFunction, checkMilliseconds, checkOptions } from "./option-checks.js";
-import { SampleSchedule } from "./sample-schedule.js";
+import { sampledDifference } from "./sampled-difference.js";
 
 /** One entry of the `eventLoopUtilization` stream, for the time since the previous sample. */
 export interface EventLoopUtilizationRecord {
@@ -33,28 +33,10 @@ export function eventLoopUtilization(options?: EventLoopUtilizationOptions): Con
   const opts = checkOptions("eventLoopUtilization", options);
   const everyMs = checkMilliseconds("eventLoopUtilization option everyMs", opts.everyMs, 1000);
   const read = checkFunction("eventLoopUtilization option read", opts.read, readUtilization);
-  return makeEventLoopUtilization(everyMs, read);
-}
-
-function makeEventLoopUtilization(
-  everyMs: number,
-  read: () => Pick<EventLoopUtilization, "idle" | "active">,
-): Consumer<EventLoopUtilizationRecord> {
-  const schedule = new SampleSchedule(everyMs);
-  let previous: Pick<EventLoopUtilization, "idle" | "active"> | undefined;
-  return defineConsumer<EventLoopUtilizationRecord>(
-    (event) => {
-      if (!schedule.due(event.monotonic)) return undefined;
-      const now = read();
-      const before = previous;
-      previous = now;
-      if (before === undefined || schedule.isBaseline) return undefined;
-      const activeMs = now.active - before.active;
-      const idleMs = now.idle - before.idle;
-      const total = activeMs + idleMs;
-      if (!(total > 0)) return undefined;
-      return { utilization: activeMs / total, activeMs, idleMs };
-    },
-    { streamName: "eventLoopUtilization", fresh: () => makeEventLoopUtilization(everyMs, read) },
-  );
+  return sampledDifference("eventLoopUtilization", everyMs, read, (now, before) => {
+    const activeMs = now.active - before.active;
+    const idleMs = now.idle - before.idle;
+    const total = activeMs + idleMs;
+    return total > 0 ? { utilization: activeMs / total, activeMs, idleMs } : undefined;
+  });
 }
