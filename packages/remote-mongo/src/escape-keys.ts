@@ -1,5 +1,3 @@
-/** Characters MongoDB treats specially in field names (`$` operators, `.` paths), the escape character itself, and NUL. */
-const NEEDS_ESCAPE = /[%$.\u0000]/;
 const ESCAPED = /[%$.\u0000]/g;
 const ENCODED = /%([0-9A-Fa-f]{2})/g;
 
@@ -11,8 +9,21 @@ export const RESERVED_FIELDS: ReadonlySet<string> = new Set(["_id", "experiment"
  * JSON key can be stored and queried; `unescapeKey` reverses it exactly.
  */
 export function escapeKey(key: string): string {
-  if (!NEEDS_ESCAPE.test(key)) return key;
+  if (!needsEscape(key)) return key;
   return key.replace(ESCAPED, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+}
+
+/**
+ * True when a field name holds a character MongoDB treats specially (`$` operators, `.`
+ * paths), the escape character `%` itself, or NUL. A loop rather than a regex: it runs for
+ * every key of every record, and field names are short.
+ */
+export function needsEscape(key: string): boolean {
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c === 0x25 || c === 0x24 || c === 0x2e || c === 0) return true;
+  }
+  return false;
 }
 
 /** A top-level record field: also keeps user fields from colliding with `_id`, `experiment` and `stream`. */

@@ -46,6 +46,41 @@ describe("toDocument / fromDocument", () => {
     expect(bad(new Map())).toThrow(/is not a JSON value \(got \[Map\]\)/);
   });
 
+  it("converts each record's own timestamp, and keeps an impossible date as text", () => {
+    const at = (timestamp: string, sequenceNumber: number) => toDocument("p/x", "logs", { ...log, timestamp, sequenceNumber })["timestamp"];
+    // Alternating values: a cached conversion must never leak into the next record.
+    expect(at("2025-10-29T10:30:00.001Z", 1)).toEqual(new Date("2025-10-29T10:30:00.001Z"));
+    expect(at("2025-10-29T10:30:00.002Z", 2)).toEqual(new Date("2025-10-29T10:30:00.002Z"));
+    expect(at("2025-10-29T10:30:00.001Z", 3)).toEqual(new Date("2025-10-29T10:30:00.001Z"));
+    expect(at("2025-13-45T99:99:99.999Z", 4)).toBe("2025-13-45T99:99:99.999Z");
+  });
+
+  it("shares metadata that needs no change and copies, never mutates, metadata that does", () => {
+    const clean = { ...log, metadata: { loss: 0.5, tags: ["a", "b"], nested: { ok: true, none: null } } };
+    expect(toDocument("p/x", "logs", clean)["metadata"]).toBe(clean.metadata);
+    const holes = [1, , 3] as unknown as number[];
+    const dirty = { ...log, metadata: { "a.b": 1, list: holes, inner: { skip: undefined, keep: 2 } } };
+    const before = JSON.stringify(dirty);
+    const doc = toDocument("p/x", "logs", dirty as never);
+    expect(doc["metadata"]).toEqual({ "a%2Eb": 1, list: [1, null, 3], inner: { keep: 2 } });
+    expect(Object.keys((doc["metadata"] as { inner: object }).inner)).toEqual(["keep"]);
+    expect(JSON.stringify(dirty)).toBe(before);
+    expect(dirty.metadata["a.b"]).toBe(1);
+  });
+
+  it("measures multi-byte text and long arrays by their UTF-8 and BSON bytes, not their length", () => {
+    // 2 or 4 UTF-8 bytes per character: over 16 MiB though the string is far shorter.
+    const twoByte = "é".repeat(8_400_000);
+    expect(() => toDocument("p/x", "logs", { ...log, metadata: { blob: twoByte } })).toThrow(/over MongoDB's limit/);
+    const emoji = "\u{1F600}".repeat(4_200_000);
+    expect(() => toDocument("p/x", "logs", { ...log, metadata: { blob: emoji } })).toThrow(/over MongoDB's limit/);
+    // 1.2M numbers: 8 bytes each plus a type byte and an index key: about 20 MB of BSON.
+    const numbers = Array.from({ length: 1_200_000 }, (_, i) => i + 0.5);
+    expect(() => toDocument("p/x", "logs", { ...log, metadata: { numbers } })).toThrow(/over MongoDB's limit/);
+    // Within the limit, though a rough per-character bound would be over it: measured, then kept.
+    expect(() => toDocument("p/x", "logs", { ...log, metadata: { blob: "x".repeat(8_000_000) } })).not.toThrow();
+  });
+
   it("rejects a document over 16 MiB", () => {
     expect(() => toDocument("p/x", "logs", { ...log, metadata: { blob: "x".repeat(16 * 1024 * 1024) } })).toThrow(/over MongoDB's limit of 16777216 bytes/);
     expect(() => toDocument("p/x", "logs", { ...log, metadata: { blob: "x".repeat(16 * 1024 * 1024 - 200) } })).not.toThrow();
