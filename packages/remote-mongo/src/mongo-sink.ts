@@ -18,6 +18,7 @@ import { ExperimentLocks } from "./experiment-lock.js";
 import { ensureIndexes } from "./index-specs.js";
 import { MongoSinkError, toMongoSinkError } from "./mongo-sink-error.js";
 import { resolveSinkOptions, type MongoSinkOptions, type ResolvedSinkOptions } from "./mongo-sink-options.js";
+import { RecordQueue } from "./record-queue.js";
 import { toDocument } from "./record-document.js";
 import { redactUri, uriSecrets } from "./redact-uri.js";
 import { Spool, type SpoolFileCount } from "./spool.js";
@@ -53,12 +54,15 @@ export interface MongoCloseReport {
   readonly complete: boolean;
 }
 
-interface Queued {
-  readonly experiment: string;
-  readonly stream: string;
-  readonly record: StoredRecord;
-  /** Built once and reused by retries, so a retry re-sends the same `_id`. */
-  document?: Document;
+/**
+ * One `insertMany` into one collection: the documents and, index for index, the record and
+ * batch each came from (to set a refused one aside). Built when sent, so the documents die
+ * young; a retry re-sends the same objects, with the `_id` the driver gave them.
+ */
+interface Insert {
+  readonly documents: Document[];
+  readonly records: StoredRecord[];
+  readonly sources: RecordBatch[];
 }
 
 type Outcome = "done" | "abandoned";
@@ -84,8 +88,7 @@ export class MongoSink implements Sink {
   readonly #locks: ExperimentLocks;
   #ready: Promise<void> | null = null;
 
-  #queue: Queued[] = [];
-  #head = 0;
+  readonly #queue = new RecordQueue();
   /** Bumped when the queue is moved to the spool: work started on the old queue is then dropped. */
   #generation = 0;
   #spilling = false;
@@ -132,7 +135,7 @@ export class MongoSink implements Sink {
 
   get stats(): MongoSinkStats {
     return {
-      queued: this.#queue.length - this.#head,
+      queued: this.#queue.size,
       inserted: this.#inserted,
       duplicates: this.#duplicates,
       spooled: this.#spooled,
@@ -145,11 +148,10 @@ export class MongoSink implements Sink {
   /** Queues the records, or appends them to the spool when memory is full or MongoDB has been away. Never waits on the network. */
   async write(batches: readonly RecordBatch[]): Promise<void> {
     if (this.#closing !== null) throw closedError(this.redactedUri);
-    let count = 0;
-    for (const batch of batches) count += batch.records.length;
+    const count = countRecords(batches);
     if (count === 0) return;
     this.#noteHighest(batches);
-    if (this.#spilling || this.#queue.length - this.#head + count > this.#options.maxQueueLength) {
+    if (this.#spilling || this.#queue.size + count > this.#options.maxQueueLength) {
       const first = !this.#spilling;
       await this.spool.append(batches);
       this.#spooled += count;
@@ -176,14 +178,13 @@ export class MongoSink implements Sink {
   writeSync(batches: readonly RecordBatch[]): void {
     if (this.#closing !== null && !this.#exiting) throw closedError(this.redactedUri);
     this.#noteHighest(batches);
-    let count = 0;
-    for (const batch of batches) count += batch.records.length;
+    const count = countRecords(batches);
     if (this.#exiting) {
       this.#spooled += this.spool.appendSync(batches);
       this.#spilling = true;
       return;
     }
-    if (!this.#spilling && this.#queue.length - this.#head + count <= this.#options.maxQueueLength) {
+    if (!this.#spilling && this.#queue.size + count <= this.#options.maxQueueLength) {
       this.#enqueue(batches);
       return;
     }
@@ -209,9 +210,7 @@ export class MongoSink implements Sink {
   }
 
   #enqueue(batches: readonly RecordBatch[]): void {
-    for (const batch of batches) {
-      for (const record of batch.records) this.#queue.push({ experiment: batch.experiment, stream: batch.stream, record });
-    }
+    this.#queue.push(batches);
     this.#signal();
   }
 
@@ -419,7 +418,7 @@ export class MongoSink implements Sink {
     }
     let replayFailures = 0;
     while (!this.#stop.signal.aborted) {
-      if (this.#queue.length > this.#head) {
+      if (this.#queue.size > 0) {
         await this.#sendQueued();
         continue;
       }
@@ -442,42 +441,34 @@ export class MongoSink implements Sink {
   }
 
   #notifyIdleIfDone(): void {
-    if (this.#queue.length > this.#head || this.#spilling) return;
+    if (this.#queue.size > 0 || this.#spilling) return;
     for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 
   async #sendQueued(): Promise<void> {
     const { batchSize, flushIntervalMs } = this.#options;
-    if (this.#queue.length - this.#head < batchSize && this.#urgent === 0 && flushIntervalMs > 0) {
+    if (this.#queue.size < batchSize && this.#urgent === 0 && flushIntervalMs > 0) {
       // Wait for a full batch, at most flushIntervalMs; wake early when flushed or closed.
       const deadline = Date.now() + flushIntervalMs;
-      while (this.#queue.length - this.#head < batchSize && this.#urgent === 0 && !this.#stop.signal.aborted) {
+      while (this.#queue.size < batchSize && this.#urgent === 0 && !this.#stop.signal.aborted) {
         const left = deadline - Date.now();
         if (left <= 0) break;
         await this.#waitForWork(left);
       }
     }
     const generation = this.#generation;
-    const chunk = this.#queue.slice(this.#head, this.#head + batchSize);
+    const chunk = this.#queue.peek(batchSize);
     if (chunk.length === 0) return;
     const outcome = await this.#insertRecords(chunk, generation);
-    if (outcome === "done" && generation === this.#generation) {
-      this.#head += chunk.length;
-      if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
-        this.#queue = this.#queue.slice(this.#head);
-        this.#head = 0;
-      }
-    }
+    if (outcome === "done" && generation === this.#generation) this.#queue.drop(countRecords(chunk));
   }
 
   /** Moves every queued record to the spool (on a flush timeout or at close). */
   async #spillQueue(): Promise<void> {
-    if (this.#queue.length === this.#head) return;
-    const queued = this.#queue.slice(this.#head);
-    this.#queue = [];
-    this.#head = 0;
+    if (this.#queue.size === 0) return;
+    const queued = this.#queue.takeAll();
     this.#generation++;
-    const n = await this.spool.append(groupBatches(queued));
+    const n = await this.spool.append(queued);
     this.#spooled += n;
     this.#spilling = true;
   }
@@ -497,95 +488,96 @@ export class MongoSink implements Sink {
       }
     }
     this.#unsettled.clear();
-    if (this.#queue.length === this.#head) return;
-    const queued = this.#queue.slice(this.#head);
-    this.#queue = [];
-    this.#head = 0;
+    if (this.#queue.size === 0) return;
+    const queued = this.#queue.takeAll();
     this.#generation++;
     try {
-      this.#spooled += this.spool.appendSync(groupBatches(queued));
+      this.#spooled += this.spool.appendSync(queued);
     } catch (error) {
-      process.stderr.write(`dashlog: ${queued.length} record(s) for MongoDB could not be spooled at exit: ${String(error)}\n`);
+      process.stderr.write(`dashlog: ${countRecords(queued)} record(s) for MongoDB could not be spooled at exit: ${String(error)}\n`);
     }
   }
 
-  /** Inserts records (building their documents once); rejected ones are set aside. */
-  async #insertRecords(items: readonly Queued[], generation: number | undefined): Promise<Outcome> {
-    const byCollection = new Map<string, Queued[]>();
+  /** Inserts records, one `insertMany` per collection; records that can never be stored are set aside. */
+  async #insertRecords(batches: readonly RecordBatch[], generation: number | undefined): Promise<Outcome> {
+    const byCollection = new Map<string, Insert>();
     const { collections } = this.#options.connection;
-    for (const item of items) {
-      if (item.document === undefined) {
+    for (const batch of batches) {
+      const name = batch.stream === LOGS_STREAM ? collections.logs : collections.streams;
+      let insert = byCollection.get(name);
+      if (insert === undefined) {
+        insert = { documents: [], records: [], sources: [] };
+        byCollection.set(name, insert);
+      }
+      for (const record of batch.records) {
+        let document: Document;
         try {
-          item.document = toDocument(item.experiment, item.stream, item.record);
+          document = toDocument(batch.experiment, batch.stream, record);
         } catch (error) {
-          await this.#rejectRecord(item, error);
+          await this.#rejectRecord(batch, record, error);
           continue;
         }
+        insert.documents.push(document);
+        insert.records.push(record);
+        insert.sources.push(batch);
       }
-      const name = item.stream === LOGS_STREAM ? collections.logs : collections.streams;
-      let list = byCollection.get(name);
-      if (list === undefined) {
-        list = [];
-        byCollection.set(name, list);
-      }
-      list.push(item);
     }
-    for (const [name, list] of byCollection) {
-      if ((await this.#insertDocuments(this.#db.collection(name), list, generation)) === "abandoned") return "abandoned";
+    for (const [name, insert] of byCollection) {
+      if ((await this.#insertDocuments(this.#db.collection(name), insert, generation)) === "abandoned") return "abandoned";
     }
     return "done";
   }
 
-  async #rejectRecord(item: Queued, error: unknown): Promise<void> {
+  async #rejectRecord(source: RecordBatch, record: StoredRecord, error: unknown): Promise<void> {
     const reason = error instanceof Error ? error.message : String(error);
     this.#rejected++;
-    const path = await this.spool.reject(item.experiment, item.stream, item.record, reason);
+    const path = await this.spool.reject(source.experiment, source.stream, record, reason);
     this.#report("rejected", new MongoSinkError("insert", `${reason}; kept in ${path}`));
   }
 
-  async #insertDocuments(collection: Collection, items: readonly Queued[], generation: number | undefined): Promise<Outcome> {
-    let pending = items;
+  async #insertDocuments(collection: Collection, insert: Insert, generation: number | undefined): Promise<Outcome> {
+    let pending = insert;
     let attempt = 0;
-    while (pending.length > 0) {
+    while (pending.documents.length > 0) {
       if (this.#abandoned(generation)) return "abandoned";
+      const count = pending.documents.length;
       try {
         await this.#ensureReady();
-        await collection.insertMany(
-          pending.map((p) => p.document as Document),
-          { ordered: false },
-        );
-        this.#inserted += pending.length;
+        await collection.insertMany(pending.documents, { ordered: false });
+        this.#inserted += count;
         return "done";
       } catch (error) {
         const writeErrors = writeErrorsOf(error);
         if (writeErrors.length > 0 && !isTransientError(error)) {
-          const retry: Queued[] = [];
+          const retry: Insert = { documents: [], records: [], sources: [] };
           let failed = 0;
           for (const writeError of writeErrors) {
-            const item = pending[writeError.index];
-            if (item === undefined) continue;
+            const index = writeError.index;
+            if (index >= count) continue;
             failed++;
             if (writeError.code === DUPLICATE_KEY) this.#duplicates++;
-            else if (isTransientCode(writeError.code)) retry.push(item);
-            else await this.#rejectRecord(item, new Error(`MongoDB refused it: ${writeError.errmsg ?? `code ${writeError.code}`}`));
+            else if (isTransientCode(writeError.code)) pushAt(retry, pending, index);
+            else await this.#rejectRecord(pending.sources[index] as RecordBatch, pending.records[index] as StoredRecord, new Error(`MongoDB refused it: ${writeError.errmsg ?? `code ${writeError.code}`}`));
           }
-          this.#inserted += pending.length - failed;
+          this.#inserted += count - failed;
           pending = retry;
-          if (pending.length === 0) return "done";
+          if (pending.documents.length === 0) return "done";
         } else if (!isTransientError(error) && isDataError(error)) {
           // A client-side refusal of one document fails the whole call: find it by sending one at a time.
-          if (pending.length === 1) {
-            const item = pending[0] as Queued;
-            await this.#rejectRecord(item, toMongoSinkError("insert", `record ${item.record.sequenceNumber}`, error, this.#secrets));
+          if (count === 1) {
+            const record = pending.records[0] as StoredRecord;
+            await this.#rejectRecord(pending.sources[0] as RecordBatch, record, toMongoSinkError("insert", `record ${record.sequenceNumber}`, error, this.#secrets));
             return "done";
           }
-          for (const item of pending) {
-            if ((await this.#insertDocuments(collection, [item], generation)) === "abandoned") return "abandoned";
+          for (let index = 0; index < count; index++) {
+            const single: Insert = { documents: [], records: [], sources: [] };
+            pushAt(single, pending, index);
+            if ((await this.#insertDocuments(collection, single, generation)) === "abandoned") return "abandoned";
           }
           return "done";
         }
         this.#retries++;
-        this.#report("insert", toMongoSinkError("insert", `insert of ${pending.length} record(s) failed, retrying`, error, this.#secrets));
+        this.#report("insert", toMongoSinkError("insert", `insert of ${count} record(s) failed, retrying`, error, this.#secrets));
         await sleep(backoffDelay(attempt++, this.#options.retryInitialDelayMs, this.#options.retryMaxDelayMs), this.#stop.signal);
       }
     }
@@ -616,12 +608,14 @@ export class MongoSink implements Sink {
       this.#report("replay", toMongoSinkError("replay", `MongoDB is not reachable yet; ${path} waits`, error, this.#secrets));
       return false;
     }
-    let chunk: Queued[] = [];
+    const experiment = file.experiment;
+    const stream = file.stream ?? LOGS_STREAM;
+    let chunk: StoredRecord[] = [];
     let count = 0;
     const send = async () => {
       if (chunk.length === 0) return true;
       // Replay is never abandoned by a spill of the memory queue, only by close.
-      if ((await this.#insertRecords(chunk, undefined)) === "abandoned") return false;
+      if ((await this.#insertRecords([{ experiment, stream, records: chunk }], undefined)) === "abandoned") return false;
       count += chunk.length;
       chunk = [];
       return true;
@@ -638,7 +632,7 @@ export class MongoSink implements Sink {
         await this.#writeStatus(line.run);
         continue;
       }
-      chunk.push({ experiment: file.experiment, stream: file.stream ?? LOGS_STREAM, record: line.record });
+      chunk.push(line.record);
       if (chunk.length >= this.#options.batchSize && !(await send())) return false;
     }
     if (!(await send())) return false;
@@ -700,12 +694,15 @@ function isDataError(error: unknown): boolean {
   return name === "MongoInvalidArgumentError" || name === "BSONError" || name === "BSONVersionError";
 }
 
-function groupBatches(items: readonly Queued[]): RecordBatch[] {
-  const batches: { experiment: string; stream: string; records: StoredRecord[] }[] = [];
-  for (const item of items) {
-    const last = batches.at(-1);
-    if (last !== undefined && last.experiment === item.experiment && last.stream === item.stream) last.records.push(item.record);
-    else batches.push({ experiment: item.experiment, stream: item.stream, records: [item.record] });
-  }
-  return batches;
+function countRecords(batches: readonly RecordBatch[]): number {
+  let n = 0;
+  for (const batch of batches) n += batch.records.length;
+  return n;
+}
+
+/** Copies entry `index` of one insert to the end of another. */
+function pushAt(target: Insert, from: Insert, index: number): void {
+  target.documents.push(from.documents[index] as Document);
+  target.records.push(from.records[index] as StoredRecord);
+  target.sources.push(from.sources[index] as RecordBatch);
 }
