@@ -620,20 +620,22 @@ export class MongoSink implements Sink {
       chunk = [];
       return true;
     };
-    for await (const line of this.spool.read(path, file.stream === undefined)) {
-      if (line.kind === "bad") {
-        // Kept with the rejected records, so a line cut short by a crash is still on disk to look at.
-        const where = file.stream === undefined ? undefined : await this.spool.reject(file.experiment, file.stream, line.text, line.reason);
-        if (where !== undefined) this.#rejected++;
-        this.#report("replay", new MongoSinkError("replay", `${path} line ${line.line} skipped: ${line.reason}${where === undefined ? "" : `; kept in ${where}`}`));
-        continue;
+    for await (const lines of this.spool.read(path, file.stream === undefined)) {
+      for (const line of lines) {
+        if (line.kind === "bad") {
+          // Kept with the rejected records, so a line cut short by a crash is still on disk to look at.
+          const where = file.stream === undefined ? undefined : await this.spool.reject(file.experiment, file.stream, line.text, line.reason);
+          if (where !== undefined) this.#rejected++;
+          this.#report("replay", new MongoSinkError("replay", `${path} line ${line.line} skipped: ${line.reason}${where === undefined ? "" : `; kept in ${where}`}`));
+          continue;
+        }
+        if (line.kind === "run") {
+          await this.#writeStatus(line.run);
+          continue;
+        }
+        chunk.push(line.record);
+        if (chunk.length >= this.#options.batchSize && !(await send())) return false;
       }
-      if (line.kind === "run") {
-        await this.#writeStatus(line.run);
-        continue;
-      }
-      chunk.push(line.record);
-      if (chunk.length >= this.#options.batchSize && !(await send())) return false;
     }
     if (!(await send())) return false;
     await this.spool.remove(path);

@@ -3,7 +3,7 @@ import { appendFile, mkdir, open, readFile, readdir, rename, stat, unlink } from
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
+import { StringDecoder } from "node:string_decoder";
 import type { RecordBatch, RunEnded, StoredRecord } from "@dashlog/core";
 import {
   PENDING_DIR,
@@ -14,6 +14,8 @@ import {
   spoolStreamFile,
   type SpoolFileInfo,
 } from "./spool-paths.js";
+
+const READ_BLOCK_BYTES = 1 << 20;
 
 /** A line of a spool file, parsed. */
 export type SpoolLine =
@@ -158,57 +160,66 @@ export class Spool {
     });
   }
 
-  /** Reads a spool file line by line. */
-  async *read(path: string, runs: boolean): AsyncGenerator<SpoolLine> {
-    const input = createReadStream(path, { encoding: "utf8" });
-    const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-    let line = 0;
+  /**
+   * Reads a spool file, yielding the parsed lines of each block of up to 1 MiB read from
+   * it. Blocks rather than lines: replay reads hundreds of thousands of lines after a long
+   * outage, and one promise per line cost as much as parsing them.
+   */
+  async *read(path: string, runs: boolean): AsyncGenerator<readonly SpoolLine[]> {
+    const handle = await open(path, "r");
     try {
-      for await (const text of lines) {
-        line++;
-        if (text.length === 0) continue;
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch {
-          yield { kind: "bad", line, text, reason: "not JSON (a line cut short by a crash?)" };
-          continue;
+      const decoder = new StringDecoder("utf8");
+      const buffer = Buffer.allocUnsafe(READ_BLOCK_BYTES);
+      let rest = "";
+      let line = 0;
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+        const done = bytesRead === 0;
+        const texts = (rest + (done ? decoder.end() : decoder.write(buffer.subarray(0, bytesRead)))).split("\n");
+        // The last piece is a line still being read, unless the file has ended (then it is torn, or empty).
+        rest = done ? "" : (texts.pop() as string);
+        const out: SpoolLine[] = [];
+        for (const raw of texts) {
+          line++;
+          const text = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+          if (text.length > 0) out.push(parseSpoolLine(text, line, runs));
         }
-        if (runs) {
-          if (isRunEnded(value)) yield { kind: "run", line, run: value };
-          else yield { kind: "bad", line, text, reason: "not a run status" };
-        } else if (isStoredRecord(value)) {
-          yield { kind: "record", line, record: value };
-        } else {
-          yield { kind: "bad", line, text, reason: "not a record with a non-negative integer sequenceNumber" };
-        }
+        if (out.length > 0) yield out;
+        if (done) return;
       }
     } finally {
-      lines.close();
-      input.destroy();
+      await handle.close();
     }
   }
 
-  /** The highest sequence number of `experiment` in the spool (pending and rejected), or -1. */
-  async maxSequenceNumber(experiment: string): Promise<number> {
-    let max = -1;
-    const files = [
-      ...(await this.pendingFiles(experiment)),
-      ...(await listFiles(this.rejectedDir)).map((p) => describeSpoolFile(this.rejectedDir, p)).filter((f) => f?.experiment === experiment),
-    ];
-    for (const file of files) {
-      if (file === undefined) continue;
-      const rejected = file.path.startsWith(this.rejectedDir);
-      for await (const entry of this.read(file.path, file.stream === undefined && !rejected)) {
-        if (entry.kind === "record") max = Math.max(max, entry.record.sequenceNumber);
-        else if (entry.kind === "run") max = Math.max(max, entry.run.nextSequenceNumber - 1);
-        else if (rejected) {
-          const seq = (safeParse(entry.text) as { record?: { sequenceNumber?: unknown } } | undefined)?.record?.sequenceNumber;
-          if (typeof seq === "number") max = Math.max(max, seq);
+  /**
+   * The highest sequence number of `experiment` in the spool (pending and rejected), or -1.
+   * Runs between other spool operations: a replay claiming (renaming) or removing a file
+   * in the middle of the scan would otherwise hide that file's records from it.
+   */
+  maxSequenceNumber(experiment: string): Promise<number> {
+    return this.serial(async () => {
+      let max = -1;
+      const files = [
+        ...(await this.pendingFiles(experiment)),
+        ...(await listFiles(this.rejectedDir)).map((p) => describeSpoolFile(this.rejectedDir, p)).filter((f) => f?.experiment === experiment),
+      ];
+      for (const file of files) {
+        if (file === undefined) continue;
+        const rejected = file.path.startsWith(this.rejectedDir);
+        for await (const entries of this.read(file.path, file.stream === undefined && !rejected)) {
+          for (const entry of entries) {
+            if (entry.kind === "record") max = Math.max(max, entry.record.sequenceNumber);
+            else if (entry.kind === "run") max = Math.max(max, entry.run.nextSequenceNumber - 1);
+            else if (rejected) {
+              const seq = (safeParse(entry.text) as { record?: { sequenceNumber?: unknown } } | undefined)?.record?.sequenceNumber;
+              if (typeof seq === "number") max = Math.max(max, seq);
+            }
+          }
         }
       }
-    }
-    return max;
+      return max;
+    });
   }
 
   /** Pending record files and how many records each holds. */
@@ -323,6 +334,17 @@ function safeParse(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+function parseSpoolLine(text: string, line: number, runs: boolean): SpoolLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { kind: "bad", line, text, reason: "not JSON (a line cut short by a crash?)" };
+  }
+  if (runs) return isRunEnded(value) ? { kind: "run", line, run: value } : { kind: "bad", line, text, reason: "not a run status" };
+  return isStoredRecord(value) ? { kind: "record", line, record: value } : { kind: "bad", line, text, reason: "not a record with a non-negative integer sequenceNumber" };
 }
 
 function isStoredRecord(value: unknown): value is StoredRecord {

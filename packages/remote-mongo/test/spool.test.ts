@@ -14,7 +14,7 @@ afterEach(async () => {
 
 async function lines(spool: Spool, path: string): Promise<SpoolLine[]> {
   const out: SpoolLine[] = [];
-  for await (const line of spool.read(path, false)) out.push(line);
+  for await (const block of spool.read(path, false)) out.push(...block);
   return out;
 }
 
@@ -41,6 +41,44 @@ describe("Spool", () => {
     await appendFile(path, '{"sequenceNu');
     spool.appendSync([{ experiment: "alice/p", stream: "logs", records: [{ sequenceNumber: 3 }] }]);
     expect((await lines(spool, path)).filter((l) => l.kind === "record")).toHaveLength(3);
+  });
+
+  it("reads files of several blocks whole, multi-byte text split across blocks included", async () => {
+    const spool = new Spool(dir.path);
+    const records = Array.from({ length: 30_000 }, (_, i) => ({ sequenceNumber: i, message: `é✓😀 ${"x".repeat(i % 7)}` }));
+    await spool.append([{ experiment: "alice/p", stream: "logs", records }]);
+    const path = join(dir.path, "pending/alice/p/logs/logs.jsonl");
+    expect((await readFile(path)).length).toBeGreaterThan(1024 * 1024);
+    await appendFile(path, '{"sequenceNumber":30000,"mess');
+    let blocks = 0;
+    const read: SpoolLine[] = [];
+    for await (const block of spool.read(path, false)) {
+      blocks++;
+      read.push(...block);
+    }
+    expect(blocks).toBeGreaterThan(1);
+    expect(read.map((l) => l.line)).toEqual(Array.from({ length: 30_001 }, (_, i) => i + 1));
+    expect(read.slice(0, -1).map((l) => (l.kind === "record" ? l.record : l))).toEqual(records);
+    expect(read.at(-1)).toMatchObject({ kind: "bad", line: 30_001, text: '{"sequenceNumber":30000,"mess' });
+  });
+
+  it("finds the highest sequence number even when a replay claims the file being scanned", async () => {
+    const spool = new Spool(dir.path);
+    await spool.append([{ experiment: "alice/p", stream: "logs", records: [{ sequenceNumber: 7 }, { sequenceNumber: 8 }] }]);
+    const [file] = await spool.pendingFiles("alice/p");
+    // What the sink's pump may do while openRun scans: claim (rename) the file after it was
+    // listed and before it is read. The claim must wait for the scan, not pull the file away.
+    const read = spool.read.bind(spool);
+    let claim: Promise<string | undefined> | undefined;
+    spool.read = async function* (path, runs) {
+      if (claim === undefined && file !== undefined) {
+        claim = spool.claim(file);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      yield* read(path, runs);
+    };
+    expect(await spool.maxSequenceNumber("alice/p")).toBe(8);
+    expect(await claim).toMatch(/logs\.jsonl\.replaying$/);
   });
 
   it("claims a file for replay by renaming it, and releases claims back into one file", async () => {
