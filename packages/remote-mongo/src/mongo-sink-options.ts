@@ -6,6 +6,12 @@ import { DEFAULT_SPOOL_DIR } from "./spool-paths.js";
 export interface MongoSinkOptions extends MongoConnectionOptions {
   /** Most documents in one `insertMany`. Default 1,000. */
   readonly batchSize?: number;
+  /**
+   * Most `insertMany` calls waiting for MongoDB at once. With 2 (the default) the next batch
+   * is built and serialised while the server works on the previous one, and a round trip to
+   * a distant server is not paid for every batch; 1 sends one batch at a time. Default 2.
+   */
+  readonly maxConcurrentInserts?: number;
   /** How long a partial batch waits for more records before it is sent. Default 100 ms. */
   readonly flushIntervalMs?: number;
   /** Records held in memory while MongoDB is slow or down; beyond it, records go to the spool on disk. Default 100,000. */
@@ -29,6 +35,7 @@ export interface MongoSinkOptions extends MongoConnectionOptions {
 export interface ResolvedSinkOptions {
   readonly connection: ResolvedConnection;
   readonly batchSize: number;
+  readonly maxConcurrentInserts: number;
   readonly flushIntervalMs: number;
   readonly maxQueueLength: number;
   readonly spoolDir: string;
@@ -46,6 +53,7 @@ const duration = z.number().nonnegative().finite();
 const sinkSchema = z
   .object({
     batchSize: positiveInt.max(100_000).optional(),
+    maxConcurrentInserts: positiveInt.max(16).optional(),
     flushIntervalMs: duration.optional(),
     maxQueueLength: positiveInt.optional(),
     spoolDir: z.string().min(1).optional(),
@@ -64,6 +72,7 @@ const KNOWN = new Set([
   "collections",
   "clientOptions",
   "batchSize",
+  "maxConcurrentInserts",
   "flushIntervalMs",
   "maxQueueLength",
   "spoolDir",
@@ -95,6 +104,7 @@ export function resolveSinkOptions(options: MongoSinkOptions): ResolvedSinkOptio
   return {
     connection,
     batchSize: parsed.batchSize ?? 1000,
+    maxConcurrentInserts: parsed.maxConcurrentInserts ?? 2,
     flushIntervalMs: parsed.flushIntervalMs ?? 100,
     maxQueueLength: parsed.maxQueueLength ?? 100_000,
     spoolDir: parsed.spoolDir ?? DEFAULT_SPOOL_DIR,

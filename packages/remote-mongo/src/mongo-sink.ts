@@ -67,6 +67,12 @@ interface Insert {
 
 type Outcome = "done" | "abandoned";
 
+/** A batch taken from the front of the queue and handed to `insertMany`, not yet dropped from the queue. */
+interface Sending {
+  readonly count: number;
+  state: "sending" | "done" | "failed";
+}
+
 /**
  * A core `Sink` that stores records in MongoDB. `write` only queues (or, when the queue is
  * full or MongoDB has been away, appends to the local spool) and returns: a background
@@ -89,6 +95,18 @@ export class MongoSink implements Sink {
   #ready: Promise<void> | null = null;
 
   readonly #queue = new RecordQueue();
+  /**
+   * Batches sent from the queue, oldest first. Records leave the queue only when every
+   * batch before theirs is stored too, so a spill or a failure never loses a record that
+   * was still on its way.
+   */
+  #sending: Sending[] = [];
+  #sendingRecords = 0;
+  readonly #inserts = new Set<Promise<void>>();
+  /** Inserts from the queue waiting for MongoDB right now (those of a spilled queue too). */
+  #running = 0;
+  /** Consecutive batches that failed with an unexpected error: backs off the next attempt. */
+  #sendFailures = 0;
   /** Bumped when the queue is moved to the spool: work started on the old queue is then dropped. */
   #generation = 0;
   #spilling = false;
@@ -418,8 +436,13 @@ export class MongoSink implements Sink {
     }
     let replayFailures = 0;
     while (!this.#stop.signal.aborted) {
-      if (this.#queue.size > 0) {
-        await this.#sendQueued();
+      if (this.#queue.size > this.#sendingRecords) {
+        if (this.#running >= this.#options.maxConcurrentInserts) await this.#waitForWork();
+        else await this.#sendQueued();
+        continue;
+      }
+      if (this.#sending.length > 0) {
+        await this.#waitForWork();
         continue;
       }
       if (this.#spilling) {
@@ -438,6 +461,8 @@ export class MongoSink implements Sink {
       this.#notifyIdleIfDone();
       await this.#waitForWork();
     }
+    // Close moves the queue to the spool next: let the inserts on their way end first.
+    await Promise.all(this.#inserts);
   }
 
   #notifyIdleIfDone(): void {
@@ -445,29 +470,73 @@ export class MongoSink implements Sink {
     for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 
+  /** Waits for a full batch (at most `flushIntervalMs`), then starts its insert without waiting for it. */
   async #sendQueued(): Promise<void> {
     const { batchSize, flushIntervalMs } = this.#options;
-    if (this.#queue.size < batchSize && this.#urgent === 0 && flushIntervalMs > 0) {
-      // Wait for a full batch, at most flushIntervalMs; wake early when flushed or closed.
+    const unsent = () => this.#queue.size - this.#sendingRecords;
+    if (this.#sendFailures > 0) {
+      await sleep(backoffDelay(this.#sendFailures - 1, this.#options.retryInitialDelayMs, this.#options.retryMaxDelayMs), this.#stop.signal);
+    } else if (unsent() < batchSize && this.#urgent === 0 && flushIntervalMs > 0) {
+      // Wake early when flushed or closed.
       const deadline = Date.now() + flushIntervalMs;
-      while (this.#queue.size < batchSize && this.#urgent === 0 && !this.#stop.signal.aborted) {
+      while (unsent() < batchSize && this.#urgent === 0 && !this.#stop.signal.aborted) {
         const left = deadline - Date.now();
         if (left <= 0) break;
         await this.#waitForWork(left);
       }
     }
-    const generation = this.#generation;
-    const chunk = this.#queue.peek(batchSize);
+    if (this.#stop.signal.aborted || this.#running >= this.#options.maxConcurrentInserts) return;
+    const chunk = this.#queue.peek(batchSize, this.#sendingRecords);
     if (chunk.length === 0) return;
-    const outcome = await this.#insertRecords(chunk, generation);
-    if (outcome === "done" && generation === this.#generation) this.#queue.drop(countRecords(chunk));
+    const generation = this.#generation;
+    const slot: Sending = { count: countRecords(chunk), state: "sending" };
+    this.#sending.push(slot);
+    this.#sendingRecords += slot.count;
+    this.#running++;
+    const insert = this.#insertRecords(chunk, generation).then(
+      (outcome) => this.#settle(slot, generation, outcome === "done"),
+      (error: unknown) => {
+        this.#report("insert", toMongoSinkError("insert", `insert of ${slot.count} record(s) failed, retrying`, error, this.#secrets));
+        this.#settle(slot, generation, false);
+      },
+    );
+    this.#inserts.add(insert);
+    void insert.finally(() => this.#inserts.delete(insert));
+  }
+
+  #settle(slot: Sending, generation: number, stored: boolean): void {
+    this.#running--;
+    // After a spill the queue and this list were replaced: the records are in the spool.
+    if (generation === this.#generation) {
+      slot.state = stored ? "done" : "failed";
+      this.#sendFailures = stored ? 0 : this.#sendFailures + 1;
+      while (this.#sending[0]?.state === "done") {
+        const done = this.#sending.shift() as Sending;
+        this.#queue.drop(done.count);
+        this.#sendingRecords -= done.count;
+      }
+      // Once nothing is on its way, a failed batch (and any stored after it) is sent again
+      // from the front of the queue; MongoDB counts the repeats as duplicates.
+      if (this.#sending.length > 0 && this.#sending.every((s) => s.state !== "sending")) {
+        this.#sending = [];
+        this.#sendingRecords = 0;
+      }
+    }
+    this.#signal();
+  }
+
+  /** Empties the queue for the spool; inserts still on their way are then ignored when they end. */
+  #takeQueue(): RecordBatch[] {
+    this.#generation++;
+    this.#sending = [];
+    this.#sendingRecords = 0;
+    return this.#queue.takeAll();
   }
 
   /** Moves every queued record to the spool (on a flush timeout or at close). */
   async #spillQueue(): Promise<void> {
     if (this.#queue.size === 0) return;
-    const queued = this.#queue.takeAll();
-    this.#generation++;
+    const queued = this.#takeQueue();
     const n = await this.spool.append(queued);
     this.#spooled += n;
     this.#spilling = true;
@@ -489,8 +558,7 @@ export class MongoSink implements Sink {
     }
     this.#unsettled.clear();
     if (this.#queue.size === 0) return;
-    const queued = this.#queue.takeAll();
-    this.#generation++;
+    const queued = this.#takeQueue();
     try {
       this.#spooled += this.spool.appendSync(queued);
     } catch (error) {
@@ -612,13 +680,36 @@ export class MongoSink implements Sink {
     const stream = file.stream ?? LOGS_STREAM;
     let chunk: StoredRecord[] = [];
     let count = 0;
+    let abandoned = false;
+    let failure: { readonly error: unknown } | undefined;
+    const sending: Promise<void>[] = [];
+    /** Waits until at most `keep` inserts are on their way; false once one was abandoned (close). */
+    const settle = async (keep: number) => {
+      while (sending.length > keep) await sending.shift();
+      if (failure !== undefined) {
+        await Promise.all(sending);
+        throw failure.error;
+      }
+      return !abandoned;
+    };
     const send = async () => {
-      if (chunk.length === 0) return true;
-      // Replay is never abandoned by a spill of the memory queue, only by close.
-      if ((await this.#insertRecords([{ experiment, stream, records: chunk }], undefined)) === "abandoned") return false;
-      count += chunk.length;
-      chunk = [];
-      return true;
+      if (chunk.length > 0) {
+        const records = chunk;
+        chunk = [];
+        // Replay is never abandoned by a spill of the memory queue, only by close.
+        sending.push(
+          this.#insertRecords([{ experiment, stream, records }], undefined).then(
+            (outcome) => {
+              if (outcome === "abandoned") abandoned = true;
+              else count += records.length;
+            },
+            (error: unknown) => {
+              failure ??= { error };
+            },
+          ),
+        );
+      }
+      return settle(this.#options.maxConcurrentInserts - 1);
     };
     for await (const lines of this.spool.read(path, file.stream === undefined)) {
       for (const line of lines) {
@@ -637,7 +728,7 @@ export class MongoSink implements Sink {
         if (chunk.length >= this.#options.batchSize && !(await send())) return false;
       }
     }
-    if (!(await send())) return false;
+    if (!(await send()) || !(await settle(0))) return false;
     await this.spool.remove(path);
     this.#replayed += count;
     this.#spooled = Math.max(0, this.#spooled - count);

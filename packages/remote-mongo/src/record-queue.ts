@@ -29,17 +29,24 @@ export class RecordQueue {
     }
   }
 
-  /** Up to `limit` records from the front, as batches, without removing them. */
-  peek(limit: number): RecordBatch[] {
+  /** Up to `limit` records, after the first `skip` (those already being sent), as batches, without removing them. */
+  peek(limit: number, skip = 0): RecordBatch[] {
     const out: RecordBatch[] = [];
-    let left = Math.min(limit, this.#size);
-    let offset = this.#offset;
-    for (let i = this.#first; left > 0; i++) {
-      const batch = this.#batches[i] as RecordBatch;
+    let left = Math.min(limit, this.#size - skip);
+    let index = this.#first;
+    let offset = this.#offset + skip;
+    while (left > 0) {
+      const batch = this.#batches[index] as RecordBatch;
+      if (offset >= batch.records.length) {
+        offset -= batch.records.length;
+        index++;
+        continue;
+      }
       const take = Math.min(left, batch.records.length - offset);
       out.push(offset === 0 && take === batch.records.length ? batch : { experiment: batch.experiment, stream: batch.stream, records: batch.records.slice(offset, offset + take) });
       left -= take;
       offset = 0;
+      index++;
     }
     return out;
   }

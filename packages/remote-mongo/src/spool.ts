@@ -15,7 +15,7 @@ import {
   type SpoolFileInfo,
 } from "./spool-paths.js";
 
-const READ_BLOCK_BYTES = 1 << 20;
+const READ_BLOCK_BYTES = 64 * 1024;
 
 /** A line of a spool file, parsed. */
 export type SpoolLine =
@@ -161,7 +161,7 @@ export class Spool {
   }
 
   /**
-   * Reads a spool file, yielding the parsed lines of each block of up to 1 MiB read from
+   * Reads a spool file, yielding the parsed lines of each block of up to 64 KiB read from
    * it. Blocks rather than lines: replay reads hundreds of thousands of lines after a long
    * outage, and one promise per line cost as much as parsing them.
    */

@@ -169,6 +169,39 @@ describe("faults only the test server can inject", () => {
     expect(inserts.every((i) => i.ordered === false)).toBe(true);
   });
 
+  it("keeps at most maxConcurrentInserts inserts on their way", async (context) => {
+    if (target.server === undefined) context.skip();
+    const stall = target.server!.inject({ commands: ["insert"], collection: "logs", action: { kind: "stall" } });
+    const sink = mongoSink(await sinkOptions({ batchSize: 100, maxConcurrentInserts: 3 }));
+    const run = await new Experiment({ prefix: "faults/concurrent", sink, batchSize: 100 }).start();
+    await logMany(run, 1000, 100);
+    await until(() => stall.matched >= 3, "three inserts on their way");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(stall.matched).toBe(3);
+    stall.remove();
+    await run.complete();
+    const report = await sink.closeWithReport();
+    expect(report.complete).toBe(true);
+    expect(exactlyOnceProblems(await storedSequenceNumbers(target, "faults/concurrent"), 1000)).toBe("");
+  });
+
+  it("lets records leave the queue only once every batch before them is stored", async (context) => {
+    if (target.server === undefined) context.skip();
+    // The first batch hangs; the two behind it are stored meanwhile.
+    const first = target.server!.inject({ commands: ["insert"], collection: "logs", times: 1, action: { kind: "stall" } });
+    const sink = mongoSink(await sinkOptions({ batchSize: 100, maxConcurrentInserts: 2 }));
+    const run = await new Experiment({ prefix: "faults/out-of-order", sink, batchSize: 100 }).start();
+    await logMany(run, 300, 100);
+    await until(() => sink.stats.inserted >= 200, "the batches behind the stalled one");
+    expect(sink.stats.queued).toBe(300);
+    first.remove();
+    await until(() => sink.stats.queued === 0, "the queue to empty");
+    await run.complete();
+    const report = await sink.closeWithReport();
+    expect(report.stats.inserted).toBe(300);
+    expect(exactlyOnceProblems(await storedSequenceNumbers(target, "faults/out-of-order"), 300)).toBe("");
+  });
+
   it("survives the server itself stopping and restarting on the same port", async (context) => {
     if (target.server === undefined) context.skip();
     const server = target.server!;

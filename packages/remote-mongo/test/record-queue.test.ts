@@ -29,6 +29,17 @@ describe("RecordQueue", () => {
     expect(queue.peek(10)).toEqual([]);
   });
 
+  it("peeks past the records already being sent", () => {
+    const queue = new RecordQueue();
+    queue.push([batch("logs", 0, 3), batch("cpu", 0, 2), batch("logs", 3, 4)]);
+    queue.drop(1);
+    expect(seqs(queue.peek(3, 2))).toEqual(["cpu:0", "cpu:1", "logs:3"]);
+    expect(seqs(queue.peek(10, 4))).toEqual(["logs:3", "logs:4", "logs:5", "logs:6"]);
+    expect(seqs(queue.peek(2, 5))).toEqual(["logs:4", "logs:5"]);
+    expect(queue.peek(5, 8)).toEqual([]);
+    expect(queue.peek(5, 20)).toEqual([]);
+  });
+
   it("never changes the batches it was given", () => {
     const queue = new RecordQueue();
     const given = batch("logs", 0, 5);

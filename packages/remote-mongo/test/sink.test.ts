@@ -210,6 +210,8 @@ describe("mongoSink", () => {
   it("checks its options and names the bad one", async () => {
     expect(() => mongoSink({ uri: "http://x" })).toThrow(/mongoSink option uri must start with mongodb:\/\//);
     expect(() => mongoSink({ uri: "mongodb://h", batchSize: 0 })).toThrow(/mongoSink option batchSize/);
+    expect(() => mongoSink({ uri: "mongodb://h", maxConcurrentInserts: 0 })).toThrow(/mongoSink option maxConcurrentInserts.*0/);
+    expect(() => mongoSink({ uri: "mongodb://h", maxConcurrentInserts: 1.5 })).toThrow(/mongoSink option maxConcurrentInserts.*1\.5/);
     expect(() => mongoSink({ uri: "mongodb://h", colections: {} } as never)).toThrow(/unknown option, got "colections"/);
     expect(() => mongoSink({ uri: "mongodb://h", collections: { logs: "a", streams: "a" } })).toThrow(/four different collections/);
   });
