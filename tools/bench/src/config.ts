@@ -50,7 +50,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     melRounds: int(env, "BENCH_MEL_ROUNDS", full ? 5 : 3),
     melTimeMs: int(env, "BENCH_MEL_TIME_MS", full ? 300 : 150),
     remoteRecords: int(env, "BENCH_REMOTE_RECORDS", full ? 200_000 : 50_000),
-    remoteRounds: int(env, "BENCH_REMOTE_ROUNDS", full ? 3 : 2),
+    remoteRounds: int(env, "BENCH_REMOTE_ROUNDS", full ? 5 : 2),
     remoteBatchSize: int(env, "BENCH_REMOTE_BATCH", 1000),
     memoryRecords,
     memorySampleEvery: int(env, "BENCH_MEMORY_SAMPLE_EVERY", Math.max(1000, Math.floor(memoryRecords / 10 / 1000) * 1000)),

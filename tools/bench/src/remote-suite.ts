@@ -23,6 +23,7 @@ const VARIANTS: readonly RemoteVariant[] = [
   { label: "mongoSink, defaults (2 inserts at a time; spills to the spool beyond 100,000 queued)", kind: "remote-sink" },
   { label: "mongoSink, maxQueueLength ≥ records (never spills)", kind: "remote-sink", maxQueueLength: "records" },
   { label: "mongoSink, maxConcurrentInserts: 1 (one insert at a time)", kind: "remote-sink", concurrency: 1 },
+  { label: "mongoSink, maxConcurrentInserts: 1, never spills", kind: "remote-sink", concurrency: 1, maxQueueLength: "records" },
   { label: RAW, kind: "remote-raw" },
   { label: RAW_2, kind: "remote-raw", concurrency: 2 },
 ];
