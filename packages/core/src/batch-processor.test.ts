@@ -125,6 +125,26 @@ describe("BatchProcessor", () => {
     expect(sink.records("e").map((r) => r.sequenceNumber)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
   });
 
+  it("at exit, drops a consumer value JSON cannot hold and hands the rest over", () => {
+    const written: string[] = [];
+    const jsonSink: Sink = {
+      write() {
+        throw new Error("not used");
+      },
+      writeSync(batches: readonly RecordBatch[]) {
+        const lines = batches.flatMap((b) => b.records.map((r) => `${b.stream}:${JSON.stringify(r)}`));
+        written.push(...lines);
+      },
+    };
+    const p = new BatchProcessor({ sink: jsonSink, experiment: "e", issues: quietIssues() });
+    p.enqueue("logs", entry(0));
+    p.enqueue("odd", entry(0, { big: 1n }));
+    p.enqueue("odd", entry(1));
+    expect(p.flushSync()).toBe(0);
+    expect(written).toEqual(['logs:{"n":0,"sequenceNumber":0}', 'odd:{"n":1,"sequenceNumber":1}']);
+    expect(p.stats).toMatchObject({ dropped: 1, written: 2, queued: 0 });
+  });
+
   it("reports how many records a sink without writeSync loses at exit", () => {
     const p = new BatchProcessor({ sink: { write() {} }, experiment: "e", issues: quietIssues() });
     p.enqueue("logs", entry(0));

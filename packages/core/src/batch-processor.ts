@@ -142,32 +142,53 @@ export class BatchProcessor {
     const count = countRecords(batches);
     if (count === 0) return 0;
     if (this.#sink.writeSync === undefined) return count;
-    try {
-      this.#sink.writeSync(batches);
-      this.#inFlight = null;
-      this.#inFlightCount = 0;
-      this.#written += count;
-      return 0;
-    } catch (error) {
-      this.#issues.report("sink", "writeSync", error);
-      return count;
+    let offered = batches;
+    for (;;) {
+      try {
+        this.#sink.writeSync(offered);
+        this.#inFlight = null;
+        this.#inFlightCount = 0;
+        this.#written += countRecords(offered);
+        return 0;
+      } catch (error) {
+        const kept = this.#withoutUnstorable(offered);
+        if (kept !== undefined) {
+          offered = kept;
+          if (kept.length > 0) continue;
+          this.#inFlight = null;
+          this.#inFlightCount = 0;
+          return 0;
+        }
+        this.#issues.report("sink", "writeSync", error);
+        return countRecords(offered);
+      }
     }
   }
 
   #writePendingSync(): void {
     // An async write in flight must finish first, or records would reach the sink out of order.
     if (this.#inFlight !== null) return;
-    const batches = this.#take();
-    try {
-      this.#sink.writeSync?.(batches);
-      this.#written += countRecords(batches);
-    } catch (error) {
-      this.#failedWrites++;
-      this.#consecutiveFailures++;
-      this.#inFlight = batches;
-      this.#inFlightCount = countRecords(batches);
-      this.#issues.report("sink", "writeSync", error, batches[0]?.records[0]?.sequenceNumber);
-      if (!this.#closed) this.#scheduleIn(this.#retryDelay());
+    let batches = this.#take();
+    for (;;) {
+      try {
+        this.#sink.writeSync?.(batches);
+        this.#written += countRecords(batches);
+        return;
+      } catch (error) {
+        const kept = this.#withoutUnstorable(batches);
+        if (kept !== undefined) {
+          if (kept.length === 0) return;
+          batches = kept;
+          continue;
+        }
+        this.#failedWrites++;
+        this.#consecutiveFailures++;
+        this.#inFlight = batches;
+        this.#inFlightCount = countRecords(batches);
+        this.#issues.report("sink", "writeSync", error, batches[0]?.records[0]?.sequenceNumber);
+        if (!this.#closed) this.#scheduleIn(this.#retryDelay());
+        return;
+      }
     }
   }
 
@@ -185,6 +206,12 @@ export class BatchProcessor {
         const pending = this.#sink.write(this.#inFlight);
         if (pending !== undefined) await pending;
       } catch (error) {
+        const kept = this.#withoutUnstorable(this.#inFlight);
+        if (kept !== undefined) {
+          this.#inFlight = kept.length > 0 ? kept : null;
+          this.#inFlightCount = countRecords(kept);
+          continue;
+        }
         this.#failedWrites++;
         this.#consecutiveFailures++;
         this.#issues.report("sink", "write", error, this.#inFlight[0]?.records[0]?.sequenceNumber);
@@ -219,31 +246,55 @@ export class BatchProcessor {
   }
 
   /**
-   * The `logs` records are always JSON (their metadata was normalised), but a consumer may
-   * return anything. A value JSON cannot hold (a BigInt, a circular object) would make every
-   * write of its batch fail, and the retries would hold back every stream behind it for the
-   * rest of the run; a plain object with a `toJSON()` of its own would be written as whatever
-   * that returns (even `undefined`), not as a record. So such an entry is dropped here, counted
-   * and reported as that consumer's failure. Checked off the caller's path, when a batch is built.
+   * A plain object with a `toJSON()` of its own would be written as whatever that returns
+   * (even `undefined`), not as a record: such an entry is dropped here, counted and reported
+   * as that consumer's failure. A property lookup per record, off the caller's path.
    */
   #storable(stream: string, entries: readonly StreamEntry[]): StoredRecord[] {
     const records: StoredRecord[] = [];
     for (const entry of entries) {
       const record = toStoredRecord(entry);
-      try {
-        if (typeof (record as { toJSON?: unknown }).toJSON === "function") {
-          throw new Error("it has a toJSON() of its own, which would replace the record");
-        }
-        JSON.stringify(record);
-      } catch (error) {
-        this.#dropped++;
-        const reason = error instanceof Error ? error.message : String(error);
-        this.#issues.report("consumer", stream, new Error(`its value cannot be stored as JSON (${reason}); the entry was dropped`), entry.sequenceNumber);
+      if (typeof (record as { toJSON?: unknown }).toJSON === "function") {
+        this.#dropEntry(stream, record.sequenceNumber, "it has a toJSON() of its own, which would replace the record");
         continue;
       }
       records.push(record);
     }
     return records;
+  }
+
+  /**
+   * Called when a write failed. The `logs` records are always JSON (their metadata was
+   * normalised), but a consumer may return anything, and a value JSON cannot hold (a BigInt,
+   * a circular object) makes every write of its batch fail: the retries would hold back every
+   * stream behind it for the rest of the run. So after a failure the other streams' records
+   * are checked once; such entries are dropped, counted and reported as that consumer's
+   * failure, and the caller writes the rest again at once. Returns undefined when every
+   * record is JSON (the failure is the sink's own). Checking here rather than on every batch
+   * keeps a `JSON.stringify` per consumer record off every write that succeeds.
+   */
+  #withoutUnstorable(batches: readonly RecordBatch[]): RecordBatch[] | undefined {
+    let dropped = false;
+    const kept = batches.map((batch) => {
+      if (batch.stream === LOGS_STREAM) return batch;
+      const records = batch.records.filter((record) => {
+        try {
+          JSON.stringify(record);
+          return true;
+        } catch (error) {
+          dropped = true;
+          this.#dropEntry(batch.stream, record.sequenceNumber, error instanceof Error ? error.message : String(error));
+          return false;
+        }
+      });
+      return records.length === batch.records.length ? batch : { ...batch, records };
+    });
+    return dropped ? kept.filter((batch) => batch.records.length > 0) : undefined;
+  }
+
+  #dropEntry(stream: string, sequenceNumber: number, reason: string): void {
+    this.#dropped++;
+    this.#issues.report("consumer", stream, new Error(`its value cannot be stored as JSON (${reason}); the entry was dropped`), sequenceNumber);
   }
 
   #retryDelay(): number {
