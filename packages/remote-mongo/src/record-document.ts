@@ -33,7 +33,10 @@ let lastTimestampMs = Number.NaN;
 
 function timestampMs(value: string): number {
   if (value === lastTimestamp) return lastTimestampMs;
-  const ms = value.length === 24 && ISO_UTC.test(value) ? Date.parse(value) : Number.NaN;
+  let ms = value.length === 24 && ISO_UTC.test(value) ? Date.parse(value) : Number.NaN;
+  // Date.parse rolls impossible dates over (February 30th becomes March 2nd): such a string
+  // would not read back as itself, so it stays a string.
+  if (!Number.isNaN(ms) && new Date(ms).toISOString() !== value) ms = Number.NaN;
   lastTimestamp = value;
   lastTimestampMs = ms;
   return ms;

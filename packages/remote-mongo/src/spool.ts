@@ -175,7 +175,9 @@ export class Spool {
       for (;;) {
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
         const done = bytesRead === 0;
-        const texts = (rest + (done ? decoder.end() : decoder.write(buffer.subarray(0, bytesRead)))).split("\n");
+        // Only the new text is split, so a line longer than a block is not scanned again for every block.
+        const texts = (done ? decoder.end() : decoder.write(buffer.subarray(0, bytesRead))).split("\n");
+        texts[0] = rest + (texts[0] as string);
         // The last piece is a line still being read, unless the file has ended (then it is torn, or empty).
         rest = done ? "" : (texts.pop() as string);
         const out: SpoolLine[] = [];

@@ -53,6 +53,8 @@ describe("toDocument / fromDocument", () => {
     expect(at("2025-10-29T10:30:00.002Z", 2)).toEqual(new Date("2025-10-29T10:30:00.002Z"));
     expect(at("2025-10-29T10:30:00.001Z", 3)).toEqual(new Date("2025-10-29T10:30:00.001Z"));
     expect(at("2025-13-45T99:99:99.999Z", 4)).toBe("2025-13-45T99:99:99.999Z");
+    expect(at("2025-02-30T00:00:00.000Z", 5)).toBe("2025-02-30T00:00:00.000Z");
+    expect(at("2025-02-28T24:00:00.000Z", 6)).toBe("2025-02-28T24:00:00.000Z");
   });
 
   it("shares metadata that needs no change and copies, never mutates, metadata that does", () => {

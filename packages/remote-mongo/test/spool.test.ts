@@ -62,6 +62,14 @@ describe("Spool", () => {
     expect(read.at(-1)).toMatchObject({ kind: "bad", line: 30_001, text: '{"sequenceNumber":30000,"mess' });
   });
 
+  it("reads a line longer than many blocks", async () => {
+    const spool = new Spool(dir.path);
+    const long = { sequenceNumber: 1, message: "ü".repeat(700_000) };
+    await spool.append([{ experiment: "alice/p", stream: "logs", records: [{ sequenceNumber: 0 }, long, { sequenceNumber: 2 }] }]);
+    const read = await lines(spool, join(dir.path, "pending/alice/p/logs/logs.jsonl"));
+    expect(read.map((l) => (l.kind === "record" ? l.record : l))).toEqual([{ sequenceNumber: 0 }, long, { sequenceNumber: 2 }]);
+  });
+
   it("finds the highest sequence number even when a replay claims the file being scanned", async () => {
     const spool = new Spool(dir.path);
     await spool.append([{ experiment: "alice/p", stream: "logs", records: [{ sequenceNumber: 7 }, { sequenceNumber: 8 }] }]);
