@@ -1,5 +1,16 @@
-type ExitHandler = (exitCode: number) => void;
+import { constants } from "node:os";
+
+/** `signal` is set when the process is ending because of SIGINT or SIGTERM (see below). */
+type ExitHandler = (exitCode: number, signal?: NodeJS.Signals) => void;
 type CrashHandler = (error: unknown, origin: string) => void;
+
+/**
+ * Signals whose default action ends a Node process without an `exit` event. While an exit
+ * handler is registered (a run is RUNNING, a sink holds records), the process listens for
+ * them, runs the exit handlers, then ends by the same signal, as it would have without
+ * dashlog: same exit status, same message from the shell.
+ */
+const HANDLED_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
 
 const exitHandlers = new Set<ExitHandler>();
 const crashHandlers = new Set<CrashHandler>();
@@ -10,15 +21,7 @@ let installed = false;
 function install(): void {
   if (installed) return;
   installed = true;
-  process.on("exit", (code) => {
-    for (const handler of [...exitHandlers]) {
-      try {
-        handler(code);
-      } catch (error) {
-        process.stderr.write(`dashlog: exit handler failed: ${String(error)}\n`);
-      }
-    }
-  });
+  process.on("exit", (code) => runExitHandlers(code));
   // The monitor event observes an uncaught exception (or unhandled rejection) without
   // changing what Node does next: the process still crashes as it would have.
   process.on("uncaughtExceptionMonitor", (error, origin) => {
@@ -32,11 +35,50 @@ function install(): void {
   });
 }
 
-/** Runs `handler` synchronously when the process exits; returns an unsubscribe function. */
+function runExitHandlers(code: number, signal?: NodeJS.Signals): void {
+  for (const handler of [...exitHandlers]) {
+    try {
+      handler(code, signal);
+    } catch (error) {
+      process.stderr.write(`dashlog: exit handler failed: ${String(error)}\n`);
+    }
+  }
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  // Another listener means the program handles this signal itself (it may await
+  // complete() and then exit, which runs the exit handlers): leave the shutdown to it.
+  if (process.listenerCount(signal) > 1) return;
+  runExitHandlers(128 + (constants.signals[signal as keyof typeof constants.signals] ?? 0), signal);
+  listenForSignals(false);
+  // With no listener left, the signal's default action applies again: the process ends by it.
+  process.kill(process.pid, signal);
+}
+
+let listening = false;
+
+function listenForSignals(on: boolean): void {
+  if (on === listening) return;
+  listening = on;
+  for (const signal of HANDLED_SIGNALS) {
+    if (on) process.on(signal, onSignal);
+    else process.off(signal, onSignal);
+  }
+}
+
+/**
+ * Runs `handler` synchronously when the process exits, and when SIGINT or SIGTERM would end
+ * it (then with `signal` set); returns an unsubscribe function. The signals are listened for
+ * only while at least one handler is registered.
+ */
 export function onProcessExit(handler: ExitHandler): () => void {
   install();
   exitHandlers.add(handler);
-  return () => exitHandlers.delete(handler);
+  listenForSignals(true);
+  return () => {
+    exitHandlers.delete(handler);
+    if (exitHandlers.size === 0) listenForSignals(false);
+  };
 }
 
 /** Runs `handler` when an exception is about to crash the process. */

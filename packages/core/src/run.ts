@@ -110,7 +110,7 @@ export class Run implements AsyncDisposable {
     this.#unsubscribe.push(
       parts.events.onEntry((stream, entry) => this.#processor.enqueue(stream, entry)),
       onProcessCrash((error, origin) => this.#onCrash(error, origin)),
-      onProcessExit((code) => this.#onExit(code)),
+      onProcessExit((code, signal) => this.#onExit(code, signal)),
     );
   }
 
@@ -387,7 +387,7 @@ export class Run implements AsyncDisposable {
   #runClosed = false;
 
   // Exit handlers must be synchronous: write what is queued and record the status now.
-  #onExit(code: number): void {
+  #onExit(code: number, signal?: NodeJS.Signals): void {
     if (this.#status !== "RUNNING" || this.#ending !== null) {
       this.#processor.flushSync();
       // complete() or fail() was still writing when the process exited (e.g. not awaited before
@@ -401,7 +401,15 @@ export class Run implements AsyncDisposable {
     }
     const failed = code !== 0 || this.#crashError !== undefined;
     if (failed && this.#crashError === undefined) {
-      this.#logFailure("Process exited", new Error(`process exited with code ${code} while the run was RUNNING`), "fatal");
+      if (signal === undefined) {
+        this.#logFailure("Process exited", new Error(`process exited with code ${code} while the run was RUNNING`), "fatal");
+      } else {
+        // The run's status carries it too: nothing else will say why the run ended.
+        const interrupted = new Error(`the process received ${signal} while the run was RUNNING`);
+        interrupted.name = "Interrupted";
+        this.#crashError = interrupted;
+        this.#logFailure("Process interrupted", interrupted, "fatal");
+      }
     }
     const status = failed ? "FAILED" : "COMPLETED";
     this.#status = status;

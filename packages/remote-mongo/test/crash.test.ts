@@ -27,7 +27,7 @@ interface Message {
   next?: number;
 }
 
-function startWriter(spoolDir: string, prefix: string, mode: "kill" | "exit" = "kill"): { child: ChildProcessWithoutNullStreams; next: (phase: string) => Promise<Message>; last: () => Message | undefined } {
+function startWriter(spoolDir: string, prefix: string, mode: "kill" | "exit" | "signal" = "kill"): { child: ChildProcessWithoutNullStreams; next: (phase: string) => Promise<Message>; last: () => Message | undefined } {
   const child = spawn(process.execPath, [WRITER, target.uri, target.database, spoolDir, prefix, String(COUNT), mode], { stdio: "pipe" });
   const messages: Message[] = [];
   const waiters: (() => void)[] = [];
@@ -130,6 +130,39 @@ describe("a writer that exits (process.exit) while MongoDB is away", () => {
       expect(exactlyOnceProblems(await storedSequenceNumbers(target, prefix), COUNT)).toBe("");
       const status = await target.client.db(target.database).collection("runs").findOne({ experiment: prefix });
       expect([status?.["status"], status?.["nextSequenceNumber"]]).toEqual(["COMPLETED", COUNT]);
+    } finally {
+      await kill(writer.child);
+      await spool.remove();
+    }
+  });
+});
+
+describe("a writer interrupted (SIGINT) while MongoDB is away", () => {
+  it("spools what is queued and the run's FAILED status, then ends by the signal", async () => {
+    const spool = await tempDir();
+    const prefix = "crash/interrupted-while-down";
+    const writer = startWriter(spool.path, prefix, "signal");
+    try {
+      await writer.next("opened");
+      await target.proxy.stop();
+      writer.child.stdin.write("go\n");
+      const exiting = await writer.next("exiting");
+      expect(exiting.stats?.queued).toBeGreaterThan(0);
+      const ended = new Promise<NodeJS.Signals | null>((resolve) => writer.child.once("exit", (_code, signal) => resolve(signal)));
+      writer.child.kill("SIGINT");
+      expect(await ended).toBe("SIGINT");
+      await target.proxy.restart();
+
+      const sink = mongoSink({ uri: target.uri, database: target.database, spoolDir: spool.path, clientOptions: TEST_CLIENT_OPTIONS, flushIntervalMs: 5 });
+      await sink.flush(20_000);
+      const report = await sink.closeWithReport();
+      expect(report.complete).toBe(true);
+      // Every record, and the one that says the run was interrupted.
+      expect(exactlyOnceProblems(await storedSequenceNumbers(target, prefix), COUNT + 1)).toBe("");
+      const last = await target.client.db(target.database).collection("logs").findOne({ experiment: prefix, sequenceNumber: COUNT });
+      expect([last?.["level"], last?.["message"]]).toEqual(["fatal", "Process interrupted: Interrupted: the process received SIGINT while the run was RUNNING"]);
+      const status = await target.client.db(target.database).collection("runs").findOne({ experiment: prefix });
+      expect([status?.["status"], status?.["nextSequenceNumber"], status?.["error"]]).toEqual(["FAILED", COUNT + 1, { name: "Interrupted", message: "the process received SIGINT while the run was RUNNING" }]);
     } finally {
       await kill(writer.child);
       await spool.remove();
