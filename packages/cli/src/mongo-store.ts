@@ -1,20 +1,9 @@
 import { LOGS_STREAM, runRecordSchema, validatePrefix, type RunRecord } from "@dashlog/core";
-import { DEFAULT_DATABASE, mongoReader, redactUri } from "@dashlog/remote-mongo";
+import { DEFAULT_COLLECTIONS, DEFAULT_DATABASE, databaseFromUri, mongoReader, redactUri } from "@dashlog/remote-mongo";
 import { MongoClient, type Document } from "mongodb";
 import { sortStreams, type ExperimentStore } from "./experiment-store.js";
 
-/** The collections `mongoSink` writes by default (see @dashlog/remote-mongo). */
-const COLLECTIONS = { logs: "logs", streams: "streams", runs: "runs" } as const;
-
 const CLIENT_OPTIONS = { serverSelectionTimeoutMS: 5000, connectTimeoutMS: 5000, appName: "dashlog-cli" };
-
-/** The database named in a connection string's path, else dashlog's default. */
-export function databaseOf(uri: string): string {
-  const afterScheme = uri.replace(/^mongodb(\+srv)?:\/\//i, "");
-  const slash = afterScheme.indexOf("/");
-  const name = slash < 0 ? "" : (afterScheme.slice(slash + 1).split("?")[0] ?? "");
-  return name === "" ? DEFAULT_DATABASE : decodeURIComponent(name);
-}
 
 /**
  * Experiments that `mongoSink` stored: records through @dashlog/remote-mongo's reader, and the
@@ -23,10 +12,10 @@ export function databaseOf(uri: string): string {
 export function mongoStore(uri: string): ExperimentStore {
   const reader = mongoReader({ uri, clientOptions: CLIENT_OPTIONS });
   const client = new MongoClient(uri, CLIENT_OPTIONS);
-  const db = client.db(databaseOf(uri));
-  const logs = db.collection(COLLECTIONS.logs);
-  const streams = db.collection(COLLECTIONS.streams);
-  const runs = db.collection(COLLECTIONS.runs);
+  const db = client.db(databaseFromUri(uri) ?? DEFAULT_DATABASE);
+  const logs = db.collection(DEFAULT_COLLECTIONS.logs);
+  const streams = db.collection(DEFAULT_COLLECTIONS.streams);
+  const runs = db.collection(DEFAULT_COLLECTIONS.runs);
   const location = `${redactUri(uri)}`;
   return {
     reader,

@@ -34,6 +34,9 @@ export interface ResolvedConnection {
 
 export const DEFAULT_DATABASE = "dashlog";
 
+/** The collection names the sink and the reader use unless told otherwise. */
+export const DEFAULT_COLLECTIONS: Readonly<Required<CollectionNames>> = Object.freeze({ logs: "logs", streams: "streams", runs: "runs", locks: "locks" });
+
 const collectionName = z
   .string()
   .min(1)
@@ -68,10 +71,10 @@ export function databaseFromUri(uri: string): string | undefined {
 export function resolveConnection(options: MongoConnectionOptions, what: string): ResolvedConnection {
   const parsed = parseWith(connectionSchema, options, what);
   const collections = {
-    logs: parsed.collections?.logs ?? "logs",
-    streams: parsed.collections?.streams ?? "streams",
-    runs: parsed.collections?.runs ?? "runs",
-    locks: parsed.collections?.locks ?? "locks",
+    logs: parsed.collections?.logs ?? DEFAULT_COLLECTIONS.logs,
+    streams: parsed.collections?.streams ?? DEFAULT_COLLECTIONS.streams,
+    runs: parsed.collections?.runs ?? DEFAULT_COLLECTIONS.runs,
+    locks: parsed.collections?.locks ?? DEFAULT_COLLECTIONS.locks,
   };
   if (new Set(Object.values(collections)).size !== 4) {
     throw new InvalidArgumentError(`${what} option collections`, collections, "must name four different collections");

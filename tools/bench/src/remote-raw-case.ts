@@ -1,4 +1,4 @@
-import { indexSpecs } from "@dashlog/remote-mongo";
+import { DEFAULT_COLLECTIONS, indexSpecs } from "@dashlog/remote-mongo";
 import { MongoClient, type Document } from "mongodb";
 import { MESSAGE, metadataFor } from "./local-record.js";
 import { REMOTE_PREFIX, type RemoteCaseOptions, type RemoteCaseResult } from "./remote-options.js";
@@ -14,10 +14,8 @@ export async function runRemoteRawCase(options: RemoteCaseOptions): Promise<Remo
   await client.connect();
   try {
     const db = client.db(options.database);
-    const logs = db.collection("logs");
-    // Every collection under its default name (whatever collections the sink's version knows).
-    const defaultNames = new Proxy({}, { get: (_target, key) => String(key) }) as Parameters<typeof indexSpecs>[0];
-    const specs = indexSpecs(defaultNames)["logs"] ?? [];
+    const logs = db.collection(DEFAULT_COLLECTIONS.logs);
+    const specs = indexSpecs(DEFAULT_COLLECTIONS)[DEFAULT_COLLECTIONS.logs] ?? [];
     if (specs.length === 0) throw new Error("indexSpecs() has no indexes for the logs collection");
     await logs.createIndexes(specs);
     const n = options.records;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Experiment } from "@dashlog/core";
-import { mongoSink } from "@dashlog/remote-mongo";
+import { DEFAULT_COLLECTIONS, mongoSink } from "@dashlog/remote-mongo";
 import { MongoClient } from "mongodb";
 import { MESSAGE, metadataFor } from "./local-record.js";
 import { REMOTE_PREFIX, type RemoteCaseOptions, type RemoteCaseResult } from "./remote-options.js";
@@ -55,7 +55,7 @@ async function countAndDrop(options: RemoteCaseOptions): Promise<number> {
   const client = new MongoClient(options.uri);
   try {
     const db = client.db(options.database);
-    const stored = await db.collection("logs").countDocuments({ experiment: REMOTE_PREFIX });
+    const stored = await db.collection(DEFAULT_COLLECTIONS.logs).countDocuments({ experiment: REMOTE_PREFIX });
     await db.dropDatabase().catch(() => undefined);
     return stored;
   } finally {
