@@ -107,65 +107,55 @@ describe("a writer killed with SIGKILL between spill and replay", () => {
   });
 });
 
+/**
+ * A writer logs while MongoDB is away, with records left in core's queue and in the sink's,
+ * and is then ended by `end` (it exits by itself, or is sent a signal). MongoDB comes back
+ * and a new sink on the same spool replays; resolves with how the writer ended.
+ */
+async function endWhileDown(prefix: string, mode: "exit" | "signal", end: (child: ChildProcessWithoutNullStreams) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  const spool = await tempDir();
+  const writer = startWriter(spool.path, prefix, mode);
+  try {
+    await writer.next("opened");
+    await target.proxy.stop();
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => writer.child.once("exit", (code, signal) => resolve({ code, signal })));
+    writer.child.stdin.write("go\n");
+    const exiting = await writer.next("exiting");
+    // Some records sat in the sink's own queue, the rest still in core's.
+    expect(exiting.stats?.queued).toBeGreaterThan(0);
+    end(writer.child);
+    const how = await ended;
+    await target.proxy.restart();
+    const sink = mongoSink({ uri: target.uri, database: target.database, spoolDir: spool.path, clientOptions: TEST_CLIENT_OPTIONS, flushIntervalMs: 5 });
+    await sink.flush(20_000);
+    const report = await sink.closeWithReport();
+    expect(report.complete).toBe(true);
+    return how;
+  } finally {
+    await kill(writer.child);
+    await spool.remove();
+  }
+}
+
 describe("a writer that exits (process.exit) while MongoDB is away", () => {
   it("spools what is queued, in core and in the sink, and the run's status, synchronously", async () => {
-    const spool = await tempDir();
     const prefix = "crash/exit-while-down";
-    const writer = startWriter(spool.path, prefix, "exit");
-    try {
-      await writer.next("opened");
-      await target.proxy.stop();
-      writer.child.stdin.write("go\n");
-      const exiting = await writer.next("exiting");
-      // Some records sat in the sink's own queue, the rest still in core's.
-      expect(exiting.stats?.queued).toBeGreaterThan(0);
-      await new Promise<void>((resolve) => (writer.child.exitCode !== null ? resolve() : writer.child.once("exit", () => resolve())));
-      expect(writer.child.exitCode).toBe(0);
-      await target.proxy.restart();
-
-      const sink = mongoSink({ uri: target.uri, database: target.database, spoolDir: spool.path, clientOptions: TEST_CLIENT_OPTIONS, flushIntervalMs: 5 });
-      await sink.flush(20_000);
-      const report = await sink.closeWithReport();
-      expect(report.complete).toBe(true);
-      expect(exactlyOnceProblems(await storedSequenceNumbers(target, prefix), COUNT)).toBe("");
-      const status = await target.client.db(target.database).collection("runs").findOne({ experiment: prefix });
-      expect([status?.["status"], status?.["nextSequenceNumber"]]).toEqual(["COMPLETED", COUNT]);
-    } finally {
-      await kill(writer.child);
-      await spool.remove();
-    }
+    expect(await endWhileDown(prefix, "exit", () => undefined)).toEqual({ code: 0, signal: null });
+    expect(exactlyOnceProblems(await storedSequenceNumbers(target, prefix), COUNT)).toBe("");
+    const status = await target.client.db(target.database).collection("runs").findOne({ experiment: prefix });
+    expect([status?.["status"], status?.["nextSequenceNumber"]]).toEqual(["COMPLETED", COUNT]);
   });
 });
 
 describe("a writer interrupted (SIGINT) while MongoDB is away", () => {
   it("spools what is queued and the run's FAILED status, then ends by the signal", async () => {
-    const spool = await tempDir();
     const prefix = "crash/interrupted-while-down";
-    const writer = startWriter(spool.path, prefix, "signal");
-    try {
-      await writer.next("opened");
-      await target.proxy.stop();
-      writer.child.stdin.write("go\n");
-      const exiting = await writer.next("exiting");
-      expect(exiting.stats?.queued).toBeGreaterThan(0);
-      const ended = new Promise<NodeJS.Signals | null>((resolve) => writer.child.once("exit", (_code, signal) => resolve(signal)));
-      writer.child.kill("SIGINT");
-      expect(await ended).toBe("SIGINT");
-      await target.proxy.restart();
-
-      const sink = mongoSink({ uri: target.uri, database: target.database, spoolDir: spool.path, clientOptions: TEST_CLIENT_OPTIONS, flushIntervalMs: 5 });
-      await sink.flush(20_000);
-      const report = await sink.closeWithReport();
-      expect(report.complete).toBe(true);
-      // Every record, and the one that says the run was interrupted.
-      expect(exactlyOnceProblems(await storedSequenceNumbers(target, prefix), COUNT + 1)).toBe("");
-      const last = await target.client.db(target.database).collection("logs").findOne({ experiment: prefix, sequenceNumber: COUNT });
-      expect([last?.["level"], last?.["message"]]).toEqual(["fatal", "Process interrupted: Interrupted: the process received SIGINT while the run was RUNNING"]);
-      const status = await target.client.db(target.database).collection("runs").findOne({ experiment: prefix });
-      expect([status?.["status"], status?.["nextSequenceNumber"], status?.["error"]]).toEqual(["FAILED", COUNT + 1, { name: "Interrupted", message: "the process received SIGINT while the run was RUNNING" }]);
-    } finally {
-      await kill(writer.child);
-      await spool.remove();
-    }
+    expect(await endWhileDown(prefix, "signal", (child) => child.kill("SIGINT"))).toEqual({ code: null, signal: "SIGINT" });
+    // Every record, and the one that says the run was interrupted.
+    expect(exactlyOnceProblems(await storedSequenceNumbers(target, prefix), COUNT + 1)).toBe("");
+    const last = await target.client.db(target.database).collection("logs").findOne({ experiment: prefix, sequenceNumber: COUNT });
+    expect([last?.["level"], last?.["message"]]).toEqual(["fatal", "Process interrupted: Interrupted: the process received SIGINT while the run was RUNNING"]);
+    const status = await target.client.db(target.database).collection("runs").findOne({ experiment: prefix });
+    expect([status?.["status"], status?.["nextSequenceNumber"], status?.["error"]]).toEqual(["FAILED", COUNT + 1, { name: "Interrupted", message: "the process received SIGINT while the run was RUNNING" }]);
   });
 });
