@@ -1,7 +1,7 @@
 import type { IssueChannel } from "./issues.js";
 import { LOGS_STREAM } from "./log-records.js";
 import { toStoredRecord, type StoredRecord, type StreamEntry } from "./record.js";
-import type { RecordBatch, Sink } from "./sink.js";
+import { countRecords, type RecordBatch, type Sink } from "./sink.js";
 
 export interface BatchProcessorOptions {
   readonly sink: Sink;
@@ -142,54 +142,48 @@ export class BatchProcessor {
     const count = countRecords(batches);
     if (count === 0) return 0;
     if (this.#sink.writeSync === undefined) return count;
-    let offered = batches;
-    for (;;) {
-      try {
-        this.#sink.writeSync(offered);
-        this.#inFlight = null;
-        this.#inFlightCount = 0;
-        this.#written += countRecords(offered);
-        return 0;
-      } catch (error) {
-        const kept = this.#withoutUnstorable(offered);
-        if (kept !== undefined) {
-          offered = kept;
-          if (kept.length > 0) continue;
-          this.#inFlight = null;
-          this.#inFlightCount = 0;
-          return 0;
-        }
-        this.#issues.report("sink", "writeSync", error);
-        return countRecords(offered);
-      }
+    const failure = this.#writeSyncDroppingUnstorable(batches);
+    if (failure !== undefined) {
+      this.#issues.report("sink", "writeSync", failure.error);
+      return countRecords(failure.batches);
     }
+    this.#inFlight = null;
+    this.#inFlightCount = 0;
+    return 0;
   }
 
   #writePendingSync(): void {
     // An async write in flight must finish first, or records would reach the sink out of order.
     if (this.#inFlight !== null) return;
-    let batches = this.#take();
-    for (;;) {
+    const failure = this.#writeSyncDroppingUnstorable(this.#take());
+    if (failure === undefined) return;
+    this.#failedWrites++;
+    this.#consecutiveFailures++;
+    this.#inFlight = failure.batches;
+    this.#inFlightCount = countRecords(failure.batches);
+    this.#issues.report("sink", "writeSync", failure.error, failure.batches[0]?.records[0]?.sequenceNumber);
+    if (!this.#closed) this.#scheduleIn(this.#retryDelay());
+  }
+
+  /**
+   * `writeSync` (callers check the sink has one), offered again at once without the consumer
+   * records JSON cannot hold when those made it fail. Counts what the sink took; on the
+   * sink's own failure, returns its error and the batches still to write.
+   */
+  #writeSyncDroppingUnstorable(batches: RecordBatch[]): { readonly error: unknown; readonly batches: RecordBatch[] } | undefined {
+    let offered = batches;
+    while (offered.length > 0) {
       try {
-        this.#sink.writeSync?.(batches);
-        this.#written += countRecords(batches);
-        return;
+        this.#sink.writeSync?.(offered);
+        this.#written += countRecords(offered);
+        return undefined;
       } catch (error) {
-        const kept = this.#withoutUnstorable(batches);
-        if (kept !== undefined) {
-          if (kept.length === 0) return;
-          batches = kept;
-          continue;
-        }
-        this.#failedWrites++;
-        this.#consecutiveFailures++;
-        this.#inFlight = batches;
-        this.#inFlightCount = countRecords(batches);
-        this.#issues.report("sink", "writeSync", error, batches[0]?.records[0]?.sequenceNumber);
-        if (!this.#closed) this.#scheduleIn(this.#retryDelay());
-        return;
+        const kept = this.#withoutUnstorable(offered);
+        if (kept === undefined) return { error, batches: offered };
+        offered = kept;
       }
     }
+    return undefined;
   }
 
   async #drain(): Promise<void> {
@@ -326,10 +320,4 @@ export class BatchProcessor {
     this.#timer = null;
     this.#immediate = null;
   }
-}
-
-function countRecords(batches: readonly RecordBatch[]): number {
-  let n = 0;
-  for (const batch of batches) n += batch.records.length;
-  return n;
 }

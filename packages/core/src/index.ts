@@ -53,5 +53,5 @@ export {
   storedRecordSchema,
   type RunRecord,
 } from "./schemas.js";
-export { isSink, type RecordBatch, type RunEnded, type RunInfo, type RunOpened, type RunStatus, type Sink } from "./sink.js";
+export { countRecords, isSink, type RecordBatch, type RunEnded, type RunInfo, type RunOpened, type RunStatus, type Sink } from "./sink.js";
 export { Stream } from "./stream.js";

@@ -8,6 +8,13 @@ export interface RecordBatch {
   readonly records: readonly StoredRecord[];
 }
 
+/** How many records a list of batches holds. */
+export function countRecords(batches: readonly RecordBatch[]): number {
+  let n = 0;
+  for (const batch of batches) n += batch.records.length;
+  return n;
+}
+
 export type RunStatus = "RUNNING" | "COMPLETED" | "FAILED";
 
 export interface RunInfo {

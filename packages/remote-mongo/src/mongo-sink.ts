@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import {
   DashlogError,
+  countRecords,
   IssueChannel,
   LOGS_STREAM,
   onProcessExit,
@@ -785,12 +786,6 @@ function writeErrorsOf(error: unknown): WriteErrorInfo[] {
 function isDataError(error: unknown): boolean {
   const name = (error as { name?: unknown } | null)?.name;
   return name === "MongoInvalidArgumentError" || name === "BSONError" || name === "BSONVersionError";
-}
-
-function countRecords(batches: readonly RecordBatch[]): number {
-  let n = 0;
-  for (const batch of batches) n += batch.records.length;
-  return n;
 }
 
 /** Copies entry `index` of one insert to the end of another. */
