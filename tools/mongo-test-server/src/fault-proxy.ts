@@ -1,4 +1,5 @@
-import { connect, createServer, type AddressInfo, type Server, type Socket } from "node:net";
+import { connect, type Server, type Socket } from "node:net";
+import { closeTcp, listenTcp } from "./tcp-listener.js";
 
 export interface FaultProxyOptions {
   /** Where to forward, e.g. a real MongoDB at 127.0.0.1:27017. */
@@ -69,21 +70,14 @@ export class FaultProxy {
     const server = this.#server;
     this.#server = null;
     this.dropConnections();
-    if (server !== null) await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server !== null) await closeTcp(server);
   }
 
   /** Listen again on the same port. */
   async restart(): Promise<void> {
     if (this.#server !== null) return;
-    const server = createServer((client) => this.#accept(client));
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(this.#port, this.host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-    this.#port = (server.address() as AddressInfo).port;
+    const { server, port } = await listenTcp(this.#port, this.host, (client) => this.#accept(client));
+    this.#port = port;
     this.#server = server;
   }
 

@@ -1,9 +1,10 @@
-import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
+import type { Server, Socket } from "node:net";
 import { Long, type Document } from "bson";
 import { CommandError } from "./command-error.js";
 import type { FaultAction, FaultHandle, FaultRule } from "./fault-rule.js";
 import { MemoryStore } from "./memory-store.js";
 import { commandName, runCommand, type CommandContext } from "./run-command.js";
+import { closeTcp, listenTcp } from "./tcp-listener.js";
 import { MAX_MESSAGE_BYTES, decodeRequest, encodeLegacyReply, encodeMsgReply, type WireRequest } from "./wire-protocol.js";
 
 export interface MongoTestServerOptions {
@@ -126,21 +127,14 @@ export class MongoTestServer {
     this.#server = null;
     this.dropConnections();
     this.store.closeAllCursors();
-    if (server !== null) await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server !== null) await closeTcp(server);
   }
 
   /** Listens again, on the same port as before. */
   async restart(): Promise<void> {
     if (this.#server !== null) return;
-    const server = createServer((socket) => this.#accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(this.#port, this.host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-    this.#port = (server.address() as AddressInfo).port;
+    const { server, port } = await listenTcp(this.#port, this.host, (socket) => this.#accept(socket));
+    this.#port = port;
     this.#server = server;
   }
 
