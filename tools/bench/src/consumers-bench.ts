@@ -1,10 +1,11 @@
 // Per-event cost of each built-in consumer, and of a MultiEventLog with all of them,
-// against an empty MultiEventLog, in one process. Run with `pnpm --filter @dashlog/events bench`.
-// Not a test: nothing here passes or fails; the numbers are for reading.
-import { MultiEventLog, type Aggregator, type Consumer, type Event, type EventKind } from "@dashlog/core";
+// against an empty MultiEventLog, in one process. Run with `pnpm --filter @dashlog/bench consumers`
+// (`pnpm bench` runs it too). Not a test: nothing here passes or fails; the numbers are for reading.
+import type { Consumer } from "@dashlog/core";
 import { cpus, loadavg } from "node:os";
 import { pino } from "pino";
 import { Bench } from "tinybench";
+import { ALL_BUILT_IN, BATCH, RETAIN, emitter, setupLog, silentLogger, type Setup } from "./event-mix.js";
 import {
   bytesAllocated,
   coreMetrics,
@@ -23,19 +24,12 @@ import {
   payloadMetrics,
   spanDurations,
   tableStorage,
-} from "../src/index.js";
+} from "@dashlog/events";
 
-// Each benchmark iteration emits a batch, so the timer's own cost is spread over many events.
-const BATCH = 1000;
-// A run's default `retain`: streams evict beyond it, as in a real run.
-const RETAIN = 10_000;
 const TIME_MS = Number(process.env["BENCH_TIME_MS"] ?? 400);
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
 
-const silentDebugLogger = pino({ level: "info" }, { write: () => undefined });
 const printingDebugLogger = pino({ level: "debug" }, { write: () => undefined });
-
-type Setup = { consumers: Record<string, () => Consumer>; aggregators?: Record<string, () => Aggregator> };
 
 // The defaults a user gets; the `everyMs: 0` rows show what the original's per-event OS calls cost.
 const single: Record<string, () => Consumer> = {
@@ -44,7 +38,7 @@ const single: Record<string, () => Consumer> = {
   "payloadMetrics()": payloadMetrics,
   "fullMetrics()": fullMetrics,
   "eventSaturation()": eventSaturation,
-  "debugSaturation() level off": () => debugSaturation({ logger: silentDebugLogger }),
+  "debugSaturation() level off": () => debugSaturation({ logger: silentLogger }),
   "debugSaturation() printing": () => debugSaturation({ logger: printingDebugLogger }),
   "spanDurations()": spanDurations,
   "bytesAllocated()": bytesAllocated,
@@ -60,72 +54,22 @@ const single: Record<string, () => Consumer> = {
   "gcStats()": gcStats,
 };
 
-const allDefaults: Record<string, () => Consumer> = {
-  core: coreMetrics,
-  ids: idMetrics,
-  payload: payloadMetrics,
-  full: fullMetrics,
-  saturation: eventSaturation,
-  debugSaturation: () => debugSaturation({ logger: silentDebugLogger }),
-  spans: spanDurations,
-  bytes: bytesAllocated,
-  memory: memoryUsage,
-  cpu: cpuUsage,
-  loadAverage,
-  freeMemory,
-  eventLoopDelay,
-  eventLoopUtilization,
-  gc: gcStats,
-};
-
 const setups: [string, Setup][] = [
   ["empty MultiEventLog", { consumers: {} }],
   ...Object.entries(single).map(([name, make]): [string, Setup] => [name, { consumers: { s: make } }]),
-  ["all of them (defaults)", { consumers: allDefaults }],
-  ["all + logWindow(60 s)", { consumers: allDefaults, aggregators: { window: () => logWindow({ windowMs: 60_000 }) } }],
+  ["all of them (defaults)", { consumers: ALL_BUILT_IN }],
+  ["all + logWindow(60 s)", { consumers: ALL_BUILT_IN, aggregators: { window: () => logWindow({ windowMs: 60_000 }) } }],
   // A window shorter than the run: entries leave it all the time, so it prunes on most events.
-  ["all + logWindow(10 ms), pruning", { consumers: allDefaults, aggregators: { window: () => logWindow({ windowMs: 10 }) } }],
+  ["all + logWindow(10 ms), pruning", { consumers: ALL_BUILT_IN, aggregators: { window: () => logWindow({ windowMs: 10 }) } }],
   [
     "all + logWindow(60 s) + tableStorage()",
-    { consumers: allDefaults, aggregators: { window: () => logWindow({ windowMs: 60_000, onCreate: tableStorage() }) } },
+    { consumers: ALL_BUILT_IN, aggregators: { window: () => logWindow({ windowMs: 60_000, onCreate: tableStorage() }) } },
   ],
   ["empty MultiEventLog (again, for drift)", { consumers: {} }],
 ];
 
-const CATEGORIES = ["epoch", "io", "step"] as const;
-
-/** A repeating mix: start, a log with a payload, finish, a plain log. */
-function emitter(log: MultiEventLog): () => void {
-  let seq = 0;
-  return () => {
-    for (let i = 0; i < BATCH; i++) {
-      const n = seq++;
-      const phase = n & 3;
-      const kind: EventKind = phase === 0 ? "start" : phase === 2 ? "finish" : "point";
-      const event: Event = {
-        sequenceNumber: n,
-        timestamp: Date.now(),
-        monotonic: performance.now(),
-        category: kind === "point" ? "log" : (CATEGORIES[(n >> 2) % 3] as string),
-        kind,
-        id: kind === "point" ? undefined : n >> 2,
-        level: "info",
-        message: "step done",
-        metadata: null,
-        payload: phase === 1 ? { loss: 0.25, step: n } : undefined,
-      };
-      log.emit(event);
-    }
-  };
-}
-
 const logs = setups.map(([name, setup]) => {
-  const log = new MultiEventLog({ maxStreamLength: RETAIN });
-  for (const [stream, make] of Object.entries(setup.consumers)) log.set(stream, make());
-  for (const [aggregator, make] of Object.entries(setup.aggregators ?? {})) log.setAggregator(aggregator, make());
-  log.issues.on((issue) => {
-    throw new Error(`benchmark setup ${name}: ${issue.message}`);
-  });
+  const log = setupLog(name, setup);
   return { name, emit: emitter(log), log };
 });
 
