@@ -3,6 +3,7 @@ export { changesetStatus, type ChangesetStatus } from "./changeset-status.js";
 export { checkExports } from "./check-exports.js";
 export { checkFiles } from "./check-files.js";
 export { checkManifest } from "./check-manifest.js";
+export { checkReadmeLinks } from "./check-readme-links.js";
 export { checkPublishedPackage, type PackageReport } from "./check-package.js";
 export type { Finding } from "./finding.js";
 export { compareWithKnown, readKnownFindings, type KnownFindings } from "./known-findings.js";
