@@ -14,3 +14,4 @@ export { readTarball } from "./tarball.js";
 export { formatInstallSizes, installSizes, type InstallSize } from "./install-sizes.js";
 export { packWorkspace, type PackedPackage } from "./packed-workspace.js";
 export { scratchInstall, type ScratchProject } from "./scratch-install.js";
+export { changesetPackages, checkChangesetCoverage, type ChangesetCoverage } from "./missing-changesets.js";

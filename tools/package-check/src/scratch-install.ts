@@ -25,6 +25,8 @@ export async function scratchInstall(
   packed: ReadonlyMap<string, PackedPackage>,
   wanted: readonly string[],
   type: "module" | "commonjs",
+  /** Packages from the registry besides (e.g. a peer dependency such as pino), name to range. */
+  fromRegistry: Readonly<Record<string, string>> = {},
 ): Promise<ScratchProject> {
   await mkdir(dir, { recursive: true });
   const fileSpec = (name: string) => {
@@ -37,7 +39,7 @@ export async function scratchInstall(
     version: "1.0.0",
     private: true,
     type,
-    dependencies: Object.fromEntries(wanted.map((name) => [name, fileSpec(name)])),
+    dependencies: { ...fromRegistry, ...Object.fromEntries(wanted.map((name) => [name, fileSpec(name)])) },
     overrides: Object.fromEntries([...packed.keys()].map((name) => [name, fileSpec(name)])),
   };
   await writeFile(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
