@@ -43,6 +43,7 @@ export {
   type RecordFilter,
   type RecordReader,
 } from "./reader.js";
+export { CRASHED_ERROR_NAME, processGoneReason, runStateOf, type EffectiveRunStatus, type RunState } from "./run-state.js";
 export { Run, type EmitInput, type LogOptions, type RunSummary, type SpanOptions } from "./run.js";
 export {
   levelSchema,

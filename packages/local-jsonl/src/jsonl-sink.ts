@@ -2,6 +2,7 @@ import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readd
 import { hostname } from "node:os";
 import { dirname, join, resolve, sep } from "node:path";
 import {
+  CRASHED_ERROR_NAME,
   LOGS_STREAM,
   logRecordSchema,
   storedRecordSchema,
@@ -14,7 +15,7 @@ import {
 import { acquireExperimentLock } from "./experiment-lock.js";
 import { lastValidRecord } from "./lines-from-end.js";
 import { DEFAULT_ROOT, LOGS_DIR, experimentDir, lockFile, runsFile, streamFile } from "./paths.js";
-import { appendRunRecord } from "./runs-file.js";
+import { appendRunRecord, readRuns } from "./runs-file.js";
 
 export interface LocalJsonlOptions {
   /** Root folder; relative paths resolve against the working directory when the sink is created. Default `.dash`. */
@@ -76,16 +77,21 @@ export class JsonlSink implements Sink {
     const release = acquireExperimentLock(lockFile(this.root, run.experiment), run.experiment, run.runId, run.startedAt);
     try {
       let next = 0;
+      let lastLogTime: string | undefined;
       for (const name of readdirSync(logsDir)) {
         if (!name.endsWith(".jsonl")) continue;
         const path = join(logsDir, name);
         terminateTornLine(path);
-        const schema = name === `${LOGS_STREAM}.jsonl` ? logRecordSchema : storedRecordSchema;
-        const last = await lastValidRecord(path, schema);
+        const isLogs = name === `${LOGS_STREAM}.jsonl`;
+        const last = await lastValidRecord(path, isLogs ? logRecordSchema : storedRecordSchema);
         if (last !== undefined) next = Math.max(next, last.sequenceNumber + 1);
+        if (isLogs && typeof last?.["timestamp"] === "string") lastLogTime = last["timestamp"];
       }
       const runs = runsFile(this.root, run.experiment);
-      if (existsSync(runs)) terminateTornLine(runs);
+      if (existsSync(runs)) {
+        terminateTornLine(runs);
+        await recordCrashedRuns(runs, run, next, lastLogTime);
+      }
       appendRunRecord(runs, {
         runId: run.runId,
         status: "RUNNING",
@@ -197,6 +203,29 @@ export class JsonlSink implements Sink {
       closeSync(file.fd);
       this.#files.delete(path);
     }
+  }
+}
+
+/**
+ * With the lock held, a run still stored RUNNING can only be one whose process died without
+ * recording its end (SIGKILL, out of memory): record that end now, as FAILED with error name
+ * `Crashed`, numbered up to where this run starts. `endedAt` is the time of the last log
+ * record (the crash came at or after it), or the run's start when there is none after it.
+ */
+async function recordCrashedRuns(path: string, by: RunInfo, next: number, lastLogTime: string | undefined): Promise<void> {
+  for (const old of await readRuns(path)) {
+    if (old.status !== "RUNNING" || old.runId === by.runId) continue;
+    const endedAt = lastLogTime !== undefined && lastLogTime >= old.startedAt ? lastLogTime : old.startedAt;
+    appendRunRecord(path, {
+      ...old,
+      status: "FAILED",
+      endedAt,
+      nextSequenceNumber: Math.max(next, old.firstSequenceNumber),
+      error: {
+        name: CRASHED_ERROR_NAME,
+        message: `the run's process${old.pid === undefined ? "" : ` (pid ${old.pid}${old.hostname === undefined ? "" : ` on ${old.hostname}`})`} ended without recording its end; recorded by run ${by.runId} when it took the experiment`,
+      },
+    });
   }
 }
 

@@ -242,7 +242,10 @@ export class MongoSink implements Sink {
     );
     const next = Math.max(highest, spooled, this.#highest.get(run.experiment) ?? -1) + 1;
     try {
-      await this.#attempt("openRun", `cannot record run ${run.runId} as RUNNING`, () => this.#runs.recordRunning(run, next));
+      await this.#attempt("openRun", `cannot record run ${run.runId} as RUNNING`, async () => {
+        await this.#runs.recordCrashedRuns(run, next);
+        await this.#runs.recordRunning(run, next);
+      });
     } catch (error) {
       await this.#locks.release(run.experiment, run.runId).catch(() => undefined);
       throw error;

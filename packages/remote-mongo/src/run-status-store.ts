@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import type { RunEnded, RunInfo } from "@dashlog/core";
+import { CRASHED_ERROR_NAME, type RunEnded, type RunInfo } from "@dashlog/core";
 import type { Db } from "mongodb";
 import type { ExperimentLocks } from "./experiment-lock.js";
 import type { CollectionNames } from "./mongo-options.js";
@@ -38,6 +38,42 @@ export class RunStatusStore {
       .next();
     const runNext = typeof lastRun?.["nextSequenceNumber"] === "number" ? lastRun["nextSequenceNumber"] : 0;
     return Math.max(await last(this.#collections.logs), await last(this.#collections.streams), runNext - 1);
+  }
+
+  /**
+   * Called with the experiment's lock just taken: a run still stored RUNNING can only be one
+   * whose process ended without recording its end (killed, or its lease expired). Its end is
+   * recorded now as FAILED with error name `Crashed`, numbered up to `next`; `endedAt` is the
+   * time of the last log record (the crash came at or after it). If that run's own end was
+   * only spooled and is replayed later, the replay overwrites this with the truth.
+   */
+  async recordCrashedRuns(by: RunInfo, next: number): Promise<number> {
+    const runs = this.#db.collection(this.#collections.runs);
+    const crashed = await runs.find({ experiment: by.experiment, status: "RUNNING", runId: { $ne: by.runId } }).toArray();
+    if (crashed.length === 0) return 0;
+    const last = await this.#db
+      .collection(this.#collections.logs)
+      .find({ experiment: by.experiment }, { projection: { _id: 0, timestamp: 1 } })
+      .sort({ sequenceNumber: -1 })
+      .limit(1)
+      .next();
+    const lastTime = last?.["timestamp"] instanceof Date ? last["timestamp"] : undefined;
+    for (const old of crashed) {
+      const startedAt = old["startedAt"] instanceof Date ? old["startedAt"] : new Date(by.startedAt);
+      const where = typeof old["pid"] === "number" ? ` (pid ${old["pid"]}${typeof old["hostname"] === "string" ? ` on ${old["hostname"]}` : ""})` : "";
+      await runs.updateOne(
+        { _id: old["_id"], status: "RUNNING" },
+        {
+          $set: {
+            status: "FAILED",
+            endedAt: lastTime !== undefined && lastTime >= startedAt ? lastTime : startedAt,
+            nextSequenceNumber: Math.max(next, typeof old["firstSequenceNumber"] === "number" ? old["firstSequenceNumber"] : 0),
+            error: { name: CRASHED_ERROR_NAME, message: `the run's process${where} ended without recording its end; recorded by run ${by.runId} when it took the experiment` },
+          },
+        },
+      );
+    }
+    return crashed.length;
   }
 
   async recordRunning(run: RunInfo, firstSequenceNumber: number): Promise<void> {
