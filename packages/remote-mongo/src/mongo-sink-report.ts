@@ -7,7 +7,7 @@ export interface MongoSinkStats {
   readonly inserted: number;
   /** Records MongoDB already had (a retry or replay of a write that had landed): counted as written. */
   readonly duplicates: number;
-  /** Records this sink put in the spool. */
+  /** Records this sink put in the spool, ever (it never goes down; `replayed` counts those that came back out). */
   readonly spooled: number;
   /** Records replayed from the spool into MongoDB. */
   readonly replayed: number;

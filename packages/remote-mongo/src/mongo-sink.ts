@@ -65,6 +65,7 @@ export class MongoSink implements Sink {
   readonly #pump: Promise<void>;
   #closing: Promise<MongoCloseReport> | null = null;
   readonly #unsubscribeExit: () => void;
+  readonly #ageCheck: NodeJS.Timeout;
   /** The highest sequence number handed to this sink, per experiment. */
   readonly #highest = new Map<string, number>();
 
@@ -113,6 +114,8 @@ export class MongoSink implements Sink {
     });
     if (this.#options.onIssue !== undefined) this.#issues.on(this.#options.onIssue);
     this.#unsubscribeExit = onProcessExit(() => this.#spillSync());
+    this.#ageCheck = setInterval(() => this.#spillIfOld(), Math.max(10, Math.min(250, this.#options.spillAfterMs / 4)));
+    this.#ageCheck.unref();
     this.#pump = this.#run();
   }
 
@@ -129,22 +132,39 @@ export class MongoSink implements Sink {
     };
   }
 
-  /** Queues the records, or appends them to the spool when memory is full or MongoDB has been away. Never waits on the network. */
+  /**
+   * Queues the records, or appends them to the spool when memory is full or MongoDB has been
+   * away. The first time, the queue goes to the spool ahead of them, so the spool always
+   * continues exactly where MongoDB's gap-free part ends. Never waits on the network.
+   */
   async write(batches: readonly RecordBatch[]): Promise<void> {
     if (this.#closing !== null) throw closedError(this.redactedUri);
     const count = countRecords(batches);
     if (count === 0) return;
     this.#noteHighest(batches);
     if (this.#spilling || this.#sender.size + count > this.#options.maxQueueLength) {
-      const first = !this.#spilling;
+      if (!this.#spilling) this.#startSpilling(`more than maxQueueLength (${this.#options.maxQueueLength}) records wait for it`);
       await this.spool.append(batches);
       this.#counters.spooled += count;
-      this.#spilling = true;
-      if (first) this.#report("spill", new MongoSinkError("spill", `MongoDB at ${this.redactedUri} is not keeping up: records go to the spool ${this.spool.pendingDir} until it is replayed`));
       this.#signal();
       return;
     }
     this.#enqueue(batches);
+  }
+
+  /** From now until the spool is replayed, records go to the spool; the queue goes first. */
+  #startSpilling(why: string): void {
+    if (!this.#spilling) {
+      this.#report("spill", new MongoSinkError("spill", `MongoDB at ${this.redactedUri} is not keeping up (${why}): records go to the spool ${this.spool.pendingDir} until it is replayed`));
+    }
+    void this.#spillQueue();
+  }
+
+  /** Records older than `spillAfterMs` are still in memory only: move the queue to the spool (a crash would lose them). */
+  #spillIfOld(): void {
+    const oldest = this.#sender.oldestQueuedAt;
+    if (oldest === undefined || Date.now() - oldest < this.#options.spillAfterMs) return;
+    this.#startSpilling(`a record waited ${Date.now() - oldest} ms, longer than spillAfterMs (${this.#options.spillAfterMs})`);
   }
 
   #noteHighest(batches: readonly RecordBatch[]): void {
@@ -172,9 +192,9 @@ export class MongoSink implements Sink {
       this.#enqueue(batches);
       return;
     }
+    if (!this.#spilling) this.#startSpilling(`more than maxQueueLength (${this.#options.maxQueueLength}) records wait for it`);
     // An async append may be half-way through the same file: queue behind it rather than
     // interleave. Until it lands the batches are held here, and the exit handler writes them.
-    this.#spilling = true;
     this.#unsettled.add(batches);
     void this.spool
       .append(batches)
@@ -297,6 +317,7 @@ export class MongoSink implements Sink {
 
   async #close(): Promise<MongoCloseReport> {
     await this.#flush(this.#options.closeTimeoutMs);
+    clearInterval(this.#ageCheck);
     this.#stop.abort();
     this.#signal();
     await this.#pump;
@@ -392,12 +413,33 @@ export class MongoSink implements Sink {
     this.#sender.send(batchSize);
   }
 
-  /** Moves every queued record to the spool (on a flush timeout or at close). */
-  async #spillQueue(): Promise<void> {
-    if (this.#sender.size === 0) return;
-    const queued = this.#sender.takeAll();
-    this.#counters.spooled += await this.spool.append(queued);
+  /**
+   * Moves every queued record to the spool (spill, flush timeout, close): taken from memory at
+   * once, and from then on new records follow them to the spool, appended after them. Until the
+   * append lands they are held in `#unsettled`, which the exit handler writes; if it fails they
+   * go back to the front of the queue.
+   */
+  #spillQueue(): Promise<void> {
     this.#spilling = true;
+    if (this.#sender.size === 0) return Promise.resolve();
+    const at = this.#sender.oldestQueuedAt ?? Date.now();
+    const queued = this.#sender.takeAll();
+    this.#unsettled.add(queued);
+    return this.spool
+      .append(queued)
+      .then(
+        (n) => {
+          this.#counters.spooled += n;
+        },
+        (error: unknown) => {
+          this.#report("spool", toMongoSinkError("spill", `${countRecords(queued)} queued record(s) could not be moved to the spool; they stay in memory`, error, this.#secrets));
+          this.#sender.putBack(queued, at);
+        },
+      )
+      .finally(() => {
+        this.#unsettled.delete(queued);
+        this.#signal();
+      });
   }
 
   /**

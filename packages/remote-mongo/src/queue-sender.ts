@@ -64,8 +64,23 @@ export class QueueSender {
     return this.#failures;
   }
 
+  /** When the oldest record in memory was queued, or undefined when none is. */
+  get oldestQueuedAt(): number | undefined {
+    return this.#queue.oldestPushedAt;
+  }
+
   push(batches: readonly RecordBatch[]): void {
     this.#queue.push(batches);
+  }
+
+  /** Puts batches `takeAll` returned back at the front (their spill failed); they count as queued since `at`. */
+  putBack(batches: readonly RecordBatch[], at: number): void {
+    // Positions in the queue change: inserts on their way are ignored when they end (what
+    // they store comes back as duplicates), and everything is sent again from the front.
+    this.#generation++;
+    this.#sending = [];
+    this.#sendingRecords = 0;
+    this.#queue.pushFront(batches, at);
   }
 
   /** Starts the insert of the next `limit` unsent records without waiting for it. */

@@ -115,7 +115,6 @@ export class SpoolReplay {
     if (!(await send()) || !(await settle(0))) return "waiting";
     await spool.remove(path);
     counters.replayed += count;
-    counters.spooled = Math.max(0, counters.spooled - count);
     return "progressed";
   }
 }
