@@ -12,7 +12,9 @@ export {
   InvalidLevelError,
   InvalidMetadataError,
   InvalidPrefixError,
+  PartialWriteError,
   RunStateError,
+  UnwrittenRecordsError,
 } from "./errors.js";
 export type { Event, EventKind, SpanId } from "./event.js";
 export { Experiment, DEFAULT_RETAIN } from "./experiment.js";
