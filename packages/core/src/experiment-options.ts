@@ -24,7 +24,7 @@ export interface ExperimentOptions {
   readonly batchSize?: number;
   /** Records held while the sink is slow or failing; beyond it, records are dropped and counted. Default 100,000. */
   readonly maxQueueLength?: number;
-  /** Entries each in-memory stream keeps for aggregators and `exp.events`; older ones are evicted and counted. Default 10,000. */
+  /** Entries each in-memory stream keeps for aggregators and `exp.events`; older ones are evicted and counted. Default 1,000. */
   readonly retain?: number;
 }
 
