@@ -5,10 +5,14 @@ import { fullMetrics } from "./full-metrics.js";
 describe("fullMetrics", () => {
   it("records what the logs record lacks by default: the log fields join on sequenceNumber", () => {
     const point = createEvent({ monotonic: 3.25, level: "warn", message: "m", metadata: { a: 1 }, payload: [1] });
-    expect(fullMetrics()(point)).toStrictEqual({ monotonic: 3.25, category: "log", kind: "point", payload: [1] });
+    expect(fullMetrics()(point)).toStrictEqual({ monotonic: 3.25, category: "log", kind: "point", payload: [1], sequenceNumber: 0 });
     // Span events keep their timestamp, so spansFromEvents can pair full records alone.
     const start = createEvent({ monotonic: 4, category: "epoch", kind: "start", id: 1, message: "start epoch 1" });
-    expect(fullMetrics()(start)).toStrictEqual({ timestamp: "2025-10-29T10:30:00.000Z", monotonic: 4, category: "epoch", kind: "start", id: 1 });
+    expect(fullMetrics()(start)).toStrictEqual({ timestamp: "2025-10-29T10:30:00.000Z", monotonic: 4, category: "epoch", kind: "start", id: 1, sequenceNumber: 0 });
+  });
+
+  it("keeps monotonic to the microsecond", () => {
+    expect(fullMetrics()(createEvent({ monotonic: 1234.567891234 }))?.monotonic).toBe(1234.568);
   });
 
   it("rejects a bad standalone option", () => {
@@ -36,6 +40,7 @@ describe("fullMetrics", () => {
       message: "done",
       metadata: { loss: 0.1 },
       payload: { at: "1970-01-01T00:00:00.000Z" },
+      sequenceNumber: 0,
     });
   });
 

@@ -21,7 +21,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export interface FullRecord {
   /** Present on span start and finish events (so `spansFromEvents` pairs them alone), and on every entry when standalone. */
   readonly timestamp?: string;
-  /** `performance.now()` ms at the event; makes span durations exact (see `spansFromEvents`). */
+  /** `performance.now()` ms at the event, to the microsecond; makes span durations exact (see `spansFromEvents`). */
   readonly monotonic: number;
   readonly category: string;
   readonly kind: EventKind;
@@ -36,6 +36,8 @@ export interface FullRecord {
   readonly payload?: JsonValue;
   /** Why the payload was left out, when it could not be stored as JSON. */
   readonly payloadError?: string;
+  /** The event's number; carried in the value so the sink stores it as it is, without a copy. */
+  readonly sequenceNumber: number;
 }
 
 export interface FullMetricsOptions {
@@ -66,16 +68,24 @@ export function fullMetrics(options?: FullMetricsOptions): Consumer<FullRecord> 
   return makeFullMetrics(standalone);
 }
 
+/**
+ * `monotonic` to the microsecond, as the trace export uses it: the full double's 12 to 17
+ * digits cost a sixth more to encode than the rest of the record and say nothing more.
+ */
+function toMicroseconds(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
 function makeFullMetrics(standalone: boolean): Consumer<FullRecord> {
   const iso = isoTimestamps();
   return defineConsumer<FullRecord>(
     (event) => {
       // Built in place (no spreads): this runs on every event.
-      let record: Mutable<FullRecord>;
+      let record: Mutable<Omit<FullRecord, "sequenceNumber">> & { sequenceNumber?: number };
       if (standalone) {
         record = {
           timestamp: iso(event.timestamp),
-          monotonic: event.monotonic,
+          monotonic: toMicroseconds(event.monotonic),
           category: event.category,
           kind: event.kind,
           level: event.level,
@@ -83,9 +93,9 @@ function makeFullMetrics(standalone: boolean): Consumer<FullRecord> {
           metadata: event.metadata,
         };
       } else if (event.kind === "point") {
-        record = { monotonic: event.monotonic, category: event.category, kind: event.kind };
+        record = { monotonic: toMicroseconds(event.monotonic), category: event.category, kind: event.kind };
       } else {
-        record = { timestamp: iso(event.timestamp), monotonic: event.monotonic, category: event.category, kind: event.kind };
+        record = { timestamp: iso(event.timestamp), monotonic: toMicroseconds(event.monotonic), category: event.category, kind: event.kind };
       }
       if (event.id !== undefined) record.id = event.id;
       if (event.payload !== undefined) {
@@ -95,7 +105,9 @@ function makeFullMetrics(standalone: boolean): Consumer<FullRecord> {
           record.payloadError = error instanceof Error ? error.message : String(error);
         }
       }
-      return record;
+      // Last, where a stored record has it; with it the sink stores the value without a copy.
+      record.sequenceNumber = event.sequenceNumber;
+      return record as FullRecord;
     },
     { streamName: "full", fresh: () => makeFullMetrics(standalone) },
   );
