@@ -1,5 +1,5 @@
 import type { Level, StoredRecord } from "@dashlog/core";
-import { toChromeTrace } from "@dashlog/events";
+import { gaugeAt, toChromeTrace } from "@dashlog/events";
 import { writeOut, type CliIo } from "./cli-io.js";
 import { stringOption, type CommandSpec, type ParsedCommand } from "./command-spec.js";
 import { csvRow } from "./csv.js";
@@ -26,6 +26,7 @@ export const exportSpec: CommandSpec = {
     output: { type: "string", short: "o", value: "FILE", description: "write to FILE instead of stdout (written whole or not at all)" },
     stream: { type: "string", value: "NAME", description: "stream to export (default: logs; for chrome-trace: spans, else full, else core)" },
     level: { type: "string", value: "LEVEL", description: "minimum level (jsonl and csv)" },
+    fill: { type: "boolean", description: "a sparse gauge (memory, loadAverage, ...) as one row per log record, carrying each sample forward" },
     since: { type: "string", value: "TIME", description: "only records after TIME: a duration back from now (10m, 2h) or ISO-8601" },
     until: { type: "string", value: "TIME", description: "only records up to TIME" },
     root: ROOT_OPTION,
@@ -39,6 +40,7 @@ export const exportSpec: CommandSpec = {
   examples: [
     "dashlog export alice/ml/mnist-training --format csv -o logs.csv",
     "dashlog export alice/ml/mnist-training --format jsonl --level warn",
+    "dashlog export alice/ml/mnist-training --format csv --stream memory --fill -o memory.csv",
     "dashlog export alice/ml/mnist-training --format chrome-trace -o trace.json",
   ],
 };
@@ -66,7 +68,13 @@ export async function exportCommand(parsed: ParsedCommand, io: CliIo): Promise<n
       if ((format as Format) === "chrome-trace") {
         await exportTrace(store, prefix, stringOption(parsed, "stream"), io, output.stream);
       } else {
-        await exportRecords(store, prefix, format as "jsonl" | "csv", stringOption(parsed, "stream") ?? "logs", filter, io, output.stream);
+        const stream = stringOption(parsed, "stream") ?? "logs";
+        if (parsed.values["fill"] === true) {
+          if (stream === "logs") throw new UsageError("--fill needs --stream NAME of a sparse stream: the logs stream has a record for every event", "export");
+          await exportFilled(store, prefix, format as "jsonl" | "csv", stream, filter, io, output.stream);
+        } else {
+          await exportRecords(store, prefix, format as "jsonl" | "csv", stream, filter, io, output.stream);
+        }
       }
       await output.commit();
     } catch (error) {
@@ -118,6 +126,50 @@ async function exportRecords(
   } finally {
     progress.done();
   }
+}
+
+/**
+ * A sparse gauge joined to the events: one row per `logs` record (after the level and time
+ * filters), holding the gauge's latest sample at or before that event, with `sampledAt`
+ * naming the event of the sample. Samples before `--since` still count: they are the value
+ * in force when the window opens. Events before the first sample get no row.
+ */
+async function exportFilled(
+  store: ExperimentStore,
+  prefix: string,
+  format: "jsonl" | "csv",
+  stream: string,
+  filter: { level: Level | undefined; since: number | undefined; until: number | undefined },
+  io: CliIo,
+  out: CliIo["stdout"],
+): Promise<void> {
+  const streams = await store.listStreams(prefix);
+  for (const name of [stream, "logs"]) {
+    if (!streams.includes(name)) throw new NotFoundError(`experiment ${JSON.stringify(prefix)} has no stream ${JSON.stringify(name)}`);
+  }
+  const samples: StoredRecord[] = [];
+  for await (const record of store.reader.read(prefix, { stream, onIssue: readIssuePrinter(io, stream), signal: io.signal })) samples.push(record);
+  const at = gaugeAt(samples);
+  let columns: string[] | undefined;
+  if (format === "csv") {
+    const names = new Set<string>(["sequenceNumber", "sampledAt"]);
+    for (const record of samples) for (const key of Object.keys(record)) names.add(key);
+    columns = [...names];
+    await writeOut(out, csvRow(columns));
+  }
+  let buffer = "";
+  for await (const log of store.reader.read(prefix, { stream: "logs", ...filter, onIssue: readIssuePrinter(io, "logs"), signal: io.signal })) {
+    const sample = at(log.sequenceNumber);
+    if (sample === undefined) continue;
+    const row: StoredRecord = { ...sample, sequenceNumber: log.sequenceNumber, sampledAt: sample.sequenceNumber };
+    buffer += columns === undefined ? `${JSON.stringify(row)}\n` : csvRow(columns.map((c) => row[c]));
+    if (buffer.length >= 64 * 1024) {
+      await writeOut(out, buffer);
+      buffer = "";
+    }
+  }
+  await writeOut(out, buffer);
+  io.signal.throwIfAborted();
 }
 
 /** Every field of a stream's records, `sequenceNumber` first, then in order of first appearance. */

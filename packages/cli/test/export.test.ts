@@ -42,6 +42,33 @@ function parseCsv(text: string): string[][] {
 }
 
 describe("dashlog export", () => {
+  it("--fill carries a sparse gauge's samples forward, one row per log record", async () => {
+    const bytes = (await storedLines(fixture.dir, PREFIX, "bytes")).records;
+    const logs = (await storedLines(fixture.dir, PREFIX, "logs")).records;
+    // bytesAllocated samples every 100 ms of the fixture's clock: fewer samples than events.
+    expect(bytes.length).toBeGreaterThan(1);
+    expect(bytes.length).toBeLessThan(logs.length);
+    const result = await dashlog(["export", PREFIX, "--format", "jsonl", "--stream", "bytes", "--fill", "--root", fixture.dir]);
+    expect(result.code).toBe(0);
+    const rows = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, number>);
+    const first = bytes[0]?.["sequenceNumber"] as number;
+    expect(rows.map((r) => r["sequenceNumber"])).toEqual(logs.map((l) => l["sequenceNumber"]).filter((n) => (n as number) >= first));
+    const bySequence = new Map(bytes.map((b) => [b["sequenceNumber"], b]));
+    for (const row of rows) {
+      const sample = bySequence.get(row["sampledAt"]);
+      expect(sample?.["heapUsed"]).toBe(row["heapUsed"]);
+      // The latest sample at or before the row's event.
+      const later = bytes.find((b) => (b["sequenceNumber"] as number) > (row["sampledAt"] as number));
+      expect((row["sampledAt"] as number) <= (row["sequenceNumber"] as number)).toBe(true);
+      if (later !== undefined) expect(later["sequenceNumber"] as number).toBeGreaterThan(row["sequenceNumber"] as number);
+    }
+    const csv = await dashlog(["export", PREFIX, "--format", "csv", "--stream", "bytes", "--fill", "--root", fixture.dir]);
+    expect(csv.stdout.split("\r\n")[0]).toBe("sequenceNumber,sampledAt,heapUsed");
+    const refused = await dashlog(["export", PREFIX, "--format", "jsonl", "--fill", "--root", fixture.dir]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/--fill needs --stream/);
+  });
+
   it("--format jsonl writes the logs stream byte for byte", async () => {
     const { text } = await storedLines(fixture.dir, PREFIX, "logs");
     const result = await dashlog(["export", PREFIX, "--format", "jsonl", "--root", fixture.dir]);

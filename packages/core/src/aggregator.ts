@@ -4,7 +4,11 @@ import type { Stream } from "./stream.js";
 
 export interface AggregatorContext {
   readonly event: Event;
-  /** The entries this event appended, by stream name (streams whose consumer returned nothing are absent). */
+  /**
+   * The entries this event appended, by stream name (streams whose consumer returned nothing
+   * are absent). Built on first read, so an aggregator that does not need it costs nothing;
+   * read it as a property (`context.appended`) rather than destructuring it unconditionally.
+   */
   readonly appended: ReadonlyMap<string, StreamEntry>;
   /** Every stream of the log; aggregators may prune them. */
   readonly streams: ReadonlyMap<string, Stream>;

@@ -22,7 +22,9 @@ export interface BatchProcessorOptions {
 export const DEFAULT_END_TIMEOUT_MS = 10_000;
 
 /** Batches a caller may queue without yielding before a sync-capable sink is written inline. */
-export const SYNC_WRITE_BATCHES = 8;
+// 2, not more: records queued longer than a young-generation collection interval are
+// promoted, and a tight loop's queue was most of what a run kept alive (issue 16).
+export const SYNC_WRITE_BATCHES = 2;
 
 export interface ProcessorStats {
   /** Records the sink accepted. */

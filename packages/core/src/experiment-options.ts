@@ -32,7 +32,7 @@ export interface ExperimentOptions {
    * Default 10,000 ms.
    */
   readonly endTimeoutMs?: number;
-  /** Entries each in-memory stream keeps for aggregators and `exp.events`; older ones are evicted and counted. Default 10,000. */
+  /** Entries each in-memory stream keeps for aggregators and `exp.events`; older ones are evicted and counted. Default 1,000. */
   readonly retain?: number;
 }
 

@@ -1,4 +1,5 @@
-import { freshAggregator, type Aggregator, type AggregatorContext } from "./aggregator.js";
+import { freshAggregator, type Aggregator } from "./aggregator.js";
+import { AppendedEntries } from "./appended-entries.js";
 import { freshConsumer, type Consumer } from "./consumer.js";
 import { InvalidArgumentError } from "./errors.js";
 import type { Event } from "./event.js";
@@ -154,7 +155,7 @@ export class MultiEventLog {
   }
 
   emit(event: Event): void {
-    const appended = this.#aggregators.length > 0 ? new Map<string, StreamEntry>() : undefined;
+    const context = this.#aggregators.length > 0 ? new AppendedEntries(event, this.#streams) : undefined;
     const listeners = this.#entryListeners;
     for (const slot of this.#slots) {
       let value: unknown;
@@ -167,11 +168,10 @@ export class MultiEventLog {
       if (value === undefined) continue;
       const entry: StreamEntry = { sequenceNumber: event.sequenceNumber, timestamp: event.timestamp, value };
       slot.stream.push(entry);
-      appended?.set(slot.name, entry);
+      context?.add(slot.name, entry);
       for (const listener of listeners) listener(slot.name, entry);
     }
-    if (appended === undefined) return;
-    const context: AggregatorContext = { event, appended, streams: this.#streams };
+    if (context === undefined) return;
     for (const [name, aggregator] of this.#aggregators) {
       try {
         aggregator(context);

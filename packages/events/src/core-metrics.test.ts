@@ -1,4 +1,4 @@
-import { createEvent, MultiEventLog } from "@dashlog/core";
+import { createEvent, MultiEventLog, toStoredRecord } from "@dashlog/core";
 import { describe, expect, it } from "vitest";
 import { coreMetrics } from "./core-metrics.js";
 
@@ -6,8 +6,8 @@ const T = Date.UTC(2025, 9, 29, 10, 30, 0);
 
 describe("coreMetrics", () => {
   it("records timestamp (ISO), category and kind, with no id key on log events", () => {
-    const record = coreMetrics()(createEvent({ timestamp: T + 5, category: "log" }));
-    expect(record).toStrictEqual({ timestamp: "2025-10-29T10:30:00.005Z", category: "log", kind: "point" });
+    const record = coreMetrics()(createEvent({ timestamp: T + 5, category: "log", sequenceNumber: 3 }));
+    expect(record).toStrictEqual({ timestamp: "2025-10-29T10:30:00.005Z", category: "log", kind: "point", sequenceNumber: 3 });
   });
 
   it("adds the id of span events, including id 0", () => {
@@ -31,7 +31,14 @@ describe("coreMetrics", () => {
     const log = new MultiEventLog().add(coreMetrics());
     log.emit(createEvent({ sequenceNumber: 7 }));
     expect(log.drain()["core"]).toEqual([
-      { sequenceNumber: 7, timestamp: T, value: { timestamp: "2025-10-29T10:30:00.000Z", category: "log", kind: "point" } },
+      { sequenceNumber: 7, timestamp: T, value: { timestamp: "2025-10-29T10:30:00.000Z", category: "log", kind: "point", sequenceNumber: 7 } },
     ]);
+  });
+
+  it("is stored as its own value, with sequenceNumber last, without a copy", () => {
+    const value = coreMetrics()(createEvent({ sequenceNumber: 9, category: "io", kind: "start", id: 2 }));
+    const entry = { sequenceNumber: 9, timestamp: T, value };
+    expect(toStoredRecord(entry)).toBe(value);
+    expect(Object.keys(value ?? {})).toEqual(["timestamp", "category", "kind", "id", "sequenceNumber"]);
   });
 });

@@ -11,7 +11,7 @@ describe("cpuUsage", () => {
       { user: 1600, system: 700 },
       { user: 1700, system: 700 },
     ];
-    const consumer = cpuUsage({ read: () => readings.shift() ?? { user: 0, system: 0 } });
+    const consumer = cpuUsage({ everyMs: 0, read: () => readings.shift() ?? { user: 0, system: 0 } });
     expect(consumer.streamName).toBe("cpu");
     expect(consumer(at(0))).toBeUndefined();
     expect(consumer(at(2))).toEqual({ userUs: 600, systemUs: 200, intervalMs: 2 });
@@ -26,9 +26,17 @@ describe("cpuUsage", () => {
     expect(out).toEqual([undefined, undefined, { userUs: 1, systemUs: 0, intervalMs: 100 }, undefined, { userUs: 1, systemUs: 0, intervalMs: 100 }]);
   });
 
+  it("samples at most once a second by default", () => {
+    let reads = 0;
+    const consumer = cpuUsage({ read: () => ({ user: 10 * ++reads, system: 0 }) });
+    const out = [0, 1, 999, 1000, 1500, 2100].map((t) => consumer(at(t)));
+    expect(reads).toBe(3);
+    expect(out).toEqual([undefined, undefined, undefined, { userUs: 10, systemUs: 0, intervalMs: 1000 }, undefined, { userUs: 10, systemUs: 0, intervalMs: 1100 }]);
+  });
+
   it("starts over when time goes backwards (fresh baseline)", () => {
     let reads = 0;
-    const consumer = cpuUsage({ read: () => ({ user: ++reads, system: 0 }) });
+    const consumer = cpuUsage({ everyMs: 0, read: () => ({ user: ++reads, system: 0 }) });
     consumer(at(100));
     consumer(at(101));
     expect(consumer(at(5))).toBeUndefined();
@@ -36,7 +44,7 @@ describe("cpuUsage", () => {
   });
 
   it("reads process.cpuUsage() by default", () => {
-    const consumer = cpuUsage();
+    const consumer = cpuUsage({ everyMs: 0 });
     consumer(at(0));
     let busy = 0;
     for (let i = 0; i < 1e5; i++) busy += Math.sqrt(i);

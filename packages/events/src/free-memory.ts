@@ -14,7 +14,7 @@ export interface FreeMemoryRecord {
 export interface FreeMemoryOptions {
   /** Read at most this often (ms, on the events' monotonic clock). Default 1000. */
   readonly everyMs?: number | undefined;
-  /** Between samples, repeat the last value (default) or store nothing. */
+  /** Between samples, store nothing (false, default: a sparse stream) or repeat the last value (true: one entry per event). */
   readonly repeat?: boolean | undefined;
   /** Where the numbers come from; for tests. Default `os.freemem()` and `os.totalmem()`. */
   readonly read?: (() => { readonly free: number; readonly total: number }) | undefined;
@@ -27,12 +27,13 @@ const readSystemMemory = (): { free: number; total: number } => ({ free: freemem
  *
  * Cost: `os.freemem()` reads from the OS (on Linux it parses /proc/meminfo: several µs).
  * It runs at most once every `everyMs` (default 1000 ms), never on every event as in the
- * original; between samples the cost per event is a comparison.
+ * original. Each sample is stored once; between samples the cost per event is a comparison
+ * and nothing is stored (`repeat: true` stores the cached record on every event).
  */
 export function freeMemory(options?: FreeMemoryOptions): Consumer<FreeMemoryRecord> {
   const opts = checkOptions("freeMemory", options);
   const everyMs = checkMilliseconds("freeMemory option everyMs", opts.everyMs, 1000);
-  const repeat = checkBoolean("freeMemory option repeat", opts.repeat, true);
+  const repeat = checkBoolean("freeMemory option repeat", opts.repeat, false);
   const read = checkFunction("freeMemory option read", opts.read, readSystemMemory);
   return sampledGauge(
     "freeMemory",

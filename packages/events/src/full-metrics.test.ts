@@ -3,7 +3,23 @@ import { describe, expect, it } from "vitest";
 import { fullMetrics } from "./full-metrics.js";
 
 describe("fullMetrics", () => {
-  it("records every field of the event as JSON", () => {
+  it("records what the logs record lacks by default: the log fields join on sequenceNumber", () => {
+    const point = createEvent({ monotonic: 3.25, level: "warn", message: "m", metadata: { a: 1 }, payload: [1] });
+    expect(fullMetrics()(point)).toStrictEqual({ monotonic: 3.25, category: "log", kind: "point", payload: [1], sequenceNumber: 0 });
+    // Span events keep their timestamp, so spansFromEvents can pair full records alone.
+    const start = createEvent({ monotonic: 4, category: "epoch", kind: "start", id: 1, message: "start epoch 1" });
+    expect(fullMetrics()(start)).toStrictEqual({ timestamp: "2025-10-29T10:30:00.000Z", monotonic: 4, category: "epoch", kind: "start", id: 1, sequenceNumber: 0 });
+  });
+
+  it("keeps monotonic to the microsecond", () => {
+    expect(fullMetrics()(createEvent({ monotonic: 1234.567891234 }))?.monotonic).toBe(1234.568);
+  });
+
+  it("rejects a bad standalone option", () => {
+    expect(() => fullMetrics({ standalone: 1 as unknown as boolean })).toThrow(/fullMetrics option standalone must be true or false, got 1/);
+  });
+
+  it("records every field of the event as JSON when standalone", () => {
     const event = createEvent({
       monotonic: 12.5,
       category: "epoch",
@@ -14,7 +30,7 @@ describe("fullMetrics", () => {
       metadata: { loss: 0.1 },
       payload: { at: new Date(0) },
     });
-    expect(fullMetrics()(event)).toStrictEqual({
+    expect(fullMetrics({ standalone: true })(event)).toStrictEqual({
       timestamp: "2025-10-29T10:30:00.000Z",
       monotonic: 12.5,
       category: "epoch",
@@ -24,11 +40,12 @@ describe("fullMetrics", () => {
       message: "done",
       metadata: { loss: 0.1 },
       payload: { at: "1970-01-01T00:00:00.000Z" },
+      sequenceNumber: 0,
     });
   });
 
   it("leaves out what is absent: no id key, no payload key", () => {
-    const record = fullMetrics()(createEvent());
+    const record = fullMetrics({ standalone: true })(createEvent());
     expect(record).not.toHaveProperty("id");
     expect(record).not.toHaveProperty("payload");
     expect(JSON.parse(JSON.stringify(record))).toEqual(record);
@@ -37,7 +54,7 @@ describe("fullMetrics", () => {
   it("keeps the rest of the event when the payload cannot be JSON, and says why", () => {
     const payload: Record<string, unknown> = {};
     payload["self"] = payload;
-    const record = fullMetrics()(createEvent({ message: "cyclic", payload }));
+    const record = fullMetrics({ standalone: true })(createEvent({ message: "cyclic", payload }));
     expect(record).toMatchObject({ message: "cyclic", payloadError: expect.stringMatching(/event\.payload\.self is a circular reference/) });
     expect(record).not.toHaveProperty("payload");
   });

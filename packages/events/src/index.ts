@@ -16,7 +16,7 @@ export {
 } from "./event-loop-utilization.js";
 export { eventSaturation, SaturationCounter, type SaturationRecord } from "./event-saturation.js";
 export { freeMemory, type FreeMemoryOptions, type FreeMemoryRecord } from "./free-memory.js";
-export { fullMetrics, type FullRecord } from "./full-metrics.js";
+export { fullMetrics, type FullMetricsOptions, type FullRecord } from "./full-metrics.js";
 export { gcStats, type GcRecord, type GcSource, type GcStatsOptions } from "./gc-stats.js";
 export { idMetrics, type IdRecord } from "./id-metrics.js";
 export { loadAverage, type LoadAverageOptions, type LoadAverageRecord } from "./load-average.js";
@@ -46,3 +46,4 @@ export {
 } from "./spans-from-events.js";
 export { tableStorage, type TableRow, type TableStorage, type TableStorageOptions } from "./table-storage.js";
 export type { TraceSpan } from "./trace-span.js";
+export { fillGaps, gaugeAt, type FilledRecord, type SequencedRecord } from "./fill-gaps.js";

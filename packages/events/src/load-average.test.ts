@@ -11,7 +11,14 @@ describe("loadAverage", () => {
     expect(consumer.streamName).toBe("loadAverage");
     const out = [0, 1, 2, 500, 999, 1000, 1001, 2500].map((t) => consumer(at(t))?.load1);
     expect(reads).toBe(3);
-    expect(out).toEqual([1, 1, 1, 1, 1, 2, 2, 3]);
+    // Sparse by default: each reading is stored once, nothing in between.
+    expect(out).toEqual([1, undefined, undefined, undefined, undefined, 2, undefined, 3]);
+  });
+
+  it("repeats the last reading on every event with repeat: true (a dense stream)", () => {
+    let reads = 0;
+    const consumer = loadAverage({ repeat: true, read: () => [++reads, 0, 0] });
+    expect([0, 1, 1000].map((t) => consumer(at(t))?.load1)).toEqual([1, 1, 2]);
   });
 
   it("names the three averages", () => {
@@ -23,7 +30,7 @@ describe("loadAverage", () => {
     const record = consumer(at(0));
     expect(Object.values(record ?? {}).every((n) => Number.isFinite(n) && n >= 0)).toBe(true);
     expect(Object.keys(record ?? {})).toEqual(["load1", "load5", "load15"]);
-    expect(consumer(at(999))).toBe(record);
+    expect(consumer(at(999))).toBeUndefined();
   });
 
   it("rejects a bad everyMs, naming it", () => {

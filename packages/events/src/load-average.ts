@@ -13,7 +13,7 @@ export interface LoadAverageRecord {
 export interface LoadAverageOptions {
   /** Read at most this often (ms, on the events' monotonic clock). Default 1000. */
   readonly everyMs?: number | undefined;
-  /** Between samples, repeat the last value (default) or store nothing. */
+  /** Between samples, store nothing (false, default: a sparse stream) or repeat the last value (true: one entry per event). */
   readonly repeat?: boolean | undefined;
   /** Where the numbers come from; for tests. Default `os.loadavg`. */
   readonly read?: (() => readonly number[]) | undefined;
@@ -26,12 +26,13 @@ export interface LoadAverageOptions {
  * Cost: `os.loadavg()` is a system call (a few µs). The original made it on every event,
  * which is most of its reported 7x slow-down; here it runs at most once every `everyMs`
  * (default 1000 ms, and the kernel updates the numbers only every 5 s anyway). Between
- * samples the cost per event is a comparison.
+ * samples the cost per event is a comparison and nothing is stored (`repeat: true` stores
+ * the cached record on every event).
  */
 export function loadAverage(options?: LoadAverageOptions): Consumer<LoadAverageRecord> {
   const opts = checkOptions("loadAverage", options);
   const everyMs = checkMilliseconds("loadAverage option everyMs", opts.everyMs, 1000);
-  const repeat = checkBoolean("loadAverage option repeat", opts.repeat, true);
+  const repeat = checkBoolean("loadAverage option repeat", opts.repeat, false);
   const read = checkFunction("loadAverage option read", opts.read, loadavg);
   return sampledGauge(
     "loadAverage",

@@ -63,7 +63,9 @@ function makeLogWindow(windowMs: number, onCreate: readonly CreationHandler[], o
   // Unknown at first (the log may already hold entries), so the first event scans.
   let oldestBound = Number.NEGATIVE_INFINITY;
 
-  const aggregate: Aggregator = ({ event, appended, streams }) => {
+  // `context.appended` is read only when there are creation handlers: core builds it on first read.
+  const aggregate: Aggregator = (context) => {
+    const { event, streams } = context;
     const cutoff = event.timestamp - windowMs;
     if (event.timestamp < oldestBound) oldestBound = event.timestamp;
     let removed: Map<string, number> | undefined;
@@ -91,7 +93,7 @@ function makeLogWindow(windowMs: number, onCreate: readonly CreationHandler[], o
       }
     }
     if (onCreate.length > 0) {
-      const row: WindowRow = { event, entries: appended };
+      const row: WindowRow = { event, entries: context.appended };
       for (const handler of onCreate) {
         try {
           handler(row);

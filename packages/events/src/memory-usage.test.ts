@@ -6,13 +6,19 @@ const at = (monotonic: number) => createEvent({ monotonic });
 const sample = (n: number): MemoryRecord & { extra: number } => ({ rss: n, heapTotal: n, heapUsed: n, external: n, arrayBuffers: n, extra: n });
 
 describe("memoryUsage", () => {
-  it("reads at most once a second by default and repeats the last sample", () => {
+  it("reads at most once a second by default and stores each sample once", () => {
     let reads = 0;
     const consumer = memoryUsage({ read: () => sample(++reads) });
     expect(consumer.streamName).toBe("memory");
     const out = [0, 500, 999, 1000].map((t) => consumer(at(t))?.rss);
-    expect(out).toEqual([1, 1, 1, 2]);
+    expect(out).toEqual([1, undefined, undefined, 2]);
     expect(reads).toBe(2);
+  });
+
+  it("repeats the last sample on every event with repeat: true", () => {
+    let reads = 0;
+    const consumer = memoryUsage({ repeat: true, read: () => sample(++reads) });
+    expect([0, 500, 1000].map((t) => consumer(at(t))?.rss)).toEqual([1, 1, 2]);
   });
 
   it("keeps the five documented fields only", () => {

@@ -14,7 +14,7 @@ export interface MemoryRecord {
 export interface MemoryUsageOptions {
   /** Read at most this often (ms, on the events' monotonic clock). Default 1000. */
   readonly everyMs?: number | undefined;
-  /** Between samples, repeat the last value (default) or store nothing. */
+  /** Between samples, store nothing (false, default: a sparse stream) or repeat the last value (true: one entry per event). */
   readonly repeat?: boolean | undefined;
   /** Where the numbers come from; for tests. Default `process.memoryUsage`. */
   readonly read?: (() => MemoryRecord) | undefined;
@@ -25,14 +25,14 @@ export interface MemoryUsageOptions {
  * (`external`) and by ArrayBuffers and Buffers (`arrayBuffers`).
  *
  * Cost: `process.memoryUsage()` reads RSS from the OS and totals every heap space
- * (a few µs), so it runs at most once every `everyMs` (default 1000 ms); between samples
- * the cost per event is a comparison, and the cached record is repeated (or, with
- * `repeat: false`, nothing is stored).
+ * (a few µs), so it runs at most once every `everyMs` (default 1000 ms). Each sample is
+ * stored once; between samples the cost per event is a comparison and nothing is stored
+ * (with `repeat: true` the cached record is stored again on every event).
  */
 export function memoryUsage(options?: MemoryUsageOptions): Consumer<MemoryRecord> {
   const opts = checkOptions("memoryUsage", options);
   const everyMs = checkMilliseconds("memoryUsage option everyMs", opts.everyMs, 1000);
-  const repeat = checkBoolean("memoryUsage option repeat", opts.repeat, true);
+  const repeat = checkBoolean("memoryUsage option repeat", opts.repeat, false);
   const read = checkFunction("memoryUsage option read", opts.read, () => process.memoryUsage());
   return sampledGauge(
     "memory",

@@ -5,15 +5,23 @@ import { sampled } from "./sampled.js";
 const at = (monotonic: number) => createEvent({ monotonic });
 
 describe("sampled", () => {
-  it("reads at most every everyMs and repeats the cached value between reads", () => {
+  it("reads at most every everyMs and stores each reading once (a sparse stream)", () => {
     let reads = 0;
     const consumer = sampled({ streamName: "g", everyMs: 1000, read: () => ({ n: ++reads }) });
+    const values = [0, 400, 999, 1000, 1999, 2000].map((t) => consumer(at(t)));
+    expect(reads).toBe(3);
+    expect(values).toEqual([{ n: 1 }, undefined, undefined, { n: 2 }, undefined, { n: 3 }]);
+  });
+
+  it("repeats the cached value between reads with repeat: true (a dense stream)", () => {
+    let reads = 0;
+    const consumer = sampled({ streamName: "g", everyMs: 1000, repeat: true, read: () => ({ n: ++reads }) });
     const values = [0, 400, 999, 1000, 1999, 2000].map((t) => consumer(at(t)));
     expect(reads).toBe(3);
     expect(values).toEqual([{ n: 1 }, { n: 1 }, { n: 1 }, { n: 2 }, { n: 2 }, { n: 3 }]);
   });
 
-  it("stores only new samples with repeat: false", () => {
+  it("stores only new samples with repeat: false, as by default", () => {
     let reads = 0;
     const consumer = sampled({ streamName: "g", everyMs: 10, repeat: false, read: () => ++reads });
     expect([0, 5, 10, 12].map((t) => consumer(at(t)))).toEqual([1, undefined, 2, undefined]);

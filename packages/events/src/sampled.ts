@@ -9,13 +9,18 @@ export interface SampledOptions<T> {
   readonly read: () => T;
   /** Read at most this often, measured on the events' monotonic time. Default 1000 ms. */
   readonly everyMs?: number | undefined;
-  /** Between samples, yield the last value (true, default: a dense stream) or nothing (false: only new samples are stored). */
+  /**
+   * Between samples, store nothing (false, the default: a sparse stream, one entry per sample)
+   * or repeat the last value (true: a dense stream with an entry for every event, index-aligned
+   * with `logs`, at the cost of one stored record per event).
+   */
   readonly repeat?: boolean | undefined;
 }
 
 /**
  * A consumer for a gauge that is too costly to read on every event (an OS call, a heap
- * walk): it reads at most once every `everyMs` and otherwise answers from its cache.
+ * walk): it reads at most once every `everyMs` and stores each reading once; between
+ * readings it stores nothing (or, with `repeat: true`, the cached value again).
  * Per-event cost between samples: one subtraction and a comparison.
  */
 export function sampled<T>(options: SampledOptions<T>): Consumer<T> {
@@ -25,7 +30,7 @@ export function sampled<T>(options: SampledOptions<T>): Consumer<T> {
     throw new InvalidArgumentError("sampled option read", opts.read, "must be a function () => value");
   }
   const everyMs = checkMilliseconds("sampled option everyMs", opts.everyMs, 1000);
-  const repeat = checkBoolean("sampled option repeat", opts.repeat, true);
+  const repeat = checkBoolean("sampled option repeat", opts.repeat, false);
   return sampledGauge(streamName, opts.read, everyMs, repeat);
 }
 

@@ -13,7 +13,8 @@ it("README snippets type-check, run, and print what the README says", async () =
   expect(printed).toMatch(/category: 'epoch',\s+kind: 'start',\s+id: 1,\s+sequenceNumber: 0/);
   expect(printed).toMatch(/'epoch 1 took \d+\.\d ms', 'epoch 2 took \d+\.\d ms'/);
   expect(printed).toContain("6 rows in the table");
-  expect(printed).toContain("diskFree: 3 entries, 1 read");
+  expect(printed).toContain("diskFree: 1 entry for 3 events");
+  expect(printed).toContain("[ 0, 3 ]\n0:100@0 1:100@0 2:100@0 3:101@3 4:101@3\n100\n");
   expect(printed).toContain('{"level":20,"category":"io","kind":"finish","id":"read-1","sequenceNumber":2,"open":{"io":1},"msg":"span saturation"}');
   expect(printed).toContain("{ open: { io: 1 } }");
   expect(printed).toContain("[ 'read-2' ]\n[ 'read-2' ]");

@@ -32,6 +32,8 @@ export interface LocalJsonlOptions {
 /** A batch of 1,000 typical records fits; larger batches grow it, up to MAX_SCRATCH_BYTES kept for the next write. */
 const INITIAL_SCRATCH_BYTES = 256 * 1024;
 const MAX_SCRATCH_BYTES = 4 * 1024 * 1024;
+/** Characters of lines joined before they are encoded in one call. */
+const CHUNK_CHARS = 16 * 1024;
 
 interface OpenFile {
   readonly fd: number;
@@ -63,6 +65,11 @@ export class JsonlSink implements Sink {
   readonly #fsync: "close" | "batch" | "never";
   readonly #files = new Map<string, OpenFile>();
   readonly #runs = new Map<string, OpenRun>();
+  /**
+   * File path by experiment and stream: checking the prefix and resolving the path costs
+   * microseconds, and a run with many sparse streams writes many small batches.
+   */
+  readonly #paths = new Map<string, Map<string, string>>();
   /** Where a batch's lines are encoded; reused by every write (writes are synchronous and never overlap). */
   #scratch = Buffer.allocUnsafe(INITIAL_SCRATCH_BYTES);
 
@@ -176,7 +183,7 @@ export class JsonlSink implements Sink {
   }
 
   #writeBatch(batch: RecordBatch): void {
-    const file = this.#file(streamFile(this.root, batch.experiment, batch.stream));
+    const file = this.#file(this.#streamPath(batch.experiment, batch.stream));
     // Records already handed to the OS: core offers a batch again from its first record not
     // yet complete on disk, so these are exactly the lines the remainder (if any) finishes.
     let handedOver = 0;
@@ -188,27 +195,35 @@ export class JsonlSink implements Sink {
         throw StoppedWrite.from(error, 0, handedOver);
       }
     }
-    // Each line is encoded straight into a reused buffer: no batch-sized string to build,
-    // flatten and copy into a new Buffer every write (that was a tenth of a record's cost,
-    // and the garbage collector's too).
+    // Lines are joined into chunks of about CHUNK_CHARS and each chunk is encoded straight
+    // into a reused buffer: one encoding call per chunk rather than per line (the call
+    // costs more than copying a short line), and no batch-sized string or new Buffer per
+    // write (that was a tenth of a record's cost, and the garbage collector's too).
     let buffer = this.#scratch;
     let length = 0;
-    let last = file.lastSequenceNumber;
-    for (const record of batch.records) {
-      if (record.sequenceNumber <= file.lastSequenceNumber) continue;
-      const line = JSON.stringify(record);
-      // UTF-8 takes at most 3 bytes per UTF-16 code unit; then the newline.
-      const needed = length + line.length * 3 + 1;
+    const encode = (text: string): void => {
+      // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+      const needed = length + text.length * 3;
       if (needed > buffer.length) {
         const larger = Buffer.allocUnsafe(Math.max(needed, buffer.length * 2));
         buffer.copy(larger, 0, 0, length);
         buffer = larger;
         if (larger.length <= MAX_SCRATCH_BYTES) this.#scratch = larger;
       }
-      length += buffer.write(line, length, "utf8");
-      buffer[length++] = 0x0a;
+      length += buffer.write(text, length, "utf8");
+    };
+    let chunk = "";
+    let last = file.lastSequenceNumber;
+    for (const record of batch.records) {
+      if (record.sequenceNumber <= file.lastSequenceNumber) continue;
+      chunk += `${JSON.stringify(record)}\n`;
       last = record.sequenceNumber;
+      if (chunk.length >= CHUNK_CHARS) {
+        encode(chunk);
+        chunk = "";
+      }
     }
+    if (chunk.length > 0) encode(chunk);
     if (length === 0) return;
     file.lastSequenceNumber = last;
     try {
@@ -216,6 +231,20 @@ export class JsonlSink implements Sink {
     } catch (error) {
       throw StoppedWrite.from(error, handedOver, Number.POSITIVE_INFINITY);
     }
+  }
+
+  #streamPath(experiment: string, stream: string): string {
+    let streams = this.#paths.get(experiment);
+    if (streams === undefined) {
+      streams = new Map();
+      this.#paths.set(experiment, streams);
+    }
+    let path = streams.get(stream);
+    if (path === undefined) {
+      path = streamFile(this.root, experiment, stream);
+      streams.set(stream, path);
+    }
+    return path;
   }
 
   #file(path: string): OpenFile {

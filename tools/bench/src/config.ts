@@ -15,9 +15,13 @@ export interface BenchConfig {
   readonly memoryRecords: number;
   readonly memorySampleEvery: number;
   readonly latencyRecords: number;
+  readonly consumersRecords: number;
+  readonly consumersRounds: number;
+  readonly readRecords: number;
+  readonly readRounds: number;
 }
 
-export const SECTIONS = ["local", "mel", "remote", "memory", "latency"] as const;
+export const SECTIONS = ["local", "consumers", "mel", "remote", "read", "memory", "latency"] as const;
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -55,5 +59,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     memoryRecords,
     memorySampleEvery: int(env, "BENCH_MEMORY_SAMPLE_EVERY", Math.max(1000, Math.floor(memoryRecords / 10 / 1000) * 1000)),
     latencyRecords: int(env, "BENCH_LATENCY_RECORDS", full ? 1000 : 300),
+    consumersRecords: int(env, "BENCH_CONSUMERS_RECORDS", 200_000),
+    consumersRounds: int(env, "BENCH_CONSUMERS_ROUNDS", full ? 5 : 3),
+    readRecords: int(env, "BENCH_READ_RECORDS", full ? 104_000 : 50_000),
+    readRounds: int(env, "BENCH_READ_ROUNDS", full ? 5 : 2),
   };
 }

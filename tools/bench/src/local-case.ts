@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileLines, fsyncFile } from "./file-lines.js";
+import { cpuMsSince, processFigures, type ProcessFigures } from "./process-figures.js";
 import { LOCAL_VARIANTS } from "./local-variants.js";
 import { yieldToLoop } from "./yield-to-loop.js";
 
@@ -12,7 +13,7 @@ export interface LocalCaseOptions {
   readonly burst: number;
 }
 
-export interface LocalCaseResult {
+export interface LocalCaseResult extends ProcessFigures {
   readonly variant: string;
   readonly records: number;
   /** Time spent inside the logging calls, per record. */
@@ -23,6 +24,8 @@ export interface LocalCaseResult {
   /** Of endToEndMs: from the last call until closed and fsynced. */
   readonly closeMs: number;
   readonly bytes: number;
+  /** CPU time (user + system, every thread) from the first call until closed and fsynced. */
+  readonly cpuMs: number;
 }
 
 /**
@@ -38,6 +41,7 @@ export async function runLocalCase(options: LocalCaseOptions): Promise<LocalCase
     const writer = await factory(dir);
     const n = options.records;
     let caller = 0;
+    const cpu0 = process.cpuUsage();
     const start = performance.now();
     for (let i = 0; i < n; ) {
       const end = Math.min(n, i + options.burst);
@@ -50,6 +54,7 @@ export async function runLocalCase(options: LocalCaseOptions): Promise<LocalCase
     await writer.close();
     if (!writer.fsyncsOnClose) fsyncFile(writer.file);
     const done = performance.now();
+    const cpuMs = cpuMsSince(cpu0);
     const file = fileLines(writer.file);
     if (file.lines !== n) throw new Error(`${options.variant}: ${file.lines} lines in ${writer.file}, expected ${n}`);
     const first = JSON.parse(file.firstLine) as { metadata?: { step?: unknown } };
@@ -62,6 +67,8 @@ export async function runLocalCase(options: LocalCaseOptions): Promise<LocalCase
       recordsPerSecond: n / ((done - start) / 1000),
       closeMs: done - logged,
       bytes: file.bytes,
+      cpuMs,
+      ...processFigures(),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -3,11 +3,13 @@
 // (the raw figures as JSON to BENCH_JSON). BENCH_FULL=1 for the sizes in BENCHMARKS.md.
 import { writeFileSync } from "node:fs";
 import { readConfig } from "./config.js";
+import { consumersSuite, formatConsumers } from "./consumers-suite.js";
 import { formatLatency, latencySuite } from "./latency-suite.js";
 import { formatLocal, localSuite } from "./local-suite.js";
 import { describeMachine, type Machine } from "./machine.js";
 import { formatMel, melSuite } from "./mel-suite.js";
 import { formatMemory, memorySuite } from "./memory-suite.js";
+import { formatRead, readSuite } from "./read-suite.js";
 import { formatRemote, remoteSuite } from "./remote-suite.js";
 
 const config = readConfig();
@@ -27,6 +29,12 @@ if (config.sections.has("local")) {
   json["local"] = result;
   sections.push(`## 1. Local: exp.log vs pino vs winston vs a bare baseline\n\n${formatLocal(result)}`);
 }
+if (config.sections.has("consumers")) {
+  progress("1b. every built-in consumer, whole process");
+  const result = await consumersSuite(config, progress);
+  json["consumers"] = result;
+  sections.push(`## 1b. Every built-in consumer on, whole process\n\n${formatConsumers(result)}`);
+}
 if (config.sections.has("mel")) {
   progress("2. MultiEventLog overhead");
   const result = await melSuite(config);
@@ -38,6 +46,12 @@ if (config.sections.has("remote")) {
   const result = await remoteSuite(config, progress);
   json["remote"] = result;
   sections.push(`## 3. Remote: mongoSink vs the raw driver's insertMany\n\n${formatRemote(result)}`);
+}
+if (config.sections.has("read")) {
+  progress("3b. reading a run back");
+  const result = await readSuite(config, progress);
+  json["read"] = result;
+  sections.push(`## 3b. Reading a run back: MongoDB reader vs local reader\n\n${formatRead(result)}`);
 }
 if (config.sections.has("memory")) {
   progress("4. memory");

@@ -47,3 +47,10 @@ export function startCase<T>(name: string, options: unknown, spawnOptions: Spawn
 export function runCase<T>(name: string, options: unknown, spawnOptions: SpawnOptions = {}): Promise<T> {
   return startCase<T>(name, options, spawnOptions).result;
 }
+
+/** `runCase`, plus the whole process's wall time: from spawning node until the child exited. */
+export async function runCaseTimed<T>(name: string, options: unknown): Promise<{ readonly result: T; readonly processWallMs: number }> {
+  const t0 = performance.now();
+  const result = await runCase<T>(name, options);
+  return { result, processWallMs: performance.now() - t0 };
+}

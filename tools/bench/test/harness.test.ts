@@ -9,6 +9,8 @@ import { MongoTestServer } from "@dashlog/mongo-test-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readConfig } from "../src/config.js";
 import { table } from "../src/format.js";
+import { runConsumersProcessCase } from "../src/consumers-process-case.js";
+import { formatConsumers, type ConsumersSuiteResult } from "../src/consumers-suite.js";
 import { runLatencyReader } from "../src/latency-reader.js";
 import { LATENCY_VARIANTS, latencyFile, runLatencyWriter } from "../src/latency-writer.js";
 import { runLocalCase } from "../src/local-case.js";
@@ -16,6 +18,7 @@ import { formatLocal, type LocalSuiteResult } from "../src/local-suite.js";
 import { LOCAL_VARIANT_NAMES } from "../src/local-variants.js";
 import { runMemoryCase } from "../src/memory-case.js";
 import { MULTI_EVENT_LOG_SETUPS, runMultiEventLogCase } from "../src/multi-event-log-case.js";
+import { runReadCase } from "../src/read-case.js";
 import { runRemoteRawCase } from "../src/remote-raw-case.js";
 import { runRemoteSinkCase } from "../src/remote-sink-case.js";
 import { quantile, slope, spreadOf } from "../src/stats.js";
@@ -36,19 +39,35 @@ describe("bench harness", () => {
   it("formats a local suite as tables", () => {
     const s = spreadOf([1, 2, 3]);
     const result: LocalSuiteResult = {
-      vsBestPino: { against: "the cheapest pino", caller: s, endToEnd: s },
+      vsBestPino: { against: "the cheapest pino", caller: s, endToEnd: s, cpu: s, rss: s, processWall: s },
       records: 10,
       rounds: 1,
       burst: 5,
-      rows: [{ variant: "a", callerNs: s, endToEndNs: s, recordsPerSecond: s, closeMs: s, bytesPerRecord: 200 }],
-      ratios: [{ against: "b", caller: s, endToEnd: s }],
+      rows: [{ variant: "a", callerNs: s, endToEndNs: s, recordsPerSecond: s, closeMs: s, bytesPerRecord: 200, cpuMs: s, maxRssMiB: s, processWallMs: s }],
+      ratios: [{ against: "b", caller: s, endToEnd: s, cpu: s, rss: s, processWall: s }],
       raw: [],
     };
     const text = formatLocal(result);
-    expect(text).toContain("| a | 2 (1–3) | 2 (1–3) | 2 (1–3) | 2 | 200 |");
-    expect(text).toContain("| b | 2.00 (1.00–3.00) | 2.00 (1.00–3.00) |");
+    expect(text).toContain("| a | 2 (1–3) | 2 (1–3) | 2 (1–3) | 2 | 2 (1–3) | 2 (1–3) | 2 (1–3) | 200 |");
+    expect(text).toContain("| b | 2.00 (1.00–3.00) | 2.00 (1.00–3.00) | 2.00 (1.00–3.00) | 2.00 (1.00–3.00) | 2.00 (1.00–3.00) |");
     expect(text).toContain("| the cheapest pino | 2.00 (1.00–3.00) | 2.00 (1.00–3.00) |");
+    expect(text).toContain("bursts of 5 calls");
     expect(table(["x"], [["1"]])).toBe("| x |\n| --- |\n| 1 |");
+  });
+
+  it("runs a training loop with no consumers and with every built-in one, and counts bytes per stream", async () => {
+    const none = await runConsumersProcessCase({ setup: "none", records: 500, spanEvery: 100 });
+    const all = await runConsumersProcessCase({ setup: "all", records: 500, spanEvery: 100 });
+    expect([none.events, all.events]).toEqual([510, 510]);
+    expect(Object.keys(none.bytes)).toEqual(["logs"]);
+    expect(Object.keys(all.bytes)).toEqual(expect.arrayContaining(["logs", "core", "full", "spans", "saturation", "ids", "memory"]));
+    expect(all.bytes["logs"]).toBe(none.bytes["logs"]);
+    expect(all.totalBytes).toBeGreaterThan(none.totalBytes);
+    expect(positive(all.wallMs) && positive(all.cpuMs) && positive(all.maxRssBytes)).toBe(true);
+    const s = spreadOf([1, 2, 3]);
+    const pair = { none: { ...none, processWallMs: 1 }, all: { ...all, processWallMs: 2 } };
+    const result: ConsumersSuiteResult = { records: 500, rounds: [pair], wall: s, processWall: s, cpu: s, processCpu: s, rss: s, bytes: s };
+    expect(formatConsumers(result)).toContain("| bytes on disk, MiB |");
   });
 
   it("measures every MultiEventLog setup", async () => {
@@ -115,6 +134,13 @@ describe("bench harness", () => {
       expect([sink.stored, raw.stored, sinkOne.stored, rawTwo.stored]).toEqual([250, 250, 250, 250]);
       expect([raw.variant, rawTwo.variant]).toEqual(["raw insertMany x1", "raw insertMany x2"]);
       expect([sink, raw, sinkOne, rawTwo].every((r) => positive(r.recordsPerSecond))).toBe(true);
+    });
+
+    it("reads a run back with the local and the MongoDB reader", async () => {
+      const local = await runReadCase({ source: "local", records: 300 });
+      const mongo = await runReadCase({ source: "mongo", records: 300, uri: server.uri, database: "bench_read" });
+      expect([local.records, mongo.records]).toEqual([300, 300]);
+      expect(positive(local.recordsPerSecond) && positive(mongo.recordsPerSecond)).toBe(true);
     });
   });
 

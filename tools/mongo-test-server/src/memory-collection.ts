@@ -3,6 +3,7 @@ import { CommandError, badValue } from "./command-error.js";
 import { compareValues } from "./compare-values.js";
 import { getPath } from "./document-path.js";
 import { matchFilter } from "./match-filter.js";
+import { SortedView, rangeOf } from "./sorted-view.js";
 
 export interface IndexSpec {
   readonly v: number;
@@ -22,6 +23,8 @@ export class MemoryCollection {
   readonly #uniqueKeys = new Map<string, Set<string>>();
 
   readonly #onInsert: ((document: Document) => void) | undefined;
+  /** Documents ordered by a field, built by the first limited query sorted on it; dropped by any change it cannot follow. */
+  readonly #views = new Map<string, SortedView>();
 
   constructor(namespace: string, onInsert?: (document: Document) => void) {
     this.namespace = namespace;
@@ -82,11 +85,50 @@ export class MemoryCollection {
     const keys = this.#checkUnique(document, undefined);
     for (const [name, key] of keys) this.#uniqueKeys.get(name)?.add(key);
     this.#documents.push(document);
+    for (const [path, view] of this.#views) if (!view.append(document)) this.#views.delete(path);
     this.#onInsert?.(document);
   }
 
   find(filter: Document | undefined): Document[] {
     return this.#documents.filter((d) => matchFilter(d, filter));
+  }
+
+  /**
+   * `sortDocuments(find(filter), { [path]: direction }).slice(0, count)`, the same documents
+   * in the same order, read from a view sorted on `path`: it starts where the filter's range
+   * on `path` begins and stops after `count` matches.
+   */
+  findSorted(filter: Document | undefined, path: string, direction: 1 | -1, count: number): Document[] {
+    let view = this.#views.get(path);
+    if (view === undefined) {
+      view = new SortedView(path, this.#documents);
+      this.#views.set(path, view);
+    }
+    const { lower, upper } = rangeOf(filter, path);
+    const documents = view.documents;
+    const out: Document[] = [];
+    if (direction === 1) {
+      const end = upper === undefined ? documents.length : view.upperIndex(upper[0], upper[1]);
+      for (let i = lower === undefined ? 0 : view.lowerIndex(lower[0], lower[1]); i < end && out.length < count; i++) {
+        const document = documents[i] as Document;
+        if (matchFilter(document, filter)) out.push(document);
+      }
+      return out;
+    }
+    // Descending: ties keep insertion order, as the stable sort with a reversed comparison does.
+    const start = lower === undefined ? 0 : view.lowerIndex(lower[0], lower[1]);
+    let i = upper === undefined ? documents.length : view.upperIndex(upper[0], upper[1]);
+    while (i > start && out.length < count) {
+      const value = getPath(documents[i - 1] as Document, path);
+      let first = i - 1;
+      while (first > start && compareValues(getPath(documents[first - 1] as Document, path), value) === 0) first--;
+      for (let j = first; j < i && out.length < count; j++) {
+        const document = documents[j] as Document;
+        if (matchFilter(document, filter)) out.push(document);
+      }
+      i = first;
+    }
+    return out;
   }
 
   /** Replaces `before` by `after` in place, keeping unique indexes right. */
@@ -98,6 +140,7 @@ export class MemoryCollection {
     for (const [name, key] of keys) this.#uniqueKeys.get(name)?.add(key);
     const index = this.#documents.indexOf(before);
     if (index >= 0) this.#documents[index] = after;
+    this.#views.clear();
   }
 
   delete(filter: Document | undefined, limit: number): number {
@@ -112,6 +155,7 @@ export class MemoryCollection {
       }
     }
     this.#documents = kept;
+    if (removed > 0) this.#views.clear();
     return removed;
   }
 

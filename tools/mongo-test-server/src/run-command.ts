@@ -145,11 +145,20 @@ const HANDLERS: Record<string, Handler> = {
   find: (command, db, context) => {
     const name = collectionOf(command, "find");
     const collection = context.store.collection(db, name, false);
-    let results = collection?.find(command["filter"] as Document | undefined) ?? [];
-    results = sortDocuments(results, command["sort"] as Document | undefined);
+    const filter = command["filter"] as Document | undefined;
+    const sort = command["sort"] as Document | undefined;
     const skip = toNumber(command["skip"]) ?? 0;
     const limit = toNumber(command["limit"]) ?? 0;
-    results = results.slice(skip, limit > 0 ? skip + limit : undefined);
+    const sortKeys = sort === undefined ? [] : Object.keys(sort);
+    const direction = sortKeys.length === 1 ? (sort as Document)[sortKeys[0] as string] : undefined;
+    let results: Document[];
+    if (collection !== undefined && limit > 0 && (direction === 1 || direction === -1)) {
+      // A page of a keyset scan: served from a sorted view instead of a full filter and sort.
+      results = collection.findSorted(filter, sortKeys[0] as string, direction, skip + limit).slice(skip);
+    } else {
+      results = sortDocuments(collection?.find(filter) ?? [], sort);
+      results = results.slice(skip, limit > 0 ? skip + limit : undefined);
+    }
     const projection = command["projection"] as Document | undefined;
     if (projection !== undefined) results = results.map((d) => applyProjection(d, projection));
     return openResults(context, `${db}.${name}`, results, toNumber(command["batchSize"]), command["singleBatch"] === true);
