@@ -31,8 +31,13 @@ export interface FollowOptions extends ReadOptions {
 
 /** A record that could not be read back. */
 export interface ReadIssue {
-  /** `torn`: an unterminated last line (a write cut short by a crash); `malformed`: not JSON; `invalid`: JSON of the wrong shape. */
-  readonly kind: "torn" | "malformed" | "invalid";
+  /**
+   * `torn`: an unterminated last line (a write cut short by a crash); `malformed`: not JSON;
+   * `invalid`: JSON of the wrong shape; `out-of-order`: a valid record whose sequenceNumber
+   * goes backwards or repeats (a hand-edited or concatenated file). An out-of-order record is
+   * still returned; the others are skipped.
+   */
+  readonly kind: "torn" | "malformed" | "invalid" | "out-of-order";
   /** 1-based line number (local files) or document position (remote). */
   readonly line: number;
   readonly message: string;

@@ -14,7 +14,7 @@ import {
   type Sink,
 } from "@dashlog/core";
 import { acquireExperimentLock } from "./experiment-lock.js";
-import { lastValidRecord } from "./lines-from-end.js";
+import { highestInTail, lastValidRecord } from "./lines-from-end.js";
 import { DEFAULT_ROOT, LOGS_DIR, experimentDir, lockFile, runsFile, streamFile } from "./paths.js";
 import { appendRunRecord, readRuns } from "./runs-file.js";
 
@@ -28,6 +28,9 @@ export interface LocalJsonlOptions {
    */
   readonly fsync?: "close" | "batch" | "never";
 }
+
+/** How far back from the end a run's start looks for the highest sequence number of a stream. */
+const TAIL_WINDOW_BYTES = 1024 * 1024;
 
 /** A batch of 1,000 typical records fits; larger batches grow it, up to MAX_SCRATCH_BYTES kept for the next write. */
 const INITIAL_SCRATCH_BYTES = 256 * 1024;
@@ -91,8 +94,11 @@ export class JsonlSink implements Sink {
         const path = join(logsDir, name);
         terminateTornLine(path);
         const isLogs = name === `${LOGS_STREAM}.jsonl`;
-        const last = await lastValidRecord(path, isLogs ? logRecordSchema : storedRecordSchema);
+        const schema = isLogs ? logRecordSchema : storedRecordSchema;
+        const last = await lastValidRecord(path, schema);
         if (last !== undefined) next = Math.max(next, last.sequenceNumber + 1);
+        // Past the highest number near the end, not just the last line's (a hand-edited tail).
+        next = Math.max(next, (await highestInTail(path, schema, TAIL_WINDOW_BYTES)) + 1);
         if (isLogs && typeof last?.["timestamp"] === "string") lastLogTime = last["timestamp"];
       }
       const runs = runsFile(this.root, run.experiment);

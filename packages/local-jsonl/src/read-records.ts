@@ -37,6 +37,8 @@ export async function* readRecords(
   try {
     const end = (await handle.stat()).size;
     let lineNumber = 0;
+    let highest = -1;
+    let highestLine = 0;
     for await (const line of linesForward(handle, { end, chunkSize: options.chunkSize })) {
       if (isAborted(signal)) return;
       lineNumber += 1;
@@ -44,9 +46,22 @@ export async function* readRecords(
       const parsed = parseLine(line.text, schema, line.terminated);
       if (!parsed.ok) {
         onIssue?.({ ...parsed.issue, line: lineNumber });
-      } else if (matchesFilter(parsed.record, filter)) {
-        yield parsed.record;
+        continue;
       }
+      const seq = parsed.record.sequenceNumber;
+      if (seq <= highest) {
+        // Checked on every valid line, matching or not: the file's order is what is reported.
+        onIssue?.({
+          kind: "out-of-order",
+          line: lineNumber,
+          message: `sequenceNumber ${seq} ${seq === highest ? "repeats" : "goes backwards"}: line ${highestLine} already has ${highest}`,
+          text: line.text.slice(0, 200),
+        });
+      } else {
+        highest = seq;
+        highestLine = lineNumber;
+      }
+      if (matchesFilter(parsed.record, filter)) yield parsed.record;
     }
   } finally {
     await handle.close();

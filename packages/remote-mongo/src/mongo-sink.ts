@@ -386,8 +386,11 @@ export class MongoSink implements Sink {
       this.#notifyIdleIfDone();
       await this.#waitForWork();
     }
-    // Close moves the queue to the spool next: let the inserts on their way end first.
-    await this.#sender.settled();
+    // Close moves the queue to the spool next: let the inserts on their way end first, but not
+    // forever: an insert the outage left hanging on a dead connection must not hold close (what
+    // it carries is still in the queue or already in the spool; if it lands later, the replay
+    // counts it as a duplicate).
+    await Promise.race([this.#sender.settled(), sleep(Math.max(2000, this.#options.retryMaxDelayMs))]);
   }
 
   #notifyIdleIfDone(): void {

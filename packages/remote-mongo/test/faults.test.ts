@@ -81,7 +81,8 @@ describe("faults (via a TCP proxy: the same against the test server and a real M
     await until(() => sink.stats.inserted >= 100, "the first 100 records");
     await target.proxy.stop();
     await logMany(run, 3000, 100);
-    await run.flush();
+    // Not run.flush(): that also flushes the sink, which waits flushTimeoutMs for MongoDB.
+    await until(() => run.stats.queued === 0, "core to hand the records to the sink");
     await until(() => sink.stats.spooled >= 2000, "records to reach the spool");
     // The queue went to the spool too, so the pump is already trying to replay it (renamed *.replaying).
     expect(existsSync(`${options.spoolDir}/pending/faults/outage/logs/logs.jsonl`) || existsSync(`${options.spoolDir}/pending/faults/outage/logs/logs.jsonl.replaying`)).toBe(true);
@@ -136,7 +137,7 @@ describe("faults (via a TCP proxy: the same against the test server and a real M
     await until(() => sink.stats.inserted >= 100, "the first records");
     target.proxy.pause();
     await logMany(run, 500, 50);
-    await run.flush();
+    await until(() => run.stats.queued === 0, "core to hand the records to the sink");
     await new Promise((resolve) => setTimeout(resolve, 600));
     target.proxy.resume();
     await run.complete();
@@ -213,7 +214,7 @@ describe("faults only the test server can inject", () => {
     await until(() => sink.stats.inserted >= 500, "the first records");
     await server.stop();
     await logMany(run, 1500, 100);
-    await run.flush();
+    await until(() => run.stats.queued === 0, "core to hand the records to the sink");
     await until(() => sink.stats.spooled > 0, "records to reach the spool");
     await server.restart();
     await run.complete();

@@ -10,6 +10,7 @@ import { hostileString } from "./support/hostile-values.js";
 import { HOOK_TIMEOUT_MS, scaled, TEST_TIMEOUT_MS } from "./support/long-tests.js";
 import { isAcceptedPrefix, isAcceptedSegment } from "./support/prefix-model.js";
 import { sandbox, type Sandbox } from "./support/sandbox.js";
+import { seedNote } from "./support/property-seed.js";
 
 const RUNS = scaled(300, 2000);
 
@@ -141,8 +142,10 @@ describe("hostile prefixes (fast-check)", () => {
         }),
         { numRuns: RUNS },
       );
-      expect(accepted).toBeGreaterThan(RUNS / 20);
-      expect(refused).toBeGreaterThan(RUNS / 3);
+      // About one case in twenty draws an accepted prefix (13 of 300 were seen): the bound only
+      // catches a generator that stopped producing them, not an unlucky draw.
+      expect(accepted, seedNote).toBeGreaterThan(RUNS / 60);
+      expect(refused, seedNote).toBeGreaterThan(RUNS / 3);
     },
     TEST_TIMEOUT_MS,
   );
@@ -185,7 +188,7 @@ describe("hostile prefixes (fast-check)", () => {
         }),
         { numRuns: RUNS },
       );
-      expect(refused).toBeGreaterThan(RUNS / 20);
+      expect(refused, seedNote).toBeGreaterThan(RUNS / 20);
     },
     TEST_TIMEOUT_MS,
   );

@@ -44,7 +44,16 @@ async function readEveryWay(where: { root: string; prefix: string; stream: strin
   const reader = jsonlReader({ root: where.root, chunkSize });
   const issues: ReadIssue[] = [];
   const read: StoredRecord[] = [];
-  for await (const record of reader.read(where.prefix, { stream: where.stream, onIssue: (i) => issues.push(i) })) read.push(record);
+  const order: ReadIssue[] = [];
+  for await (const record of reader.read(where.prefix, { stream: where.stream, onIssue: (i) => (i.kind === "out-of-order" ? order : issues).push(i) })) read.push(record);
+  // Out-of-order reports (random sequence numbers here) are exactly the records at or below the highest number before them.
+  let highest = -1;
+  const expectedOrder: number[] = [];
+  read.forEach((record, i) => {
+    if (record.sequenceNumber <= highest) expectedOrder.push(i);
+    else highest = record.sequenceNumber;
+  });
+  expect(order.length).toBe(expectedOrder.length);
 
   for (const n of new Set([0, 1, Math.floor(read.length / 2), read.length, read.length + 1])) {
     const tailIssues: ReadIssue[] = [];
