@@ -178,8 +178,11 @@ export function fromDocument(document: Document, stream: string): Record<string,
 function fromBsonValue(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
   if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(fromBsonValue);
+  if (Array.isArray(value)) return isReadyJson(value, 0) ? value : value.map(fromBsonValue);
   if (isPlainObject(value)) {
+    // The driver built this object for this read alone: when it is already the JSON the
+    // reader returns (the usual metadata), it is handed out as it is instead of copied.
+    if (isReadyJson(value, 0)) return value;
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) setOwn(out, unescapeKey(key), fromBsonValue(value[key]));
     return out;
@@ -187,6 +190,34 @@ function fromBsonValue(value: unknown): unknown {
   // Values written by other tools (ObjectId, Long, Decimal128, ...): their JSON form.
   const json = (value as { toJSON?: () => unknown }).toJSON;
   return typeof json === "function" ? json.call(value) : String(value);
+}
+
+/** Deeper than this the copy path decides; the check stays cheap and never recurses far. */
+const READY_JSON_DEPTH = 8;
+
+/**
+ * True when `value` (a plain object or array from the driver) holds only JSON values under
+ * keys that need no unescaping, so `fromBsonValue` would return an equal copy of it.
+ */
+function isReadyJson(value: object, depth: number): boolean {
+  if (depth > READY_JSON_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isReadyValue(value[i], depth)) return false;
+    return true;
+  }
+  if (!isPlainObject(value)) return false;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) return false;
+    if (key === "__proto__" || key.includes("%")) return false;
+    if (!isReadyValue((value as Record<string, unknown>)[key], depth)) return false;
+  }
+  return true;
+}
+
+/** What `fromBsonValue` returns unchanged: any primitive, and arrays and plain objects of such. */
+function isReadyValue(item: unknown, depth: number): boolean {
+  if (item === null || typeof item !== "object") return true;
+  return !(item instanceof Date) && isReadyJson(item, depth + 1);
 }
 
 /** A `__proto__` key stays an ordinary key, never a prototype. */

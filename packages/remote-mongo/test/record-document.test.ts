@@ -88,3 +88,20 @@ describe("toDocument / fromDocument", () => {
     expect(() => toDocument("p/x", "logs", { ...log, metadata: { blob: "x".repeat(16 * 1024 * 1024 - 200) } })).not.toThrow();
   });
 });
+
+describe("fromDocument without copies", () => {
+  const base = { _id: 1, experiment: "p/x", timestamp: new Date(Date.UTC(2025, 9, 29)), level: "info", message: "m", sequenceNumber: 3 };
+
+  it("hands out metadata that is already JSON as it is, and equal to the copy it replaces", () => {
+    const metadata = { epoch: 1, loss: [0.5, { deep: true }], phase: null };
+    const record = fromDocument({ ...base, metadata }, "logs");
+    expect(record["metadata"]).toBe(metadata);
+    expect(record).toEqual({ timestamp: "2025-10-29T00:00:00.000Z", level: "info", message: "m", metadata: { epoch: 1, loss: [0.5, { deep: true }], phase: null }, sequenceNumber: 3 });
+  });
+
+  it("still converts what is not JSON yet: escaped keys and dates, however deep", () => {
+    const at = new Date(0);
+    const record = fromDocument({ ...base, metadata: { "loss%2Eval": 1, nested: [{ at }] } }, "logs");
+    expect(record["metadata"]).toEqual({ "loss.val": 1, nested: [{ at: "1970-01-01T00:00:00.000Z" }] });
+  });
+});

@@ -15,6 +15,8 @@ export interface ReadCaseOptions {
   /** MongoDB only: the server and a database of this case's own (dropped afterwards). */
   readonly uri?: string;
   readonly database?: string;
+  /** MongoDB only: the reader's `pageSize` (default: the reader's own). */
+  readonly pageSize?: number;
 }
 
 export interface ReadCaseResult {
@@ -51,7 +53,7 @@ export async function runReadCase(options: ReadCaseOptions): Promise<ReadCaseRes
       flushTimeoutMs: PATIENT_MS,
       closeTimeoutMs: PATIENT_MS,
     });
-    reader = mongoReader({ uri: options.uri, database: options.database });
+    reader = mongoReader({ uri: options.uri, database: options.database, ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }) });
   }
   try {
     const exp = await new Experiment({ prefix: PREFIX, sink }).start();

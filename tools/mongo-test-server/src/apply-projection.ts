@@ -22,8 +22,20 @@ export function applyProjection(document: Document, projection: Document | undef
     }
     return out;
   }
+  const excluded = entries.filter(([, v]) => !v).map(([k]) => k);
+  if (excluded.every((path) => !path.includes("."))) {
+    // Top-level fields only (the readers' projection, on every document they page through):
+    // a shallow copy without them; the nested values are only read when the reply is encoded.
+    const out: Document = {};
+    for (const key of Object.keys(document)) {
+      if (excluded.includes(key)) continue;
+      if (key === "__proto__") Object.defineProperty(out, key, { value: document[key], enumerable: true, writable: true, configurable: true });
+      else out[key] = document[key];
+    }
+    return out;
+  }
   const out = copyDocument(document);
-  for (const [path, v] of entries) if (!v) unsetPath(out, path);
+  for (const path of excluded) unsetPath(out, path);
   return out;
 }
 
