@@ -9,8 +9,12 @@ import { DEFAULT_LEVEL, parseLevel, type Level } from "./level.js";
 import { normalizeMetadata } from "./metadata.js";
 import type { MultiEventLog } from "./multi-event-log.js";
 import { OpenSpans, type OpenSpan } from "./open-spans.js";
+import type { StreamEntry } from "./record.js";
 import { onProcessCrash, onProcessExit } from "./process-exit.js";
 import type { RunEnded, RunStatus, Sink } from "./sink.js";
+import type { MetricsOpened } from "./metric-batches.js";
+import { createRunMetrics, type RunMetrics } from "./metrics.js";
+import { RunParams } from "./params.js";
 
 export interface LogOptions {
   /** `debug`, `info` (default), `warn`, `error` or `fatal`. */
@@ -67,6 +71,8 @@ export interface RunParts {
   readonly sink: Sink;
   readonly runId: string;
   readonly onEnd: () => Promise<void>;
+  /** What the sink said about metrics at openRun; undefined when it stores none. */
+  readonly metrics?: MetricsOpened | undefined;
 }
 
 /**
@@ -82,6 +88,10 @@ export class Run implements AsyncDisposable {
   readonly events: MultiEventLog;
   readonly issues: IssueChannel;
   readonly firstSequenceNumber: number;
+  /** Hyperparameters: `exp.params.set({ lr: 0.001 })`, `exp.params.get()`. */
+  readonly params: RunParams;
+  /** Named metric series: `exp.metrics("train").log({ loss })`, `exp.metrics.log({ epoch, train: {...} })`. */
+  readonly metrics: RunMetrics;
 
   readonly #clock: Clock;
   readonly #processor: BatchProcessor;
@@ -107,6 +117,18 @@ export class Run implements AsyncDisposable {
     this.#processor = parts.processor;
     this.#sink = parts.sink;
     this.#onEnd = parts.onEnd;
+    const metricsContext = {
+      experiment: parts.experiment,
+      clock: parts.clock,
+      issues: this.issues,
+      opened: parts.metrics,
+      checkRunning: (what: string) => {
+        if (this.#status !== "RUNNING") throw new RunStateError(`cannot ${what} in run ${this.runId} of ${JSON.stringify(this.experiment)}: it is ${this.#status}`);
+      },
+      enqueue: (stream: string, entry: StreamEntry) => this.#processor.enqueue(stream, entry),
+    };
+    this.params = new RunParams(metricsContext);
+    this.metrics = createRunMetrics(metricsContext);
     this.#unsubscribe.push(
       parts.events.onEntry((stream, entry) => this.#processor.enqueue(stream, entry)),
       onProcessCrash((error, origin) => this.#onCrash(error, origin)),
