@@ -107,7 +107,9 @@ export class MemorySink implements Sink {
   /** The parameters, every change merged in order. */
   params(experiment: string): Record<string, JsonValue> {
     const merged: Record<string, JsonValue> = {};
-    for (const change of this.records(experiment, PARAMS_BATCH) as unknown as ParamsRecord[]) Object.assign(merged, change.data);
+    for (const change of this.records(experiment, PARAMS_BATCH) as unknown as ParamsRecord[]) {
+      for (const [key, value] of Object.entries(change.data)) Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true });
+    }
     return merged;
   }
 

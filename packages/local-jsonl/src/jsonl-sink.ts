@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { dirname, join, resolve, sep } from "node:path";
 import {
   LOGS_STREAM,
+  batchKind,
   logRecordSchema,
   storedRecordSchema,
   type RecordBatch,
@@ -12,7 +13,10 @@ import {
   type Sink,
 } from "@dashlog/core";
 import { acquireExperimentLock } from "./experiment-lock.js";
-import { lastValidRecord } from "./lines-from-end.js";
+import { ExperimentFiles } from "./experiment-files.js";
+import { ForeignWriterError, UNKNOWN_WRITER, describeHolder, flockHolder } from "./foreign-writer.js";
+import { highestSequenceNumber } from "./highest-sequence.js";
+import { logSequenceLockFile } from "./ml-dash-paths.js";
 import { DEFAULT_ROOT, LOGS_DIR, experimentDir, lockFile, runsFile, streamFile } from "./paths.js";
 import { appendRunRecord } from "./runs-file.js";
 
@@ -37,6 +41,8 @@ interface OpenFile {
   lastSequenceNumber: number;
   /** The unwritten end of a batch whose write failed part-way; written before anything else. */
   remainder: Buffer | null;
+  /** The file's size as this sink left it: a different size before a write means another writer appended. */
+  size: number;
 }
 
 interface OpenRun {
@@ -44,6 +50,7 @@ interface OpenRun {
   readonly startedAt: string;
   readonly firstSequenceNumber: number;
   readonly release: () => void;
+  readonly files: ExperimentFiles;
 }
 
 /** The embedded default sink: stream NAME of experiment PREFIX goes to `<root>/PREFIX/logs/NAME.jsonl`. */
@@ -61,6 +68,8 @@ export class JsonlSink implements Sink {
   readonly #fsync: "close" | "batch" | "never";
   readonly #files = new Map<string, OpenFile>();
   readonly #runs = new Map<string, OpenRun>();
+  /** ml-dash's files of experiments written without a run (`write` called directly). */
+  readonly #looseFiles = new Map<string, ExperimentFiles>();
   /** Where a batch's lines are encoded; reused by every write (writes are synchronous and never overlap). */
   #scratch = Buffer.allocUnsafe(INITIAL_SCRATCH_BYTES);
 
@@ -74,16 +83,27 @@ export class JsonlSink implements Sink {
     const logsDir = join(dir, LOGS_DIR);
     mkdirSync(logsDir, { recursive: true });
     const release = acquireExperimentLock(lockFile(this.root, run.experiment), run.experiment, run.runId, run.startedAt);
+    let files: ExperimentFiles | undefined;
     try {
-      let next = 0;
+      // ml-dash ignores dashlog's .lock and holds its own flock only around each append; a
+      // holder seen now is an ml-dash process writing this experiment right now.
+      const sequenceLock = logSequenceLockFile(this.root, run.experiment);
+      const holder = flockHolder(sequenceLock);
+      if (holder !== undefined) throw new ForeignWriterError(run.experiment, sequenceLock, describeHolder(holder), "it holds the lock");
+      this.#looseFiles.get(run.experiment)?.close();
+      this.#looseFiles.delete(run.experiment);
+      files = await ExperimentFiles.open(this.root, run.experiment, run.startedAt);
+      // Numbering continues after the highest number on disk, whoever wrote it and whether or
+      // not its line is one dashlog would write, and after ml-dash's .log_sequence.
+      let next = ExperimentFiles.readLogSequence(this.root, run.experiment) ?? 0;
       for (const name of readdirSync(logsDir)) {
         if (!name.endsWith(".jsonl")) continue;
         const path = join(logsDir, name);
         terminateTornLine(path);
         const schema = name === `${LOGS_STREAM}.jsonl` ? logRecordSchema : storedRecordSchema;
-        const last = await lastValidRecord(path, schema);
-        if (last !== undefined) next = Math.max(next, last.sequenceNumber + 1);
+        next = Math.max(next, (await highestSequenceNumber(path, schema)) + 1);
       }
+      files.setNextLogSequence(next);
       const runs = runsFile(this.root, run.experiment);
       if (existsSync(runs)) terminateTornLine(runs);
       appendRunRecord(runs, {
@@ -94,16 +114,22 @@ export class JsonlSink implements Sink {
         pid: process.pid,
         hostname: hostname(),
       });
-      this.#runs.set(run.experiment, { runId: run.runId, startedAt: run.startedAt, firstSequenceNumber: next, release });
-      return { nextSequenceNumber: next };
+      this.#runs.set(run.experiment, { runId: run.runId, startedAt: run.startedAt, firstSequenceNumber: next, release, files });
+      return { nextSequenceNumber: next, metrics: files.opened };
     } catch (error) {
+      files?.close();
       release();
       throw error;
     }
   }
 
   write(batches: readonly RecordBatch[]): void {
-    for (const batch of batches) this.#writeBatch(batch);
+    for (const batch of batches) {
+      const kind = batchKind(batch);
+      if (kind.kind === "stream") this.#writeBatch(batch);
+      else if (kind.kind === "metric") this.#shared(batch.experiment).writeMetric(kind.metric, batch.records, new Date().toISOString());
+      else this.#shared(batch.experiment).writeParams(batch.records, new Date().toISOString());
+    }
     if (this.#fsync === "batch") for (const file of this.#files.values()) fsyncSync(file.fd);
   }
 
@@ -133,6 +159,7 @@ export class JsonlSink implements Sink {
     } finally {
       if (open?.runId === run.runId) {
         this.#runs.delete(run.experiment);
+        open.files.close();
         open.release();
       }
     }
@@ -146,8 +173,13 @@ export class JsonlSink implements Sink {
 
   close(): void {
     this.#closeFiles(this.root);
-    for (const run of this.#runs.values()) run.release();
+    for (const run of this.#runs.values()) {
+      run.files.close();
+      run.release();
+    }
     this.#runs.clear();
+    for (const files of this.#looseFiles.values()) files.close();
+    this.#looseFiles.clear();
   }
 
   #writeBatch(batch: RecordBatch): void {
@@ -175,15 +207,36 @@ export class JsonlSink implements Sink {
       last = record.sequenceNumber;
     }
     if (length === 0) return;
+    // One fstat a batch: a file that grew under this sink was appended to by another writer
+    // (ml-dash ignores dashlog's .lock), and writing on would duplicate sequence numbers.
+    if (fstatSync(file.fd).size !== file.size) {
+      const lock = logSequenceLockFile(this.root, batch.experiment);
+      const holder = flockHolder(lock);
+      throw new ForeignWriterError(batch.experiment, streamFile(this.root, batch.experiment, batch.stream), holder === undefined ? UNKNOWN_WRITER : describeHolder(holder), "a file dashlog appends to grew under it:");
+    }
     file.lastSequenceNumber = last;
     writeFully(file, buffer.subarray(0, length));
+    if (batch.stream === LOGS_STREAM) this.#shared(batch.experiment).setNextLogSequence(last + 1);
+  }
+
+  /** The experiment's ml-dash files: the run's, or opened for a sink written to without one. */
+  #shared(experiment: string): ExperimentFiles {
+    const run = this.#runs.get(experiment);
+    if (run !== undefined) return run.files;
+    let files = this.#looseFiles.get(experiment);
+    if (files === undefined) {
+      files = ExperimentFiles.openSync(this.root, experiment, new Date().toISOString());
+      this.#looseFiles.set(experiment, files);
+    }
+    return files;
   }
 
   #file(path: string): OpenFile {
     let file = this.#files.get(path);
     if (file === undefined) {
       mkdirSync(dirname(path), { recursive: true });
-      file = { fd: openSync(path, "a"), lastSequenceNumber: -1, remainder: null };
+      const fd = openSync(path, "a");
+      file = { fd, lastSequenceNumber: -1, remainder: null, size: fstatSync(fd).size };
       this.#files.set(path, file);
     }
     return file;
@@ -204,7 +257,11 @@ export class JsonlSink implements Sink {
 function writeFully(file: OpenFile, buffer: Buffer): void {
   let offset = 0;
   try {
-    while (offset < buffer.length) offset += writeSync(file.fd, buffer, offset, buffer.length - offset);
+    while (offset < buffer.length) {
+      const written = writeSync(file.fd, buffer, offset, buffer.length - offset);
+      offset += written;
+      file.size += written;
+    }
     file.remainder = null;
   } catch (error) {
     // A copy: `buffer` may be the sink's scratch buffer, which the next batch overwrites.
