@@ -17,6 +17,7 @@ export const lenientLogRecordSchema = z.strictObject({
     .custom<JsonObject | null | undefined>((v) => v === undefined || v === null || isPlainObject(v), {
       message: "metadata must be a JSON object or null",
     })
+    .optional()
     .transform((v): JsonObject | null => v ?? null),
   sequenceNumber: sequenceNumberSchema,
 });
