@@ -208,7 +208,7 @@ describe("an ml-dash writer at the same time", () => {
     run.log("after");
     await run.flush();
     expect(issues.map((i) => i.error)).toContainEqual(expect.any(ForeignWriterError));
-    expect(String(issues[0]?.error.message)).toMatch(/refuses to write it concurrently/);
+    expect(String((issues[0]?.error as Error | undefined)?.message)).toMatch(/refuses to write it concurrently/);
     const summary = await run.fail(new Error("stop"));
     expect(summary.unwritten).toBeGreaterThan(0);
     const numbers = [];
