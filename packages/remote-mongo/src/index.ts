@@ -10,3 +10,5 @@ export { MAX_DOCUMENT_BYTES, RecordRejectedError, fromDocument, toDocument } fro
 export { redactUri } from "./redact-uri.js";
 export { DEFAULT_SPOOL_DIR } from "./spool-paths.js";
 export type { SpoolFileCount } from "./spool.js";
+export { MongoMetricReader, mongoMetricReader, type MongoMetricReaderOptions } from "./mongo-metric-reader.js";
+export { fromMetricDocument, fromParamsDocument, toMetricDocument, toParamsDocument } from "./metric-document.js";

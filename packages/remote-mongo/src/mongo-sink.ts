@@ -4,7 +4,9 @@ import {
   countRecords,
   IssueChannel,
   LOGS_STREAM,
+  batchKind,
   onProcessExit,
+  type MetricsOpened,
   type RecordBatch,
   type RunEnded,
   type RunInfo,
@@ -17,6 +19,8 @@ import { backoffDelay, sleep } from "./backoff.js";
 import { DUPLICATE_KEY, isTransientCode, isTransientError } from "./classify-error.js";
 import { ExperimentLocks } from "./experiment-lock.js";
 import { ensureIndexes } from "./index-specs.js";
+import { toMetricDocument, toParamsDocument } from "./metric-document.js";
+import { readMetricsOpened } from "./metrics-opened.js";
 import { MongoSinkError, toMongoSinkError } from "./mongo-sink-error.js";
 import { resolveSinkOptions, type MongoSinkOptions, type ResolvedSinkOptions } from "./mongo-sink-options.js";
 import { RecordQueue } from "./record-queue.js";
@@ -130,6 +134,8 @@ export class MongoSink implements Sink {
   #retries = 0;
   /** The highest sequence number handed to this sink, per experiment. */
   readonly #highest = new Map<string, number>();
+  /** The highest metric index (or parameter change) handed to this sink, per experiment and batch key. */
+  readonly #highestMetric = new Map<string, Map<string, number>>();
 
   constructor(options: MongoSinkOptions) {
     this.#options = resolveSinkOptions(options);
@@ -185,7 +191,13 @@ export class MongoSink implements Sink {
   #noteHighest(batches: readonly RecordBatch[]): void {
     for (const batch of batches) {
       const last = batch.records.at(-1)?.sequenceNumber;
-      if (last !== undefined && last > (this.#highest.get(batch.experiment) ?? -1)) this.#highest.set(batch.experiment, last);
+      if (last === undefined) continue;
+      if (batchKind(batch).kind !== "stream") {
+        // Metric indexes are numbered apart from the log: they must not move its numbering.
+        let keys = this.#highestMetric.get(batch.experiment);
+        if (keys === undefined) this.#highestMetric.set(batch.experiment, (keys = new Map()));
+        if (last > (keys.get(batch.stream) ?? -1)) keys.set(batch.stream, last);
+      } else if (last > (this.#highest.get(batch.experiment) ?? -1)) this.#highest.set(batch.experiment, last);
     }
   }
 
@@ -293,7 +305,13 @@ export class MongoSink implements Sink {
       return Math.max(await last(collections.logs), await last(collections.streams), runNext - 1);
     });
     const next = Math.max(highest, spooled, this.#highest.get(run.experiment) ?? -1) + 1;
+    let metrics: MetricsOpened;
     try {
+      const pending = await this.spool.maxMetricIndexes(run.experiment);
+      for (const [key, max] of this.#highestMetric.get(run.experiment) ?? []) pending.set(key, Math.max(max, pending.get(key) ?? -1));
+      metrics = await this.#attempt("openRun", `cannot read the metrics of ${JSON.stringify(run.experiment)}`, () =>
+        readMetricsOpened(this.#db, this.#options.connection.collections, run.experiment, pending),
+      );
       await this.#attempt("openRun", `cannot record run ${run.runId} as RUNNING`, () =>
         this.#db.collection(this.#options.connection.collections.runs).updateOne(
           { experiment: run.experiment, runId: run.runId },
@@ -307,7 +325,7 @@ export class MongoSink implements Sink {
       await this.#locks.release(run.experiment, run.runId).catch(() => undefined);
       throw error;
     }
-    return { nextSequenceNumber: next };
+    return { nextSequenceNumber: next, metrics };
   }
 
   /** Writes the run's records first (or spools them), then its status; if MongoDB is away the status is spooled too. */
@@ -572,7 +590,9 @@ export class MongoSink implements Sink {
     const byCollection = new Map<string, Insert>();
     const { collections } = this.#options.connection;
     for (const batch of batches) {
-      const name = batch.stream === LOGS_STREAM ? collections.logs : collections.streams;
+      const kind = batchKind(batch);
+      const name =
+        kind.kind === "metric" ? collections.metrics : kind.kind === "params" ? collections.params : batch.stream === LOGS_STREAM ? collections.logs : collections.streams;
       let insert = byCollection.get(name);
       if (insert === undefined) {
         insert = { documents: [], records: [], sources: [] };
@@ -581,7 +601,12 @@ export class MongoSink implements Sink {
       for (const record of batch.records) {
         let document: Document;
         try {
-          document = toDocument(batch.experiment, batch.stream, record);
+          document =
+            kind.kind === "metric"
+              ? toMetricDocument(batch.experiment, kind.metric, record)
+              : kind.kind === "params"
+                ? toParamsDocument(batch.experiment, record)
+                : toDocument(batch.experiment, batch.stream, record);
         } catch (error) {
           await this.#rejectRecord(batch, record, error);
           continue;
