@@ -1,5 +1,5 @@
 import { LOGS_STREAM, runRecordSchema, validatePrefix, type RunRecord } from "@dashlog/core";
-import { DEFAULT_COLLECTIONS, DEFAULT_DATABASE, databaseFromUri, mongoReader, redactUri } from "@dashlog/remote-mongo";
+import { DEFAULT_COLLECTIONS, DEFAULT_DATABASE, databaseFromUri, mongoMetricReader, mongoReader, redactUri } from "@dashlog/remote-mongo";
 import { MongoClient, type Document } from "mongodb";
 import { sortStreams, type ExperimentStore } from "./experiment-store.js";
 
@@ -11,25 +11,29 @@ const CLIENT_OPTIONS = { serverSelectionTimeoutMS: 5000, connectTimeoutMS: 5000,
  */
 export function mongoStore(uri: string): ExperimentStore {
   const reader = mongoReader({ uri, clientOptions: CLIENT_OPTIONS });
+  const metrics = mongoMetricReader({ uri, clientOptions: CLIENT_OPTIONS });
   const client = new MongoClient(uri, CLIENT_OPTIONS);
   const db = client.db(databaseFromUri(uri) ?? DEFAULT_DATABASE);
   const logs = db.collection(DEFAULT_COLLECTIONS.logs);
   const streams = db.collection(DEFAULT_COLLECTIONS.streams);
   const runs = db.collection(DEFAULT_COLLECTIONS.runs);
+  const metricPoints = db.collection(DEFAULT_COLLECTIONS.metrics);
+  const params = db.collection(DEFAULT_COLLECTIONS.params);
   const location = `${redactUri(uri)}`;
   return {
     reader,
+    metrics,
     location,
     async listExperiments() {
       const names = new Set<string>();
-      for (const collection of [logs, streams, runs]) {
+      for (const collection of [logs, streams, runs, metricPoints, params]) {
         for (const name of await collection.distinct("experiment")) if (typeof name === "string") names.add(name);
       }
       return [...names].filter(isValidPrefix).sort();
     },
     async hasExperiment(prefix) {
       validatePrefix(prefix);
-      for (const collection of [logs, runs, streams]) {
+      for (const collection of [logs, runs, streams, metricPoints, params]) {
         if ((await collection.findOne({ experiment: prefix }, { projection: { _id: 1 } })) !== null) return true;
       }
       return false;
@@ -55,7 +59,7 @@ export function mongoStore(uri: string): ExperimentStore {
       return stream === LOGS_STREAM ? logs.countDocuments({ experiment: prefix }) : streams.countDocuments({ experiment: prefix, stream });
     },
     async close() {
-      await Promise.all([reader.close(), client.close()]);
+      await Promise.all([reader.close(), metrics.close(), client.close()]);
     },
   };
 }
