@@ -88,7 +88,7 @@ describe("exp.metrics", () => {
     });
     expect(written.map((b) => b.stream)).toEqual(["logs"]);
     expect(issues.filter((i) => i.name === "metrics")).toHaveLength(2);
-    expect(issues[0]?.error.message).toMatch(/does not store metrics or parameters/);
+    expect((issues[0]?.error as Error | undefined)?.message).toMatch(/does not store metrics or parameters/);
   });
 });
 

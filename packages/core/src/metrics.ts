@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "./errors.js";
-import { isPlainObject, type JsonObject } from "./json.js";
+import { isPlainObject, type JsonObject, type JsonValue } from "./json.js";
 import { ROOT_METRIC, metricBatchStream, type MetricPointRecord } from "./metric-batches.js";
 import { IsoTime, storesMetrics, type MetricsContext } from "./metrics-context.js";
 import { normalizeMetadata } from "./metadata.js";
@@ -48,20 +48,30 @@ export function createRunMetrics(context: MetricsContext): RunMetrics {
   const log = (data: Readonly<Record<string, unknown>>): void => {
     context.checkRunning("log metrics");
     if (!isPlainObject(data)) throw new InvalidArgumentError("metrics.log() data", data, "must be a plain object like { epoch: 1, train: { loss: 0.3 } }");
-    const scalars: Record<string, unknown> = {};
-    const groups: [string, Record<string, unknown>][] = [];
-    for (const key of Object.keys(data)) {
-      const value = data[key];
-      if (isPlainObject(value)) groups.push([key, value]);
-      else scalars[key] = value;
-    }
-    if (groups.length === 0) {
-      get(ROOT_METRIC, "metric name").log(scalars);
+    // One copy-and-check of the whole call (so a bad group logs nothing), then each group's
+    // point is assembled from it: its plain fields first, then the group's own.
+    const normalized = normalizeMetadata(data, "metrics.log() data") as JsonObject;
+    const keys = Object.keys(normalized);
+    let groups = 0;
+    for (const key of keys) if (isPlainObject(normalized[key])) groups++;
+    if (groups === 0) {
+      get(ROOT_METRIC, "metric name").append(normalized);
       return;
     }
-    // Every group is checked before any is queued, so a bad call logs nothing.
-    const points = groups.map(([name, group]) => [get(name, `metrics.log() key`), normalizeMetadata({ ...scalars, ...group }, `metrics.log() ${name}`) as JsonObject] as const);
-    for (const [target, point] of points) target.append(point);
+    const targets: [Series, JsonObject][] = [];
+    for (const key of keys) {
+      const group = normalized[key];
+      if (isPlainObject(group)) targets.push([get(key, "metrics.log() key"), group as JsonObject]);
+    }
+    for (const [target, group] of targets) {
+      const point: JsonObject = {};
+      for (const key of keys) {
+        const value = normalized[key] as JsonValue;
+        if (!isPlainObject(value)) setKey(point, key, value);
+      }
+      for (const key of Object.keys(group)) setKey(point, key, group[key] as JsonValue);
+      target.append(point);
+    }
   };
   return Object.assign(metrics, { log, names: () => [...series.keys()] });
 }
@@ -105,4 +115,10 @@ class Series implements MetricSeries {
     this.#context.enqueue(this.#stream, { sequenceNumber: index, timestamp: now, value: record });
     return index;
   }
+}
+
+/** A `__proto__` field stays data. */
+function setKey(target: JsonObject, key: string, value: JsonValue): void {
+  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
