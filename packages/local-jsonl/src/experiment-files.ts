@@ -4,6 +4,7 @@ import { ensureExperimentJson } from "./experiment-json.js";
 import { LogSequenceFile, readLogSequence } from "./log-sequence.js";
 import { MetricFileWriter, nextMetricIndexes } from "./metric-file-writer.js";
 import { experimentJsonFile, logSequenceFile, metricDir, metricsDir, parametersFile } from "./ml-dash-paths.js";
+import { experimentDir } from "./paths.js";
 import { ParametersFileWriter } from "./params-file.js";
 
 /**
@@ -35,7 +36,7 @@ export class ExperimentFiles {
 
   /** Synchronous open for a sink written to without `openRun`: metrics then continue from their `metadata.json`. */
   static openSync(root: string, prefix: string, now: string): ExperimentFiles {
-    mkdirSync(metricsDir(root, prefix), { recursive: true });
+    mkdirSync(experimentDir(root, prefix), { recursive: true });
     ensureExperimentJson(experimentJsonFile(root, prefix), prefix, now);
     return new ExperimentFiles(root, prefix, {});
   }

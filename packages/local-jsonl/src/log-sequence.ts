@@ -18,15 +18,17 @@ export function readLogSequence(path: string): number | undefined {
   return /^\d{1,15}$/.test(trimmed) ? Number(trimmed) : undefined;
 }
 
-/** Keeps `.log_sequence` open for a run and rewrites it in place: one write and one truncate per batch. */
+/**
+ * Keeps `.log_sequence` open for a run and rewrites it in place: one write and one truncate
+ * per batch. Opened at the first write, when `logs/` exists.
+ */
 export class LogSequenceFile {
   readonly path: string;
-  readonly #fd: number;
+  #fd: number | undefined;
   #written = -1;
 
   constructor(path: string) {
     this.path = path;
-    this.#fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644);
   }
 
   /** The number written last by this writer, or -1. */
@@ -39,12 +41,14 @@ export class LogSequenceFile {
     const text = String(next);
     // Overwrite, then cut: numbers only grow, so a reader in between never sees an empty or
     // smaller number (truncating first would show ml-dash an empty file, which it reads as 0).
+    this.#fd ??= openSync(this.path, constants.O_RDWR | constants.O_CREAT, 0o644);
     const length = writeSync(this.#fd, text, 0, "utf8");
     ftruncateSync(this.#fd, length);
     this.#written = next;
   }
 
   close(): void {
-    closeSync(this.#fd);
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    this.#fd = undefined;
   }
 }
