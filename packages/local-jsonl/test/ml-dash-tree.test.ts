@@ -174,6 +174,31 @@ describe("one .dash tree, two writers one after the other", () => {
   });
 });
 
+describe("a sink written to without a run", () => {
+  it("stores metric points and parameter changes, and skips what a retried batch repeats", async () => {
+    const root = await tempRoot();
+    const dir = join(root, ...prefix.split("/"));
+    const sink = localJsonl({ root });
+    const points = [
+      { sequenceNumber: 0, data: { loss: 1 }, createdAt: "2025-10-29T10:30:00.000Z" },
+      { sequenceNumber: 1, data: { loss: 0.5 }, createdAt: "2025-10-29T10:30:01.000Z" },
+    ];
+    const change = { sequenceNumber: 0, data: { lr: 0.1, "model.name": "vit" }, updatedAt: "2025-10-29T10:30:00.000Z" };
+    sink.write([{ experiment: prefix, stream: "@metrics/train", records: points }, { experiment: prefix, stream: "@params", records: [change] }]);
+    // Offered again (a retry after a failure that had in fact stored it): nothing twice.
+    sink.write([{ experiment: prefix, stream: "@metrics/train", records: points }, { experiment: prefix, stream: "@params", records: [change] }]);
+    sink.close();
+    expect(await readLines(join(dir, "metrics", "train", "data.jsonl"))).toEqual([
+      '{"index":0,"data":{"loss":1},"createdAt":"2025-10-29T10:30:00.000Z"}',
+      '{"index":1,"data":{"loss":0.5},"createdAt":"2025-10-29T10:30:01.000Z"}',
+    ]);
+    expect(JSON.parse(await readFile(join(dir, "metrics", "train", "metadata.json"), "utf8"))).toMatchObject({ name: "train", totalDataPoints: 2, nextIndex: 2 });
+    expect(JSON.parse(await readFile(join(dir, "parameters.json"), "utf8"))).toMatchObject({ version: 1, data: { lr: 0.1, "model.name": "vit" } });
+    expect(existsSync(join(dir, "experiment.json"))).toBe(true);
+    expect(existsSync(join(dir, "logs"))).toBe(false);
+  });
+});
+
 const hasFlock = spawnSync("flock", ["--version"]).status === 0 && existsSync("/proc/locks");
 
 describe("an ml-dash writer at the same time", () => {
