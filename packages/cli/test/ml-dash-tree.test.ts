@@ -124,6 +124,13 @@ describe("the CLI on a tree ml-dash wrote", () => {
     expect(both.code).toBe(2);
   });
 
+  it("report renders an ml-dash experiment, every log record included", async () => {
+    const html = await dashlog(["report", PY_PREFIX, "-o", "-", "--root", root.dir]);
+    expect(html.code).toBe(0);
+    expect(html.stderr).toBe("");
+    for (const message of ["Training started", "lr set", "loss diverged"]) expect(html.stdout).toContain(message);
+  });
+
   it("params shows the parameters flat, as JSON, or nested", async () => {
     const table = await dashlog(["params", PY_PREFIX, "--root", root.dir]);
     expect(table.stdout.split("\n").slice(0, 4).map((l) => l.trim())).toEqual([
