@@ -1,4 +1,4 @@
-import { PARAMS_BATCH, metricBatchStream, type RecordBatch, type StoredRecord } from "@dashlog/core";
+import { PARAMS_BATCH, metricBatchStream, validateStreamName, type RecordBatch, type StoredRecord } from "@dashlog/core";
 import type { MongoSink } from "@dashlog/remote-mongo";
 import type { CliIo } from "./cli-io.js";
 import type { ExperimentStore } from "./experiment-store.js";
@@ -17,6 +17,13 @@ const BATCH = 1_000;
 export async function pushMetrics(local: ExperimentStore, sink: MongoSink, prefix: string, io: CliIo): Promise<number> {
   let sent = 0;
   for (const metric of await local.metrics.listMetrics(prefix)) {
+    // ml-dash accepts any folder name; MongoDB keys and the spool take safe segments only.
+    try {
+      validateStreamName(metric.name, "metric name");
+    } catch (error) {
+      io.stderr.write(`dashlog push: warning: metric ${JSON.stringify(metric.name)} skipped: ${(error as Error).message}\n`);
+      continue;
+    }
     const stream = metricBatchStream(metric.name);
     let records: StoredRecord[] = [];
     const send = async () => {

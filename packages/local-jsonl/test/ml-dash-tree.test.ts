@@ -242,3 +242,28 @@ describe("an ml-dash writer at the same time", () => {
     expect(new Set(numbers).size).toBe(numbers.length);
   });
 });
+
+describe("following a metric", () => {
+  it("yields the points there, then each new one as a run logs it, within index bounds", async () => {
+    const root = await tempRoot();
+    const experiment = new Experiment({ prefix, sink: localJsonl({ root }) });
+    await experiment.run((exp) => {
+      exp.metrics("train").log({ loss: 1 });
+      exp.metrics("train").log({ loss: 0.9 });
+    });
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const following = (async () => {
+      for await (const point of jsonlMetricReader({ root }).followMetric(prefix, "train", { fromIndex: 1, pollIntervalMs: 20, signal: controller.signal })) {
+        seen.push(point.index);
+        if (seen.length === 3) controller.abort();
+      }
+    })();
+    await experiment.run((exp) => {
+      exp.metrics("train").log({ loss: 0.8 });
+      exp.metrics("train").log({ loss: 0.7 });
+    });
+    await following;
+    expect(seen).toEqual([1, 2, 3]);
+  });
+});

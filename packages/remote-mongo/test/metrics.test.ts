@@ -86,6 +86,13 @@ describe("metrics and parameters in MongoDB", () => {
     for await (const point of r.readMetric(prefix, "train", { since: "2025-10-29T10:30:03Z", until: "2025-10-29T10:30:04Z" })) timed.push(point.index);
     expect(timed).toEqual([3, 4]);
     expect((await r.tailMetric(prefix, "train", 2)).map((p) => p.index)).toEqual([4, 5]);
+    const controller = new AbortController();
+    const followed: number[] = [];
+    for await (const point of r.followMetric(prefix, "train", { tail: 2, pollIntervalMs: 20, signal: controller.signal })) {
+      followed.push(point.index);
+      if (followed.length === 2) controller.abort();
+    }
+    expect(followed).toEqual([4, 5]);
     const evalPoints = [];
     for await (const point of r.readMetric(prefix, "eval")) evalPoints.push(point.data);
     // A dotted key is stored escaped and read back as written.
