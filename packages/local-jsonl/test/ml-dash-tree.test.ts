@@ -4,7 +4,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Experiment, manualClock, type DashlogIssue, type ReadIssue } from "@dashlog/core";
 import { describe, expect, it } from "vitest";
-import { ForeignWriterError } from "../src/foreign-writer.js";
+import { ForeignWriterError, flockHolder } from "../src/foreign-writer.js";
 import { jsonlMetricReader } from "../src/jsonl-metric-reader.js";
 import { jsonlReader } from "../src/jsonl-reader.js";
 import { localJsonl } from "../src/jsonl-sink.js";
@@ -199,6 +199,11 @@ describe("a sink written to without a run", () => {
   });
 });
 
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(condition()).toBe(true);
+}
+
 const hasFlock = spawnSync("flock", ["--version"]).status === 0 && existsSync("/proc/locks");
 
 describe("an ml-dash writer at the same time", () => {
@@ -210,7 +215,7 @@ describe("an ml-dash writer at the same time", () => {
     const holder = spawn("flock", [lock, "sleep", "30"], { stdio: "ignore", detached: true });
     try {
       // Wait until the lock is really taken.
-      for (let i = 0; i < 200 && !(await readFile("/proc/locks", "utf8")).includes(" FLOCK "); i++) await new Promise((r) => setTimeout(r, 10));
+      await waitFor(() => flockHolder(lock) !== undefined);
       const error = await new Experiment({ prefix, sink: localJsonl({ root }) }).start().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ForeignWriterError);
       expect((error as ForeignWriterError).message).toMatch(/pid \d+/);
@@ -219,6 +224,8 @@ describe("an ml-dash writer at the same time", () => {
       process.kill(-(holder.pid as number), "SIGKILL");
       await new Promise((resolve) => holder.once("exit", resolve));
     }
+    // `sleep` holds the descriptor until it is reaped too.
+    await waitFor(() => flockHolder(lock) === undefined);
     // Released: dashlog starts, and nothing was written meanwhile.
     await new Experiment({ prefix, sink: localJsonl({ root }) }).run((exp) => expect(exp.nextSequenceNumber).toBe(4));
   });
