@@ -1,10 +1,11 @@
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_ROOT } from "@dashlog/local-jsonl";
 import { runExample } from "./run-example.js";
 
 const { values } = parseArgs({
   options: {
-    root: { type: "string", default: DEFAULT_ROOT },
+    root: { type: "string" },
     mongo: { type: "string" },
     prefix: { type: "string", default: "alice/ml/mnist-training" },
     epochs: { type: "string", default: "10" },
@@ -12,6 +13,10 @@ const { values } = parseArgs({
     seed: { type: "string", default: "42" },
   },
 });
+
+// `pnpm example` runs this from apps/example; INIT_CWD is where the user typed the command,
+// so `.dash/` lands there (the clone's root), where the README says it does.
+const root = resolve(process.env["INIT_CWD"] ?? process.cwd(), values.root ?? DEFAULT_ROOT);
 
 const numbers = { epochs: Number(values.epochs), steps: Number(values.steps), seed: Number(values.seed) };
 for (const [name, value] of Object.entries(numbers)) {
@@ -24,7 +29,7 @@ for (const [name, value] of Object.entries(numbers)) {
 // Remote mode by one option or by the environment, as the rest of dashlog's tools do.
 const mongoUri = values.mongo ?? process.env["MONGODB_URI"];
 const result = await runExample({
-  root: values.root,
+  root,
   mongoUri: mongoUri === "" ? undefined : mongoUri,
   prefix: values.prefix,
   epochs: numbers.epochs,

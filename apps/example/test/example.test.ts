@@ -75,4 +75,13 @@ describe("the example", () => {
       stderr: expect.stringContaining('--epochs must be a positive integer, got "zero"'),
     });
   });
+
+  it("writes .dash/ where `pnpm example` was typed (INIT_CWD), not in apps/example", async () => {
+    const typedIn = await mkdtemp(join(tmpdir(), "dashlog-example-cwd-"));
+    const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+    const appDir = fileURLToPath(new URL("..", import.meta.url));
+    const env = { ...process.env, MONGODB_URI: "", INIT_CWD: typedIn };
+    await exec(process.execPath, [main, "--epochs", "1", "--steps", "1"], { env, cwd: appDir });
+    expect((await readdir(join(typedIn, ".dash", prefix, "logs"))).sort()).toContain("logs.jsonl");
+  });
 });

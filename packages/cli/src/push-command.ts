@@ -1,11 +1,11 @@
 import { join } from "node:path";
 import type { DashlogIssue, RunEnded, StoredRecord } from "@dashlog/core";
-import { mongoSink, redactUri } from "@dashlog/remote-mongo";
 import type { CliIo } from "./cli-io.js";
 import { stringOption, type CommandSpec, type ParsedCommand } from "./command-spec.js";
 import type { ExperimentStore } from "./experiment-store.js";
 import { localStore } from "./local-store.js";
 import { mongoStore } from "./mongo-store.js";
+import { loadRemoteMongo } from "./remote-mongo-module.js";
 import { progressBar } from "./progress-bar.js";
 import { pushMetrics } from "./push-metrics.js";
 import { readIssuePrinter } from "./read-issue-printer.js";
@@ -43,7 +43,8 @@ export async function pushCommand(parsed: ParsedCommand, io: CliIo): Promise<num
   const root = rootFolder(parsed, io);
   const local = localStore(root);
   await requireExperiment(local, prefix);
-  const remote = mongoStore(uri);
+  const { mongoSink, redactUri } = await loadRemoteMongo("--to", "push");
+  const remote = await mongoStore(uri, "--to", "push");
   const issues: DashlogIssue[] = [];
   const sink = mongoSink({
     uri,

@@ -24,7 +24,7 @@ export async function openStore(parsed: ParsedCommand, io: CliIo, command: strin
   if (mongo !== undefined) {
     if (stringOption(parsed, "root") !== undefined) throw new UsageError("--root and --mongo cannot be used together", command);
     if (!/^mongodb(\+srv)?:\/\//i.test(mongo)) throw new UsageError("--mongo must be a mongodb:// or mongodb+srv:// URI", command);
-    return mongoStore(mongo);
+    return mongoStore(mongo, "--mongo", command);
   }
   return localStore(rootFolder(parsed, io));
 }

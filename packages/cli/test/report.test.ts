@@ -1,10 +1,9 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { Browser, Page } from "playwright-core";
+import { launchChromium, type Browser, type Page } from "@dashlog/test-browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HOSTILE_MESSAGE } from "./fixtures/training-run.js";
-import { launchChromium } from "./helpers/browser.js";
 import { PREFIX, trainingRoot, type FixtureRoot } from "./helpers/fixture-root.js";
 import { dashlog } from "./helpers/run-dashlog.js";
 

@@ -1,18 +1,26 @@
 import { defineConsumer, InvalidArgumentError, type Consumer } from "@dashlog/core";
-import type { Level, Logger } from "pino";
 import { SaturationCounter } from "./event-saturation.js";
 import { checkOptions } from "./option-checks.js";
 
-/** The part of a pino logger `debugSaturation` uses; any pino logger or child logger fits. */
-export type SaturationLogger = Pick<Logger, Level | "isLevelEnabled">;
+/** pino's level names: the methods `debugSaturation` may call. */
+export type SaturationLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal";
+
+/**
+ * The part of a pino logger `debugSaturation` uses; any pino logger or child logger fits.
+ * Spelled out rather than imported from pino, so this package does not install pino (and its
+ * dependencies) for users who never use this consumer.
+ */
+export type SaturationLogger = { isLevelEnabled(level: string): boolean } & {
+  readonly [L in SaturationLevel]: (object: Record<string, unknown>, message: string) => void;
+};
 
 export interface DebugSaturationOptions {
   readonly logger: SaturationLogger;
   /** Level of the printed lines. Default `debug`. */
-  readonly level?: Level | undefined;
+  readonly level?: SaturationLevel | undefined;
 }
 
-const LEVELS: readonly Level[] = ["trace", "debug", "info", "warn", "error", "fatal"];
+const LEVELS: readonly SaturationLevel[] = ["trace", "debug", "info", "warn", "error", "fatal"];
 
 /**
  * Prints the open-span counts through a pino logger on every span start and finish (the
@@ -36,7 +44,7 @@ export function debugSaturation(options: DebugSaturationOptions): Consumer<never
   return makeDebugSaturation(logger, level);
 }
 
-function makeDebugSaturation(logger: SaturationLogger, level: Level): Consumer<never> {
+function makeDebugSaturation(logger: SaturationLogger, level: SaturationLevel): Consumer<never> {
   const counter = new SaturationCounter();
   return defineConsumer<never>(
     (event) => {

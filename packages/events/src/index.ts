@@ -2,7 +2,7 @@ export { bytesAllocated, type BytesAllocatedOptions, type HeapRecord } from "./b
 export { toChromeTrace, type ChromeTrace, type ChromeTraceEvent, type ChromeTraceOptions } from "./chrome-trace.js";
 export { coreMetrics, type CoreRecord } from "./core-metrics.js";
 export { cpuUsage, type CpuRecord, type CpuUsageOptions } from "./cpu-usage.js";
-export { debugSaturation, type DebugSaturationOptions, type SaturationLogger } from "./debug-saturation.js";
+export { debugSaturation, type DebugSaturationOptions, type SaturationLevel, type SaturationLogger } from "./debug-saturation.js";
 export {
   eventLoopDelay,
   type DelayHistogram,

@@ -2,6 +2,7 @@ export { DUPLICATE_KEY, isTransientError } from "./classify-error.js";
 export { RESERVED_FIELDS, escapeKey, unescapeKey } from "./escape-keys.js";
 export { indexSpecs } from "./index-specs.js";
 export { DEFAULT_COLLECTIONS, DEFAULT_DATABASE, databaseFromUri, type CollectionNames, type MongoConnectionOptions } from "./mongo-options.js";
+export { mongoCatalog, type MongoCatalog } from "./mongo-catalog.js";
 export { MongoReader, mongoReader, type MongoFollowOptions, type MongoReaderOptions } from "./mongo-reader.js";
 export { MongoSink, mongoSink, type MongoCloseReport, type MongoSinkStats } from "./mongo-sink.js";
 export { MongoSinkError } from "./mongo-sink-error.js";

@@ -19,5 +19,12 @@ it("refuses a missing exports map, a require condition on an ESM-only package, a
 
 it("follows nested conditions", () => {
   const manifest = { exports: { ".": { node: { import: "./dist/node.js" } } } };
-  expect(checkExports("p", manifest, files).map((f) => f.check)).toEqual(["exports:no-types", "exports:target-missing"]);
+  expect(checkExports("p", manifest, files).map((f) => f.check)).toEqual(["exports:no-types", "exports:no-default", "exports:target-missing"]);
+});
+
+it("asks for a default beside import, so require() from CommonJS finds the entry", () => {
+  const manifest = { exports: { ".": { types: "./dist/index.d.ts", import: "./dist/index.js" } } };
+  expect(checkExports("p", manifest, files).map((f) => f.message)).toEqual([
+    'exports["."] has "import" but no "default": require() from CommonJS fails with ERR_PACKAGE_PATH_NOT_EXPORTED; add "default": "./dist/index.js" after it',
+  ]);
 });

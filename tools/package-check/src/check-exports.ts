@@ -7,8 +7,10 @@ const RUNTIME_CONDITIONS = new Set(["import", "require", "default", "node", "mod
  * What attw would check, done from the tarball alone: `exports` exists, every target is a
  * published file, every runtime condition has a `types` sibling listed first that points
  * at a declaration file, and the package is declared ESM-only correctly: no `require`
- * condition, which would promise a CommonJS build that does not exist (CommonJS callers on
- * Node ≥ 20.19 reach the ESM files through `default` and Node's require(esm)).
+ * condition, which would promise a CommonJS build that does not exist, but a `default`
+ * beside every `import`: CommonJS callers on Node ≥ 20.19 reach the ESM files through it and
+ * Node's require(esm), and without it `require` fails with ERR_PACKAGE_PATH_NOT_EXPORTED
+ * although TypeScript accepts the import.
  */
 export function checkExports(name: string, manifest: Record<string, unknown>, files: ReadonlySet<string>): Finding[] {
   const findings: Finding[] = [];
@@ -45,6 +47,12 @@ export function checkExports(name: string, manifest: Record<string, unknown>, fi
       if (types === undefined) add("exports:no-types", `${where} has ${runtime.join(", ")} but no "types" condition`);
       else if (keys[0] !== "types") add("exports:types-order", `${where}.types must be the first condition (TypeScript takes the first match), it is at position ${keys.indexOf("types") + 1}`);
       if (typeof types === "string" && !/\.d\.[mc]?ts$/.test(types)) add("exports:types-target", `${where}.types is ${types}, not a declaration file`);
+    }
+    if (isScript(conditions["import"]) && conditions["default"] === undefined) {
+      add(
+        "exports:no-default",
+        `${where} has "import" but no "default": require() from CommonJS fails with ERR_PACKAGE_PATH_NOT_EXPORTED; add "default": ${JSON.stringify(conditions["import"])} after it`,
+      );
     }
     if (isScript(conditions["require"])) {
       add("exports:require", `${where}.require points at ${String(conditions["require"])}: an ESM-only package must not offer a require condition`);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { checkExports } from "./check-exports.js";
 import { checkFiles } from "./check-files.js";
 import { checkManifest } from "./check-manifest.js";
+import { checkReadmeLinks } from "./check-readme-links.js";
 import type { Finding } from "./finding.js";
 import { packPackage } from "./pack.js";
 import type { WorkspacePackage } from "./published-packages.js";
@@ -29,11 +30,13 @@ export async function checkPublishedPackage(pkg: WorkspacePackage): Promise<Pack
     if (packedManifest === undefined) throw new Error(`the tarball of ${pkg.name} has no package.json`);
     const manifest = JSON.parse(Buffer.from(packedManifest).toString("utf8")) as Record<string, unknown>;
     const paths = new Set(files.keys());
+    const readme = files.get("README.md");
     const findings = [
       // pnpm pack copies the root LICENSE into a package that has none; the folder itself must have one too.
       ...checkManifest(pkg.name, manifest, paths, existsSync(join(pkg.dir, "LICENSE"))),
       ...checkFiles(pkg.name, files),
       ...checkExports(pkg.name, manifest, paths),
+      ...(readme === undefined ? [] : checkReadmeLinks(pkg.name, Buffer.from(readme).toString("utf8"))),
       ...(await runPublint(pkg.name, tarball)),
       ...(await runAttw(pkg.name, tarball)),
     ];

@@ -1,7 +1,12 @@
 #!/usr/bin/env node
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkPublishedPackage } from "./check-package.js";
+import { formatInstallSizes, installSizes } from "./install-sizes.js";
 import { compareWithKnown, readKnownFindings } from "./known-findings.js";
+import { packWorkspace } from "./packed-workspace.js";
 import { publishedPackages } from "./published-packages.js";
 
 // Packages are found relative to this tool, so it runs from any working directory.
@@ -23,3 +28,15 @@ for (const pkg of publishedPackages(root)) {
 }
 if (failed > 0) console.log(`\n${failed} package(s) with new problems${strict ? "" : " (known ones are listed in tools/package-check/known-findings.json)"}`);
 process.exitCode = failed === 0 ? 0 : 1;
+
+// --sizes: what each package costs a user, packed and installed with plain npm (slow: one
+// npm install per package).
+if (process.argv.includes("--sizes")) {
+  const scratch = await mkdtemp(join(tmpdir(), "dashlog-sizes-"));
+  try {
+    const packed = await packWorkspace(publishedPackages(root), join(scratch, "tarballs"));
+    console.log(`\n${formatInstallSizes(await installSizes(packed, join(scratch, "projects")))}`);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}

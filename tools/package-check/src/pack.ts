@@ -9,6 +9,11 @@ const run = promisify(execFile);
  * replaced as on npm), into `destination`; returns the tarball's bytes.
  */
 export async function packPackage(packageDir: string, destination: string): Promise<Uint8Array> {
+  return (await packToFile(packageDir, destination)).bytes;
+}
+
+/** As `packPackage`, with the path of the tarball it left in `destination`. */
+export async function packToFile(packageDir: string, destination: string): Promise<{ path: string; bytes: Uint8Array }> {
   let stdout: string;
   try {
     ({ stdout } = await run("pnpm", ["pack", "--pack-destination", destination, "--json"], {
@@ -24,5 +29,5 @@ export async function packPackage(packageDir: string, destination: string): Prom
   const json = stdout.slice(stdout.indexOf("{"));
   const filename = (JSON.parse(json) as { filename?: unknown }).filename;
   if (typeof filename !== "string") throw new Error(`pnpm pack in ${packageDir} printed no tarball filename: ${stdout}`);
-  return new Uint8Array(await readFile(filename));
+  return { path: filename, bytes: new Uint8Array(await readFile(filename)) };
 }

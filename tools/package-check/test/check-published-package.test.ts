@@ -48,6 +48,7 @@ describe("checkPublishedPackage (pnpm pack, publint, are-the-types-wrong, own ch
         "files:unexpected",
         "exports:types-order",
         "exports:target-missing",
+        "exports:no-default",
         "exports:no-types",
         "publint:EXPORTS_TYPES_SHOULD_BE_FIRST",
         "publint:FILE_DOES_NOT_EXIST",

@@ -21,7 +21,7 @@ export const GOOD_MANIFEST = {
   type: "module",
   sideEffects: false,
   engines: { node: ">=20.19" },
-  exports: { ".": { types: "./dist/index.d.ts", import: "./dist/index.js" }, "./package.json": "./package.json" },
+  exports: { ".": { types: "./dist/index.d.ts", import: "./dist/index.js", default: "./dist/index.js" }, "./package.json": "./package.json" },
   files: ["dist", "!dist/**/*.test.*", "README.md"],
 };
 
