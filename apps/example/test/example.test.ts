@@ -39,7 +39,8 @@ describe("the example", () => {
     const result = await runExample({ root, prefix, epochs: 4, stepsPerEpoch: 5, seed: 1 });
     expectTrainingSummary(result);
     const files = await readdir(join(root, prefix, "logs"));
-    expect(files.sort()).toEqual(["bytes.jsonl", "core.jsonl", "cpu.jsonl", "logs.jsonl", "spans.jsonl"]);
+    // .log_sequence is ml-dash's counter, kept in step so ml-dash continues the numbering.
+    expect(files.sort()).toEqual([".log_sequence", "bytes.jsonl", "core.jsonl", "cpu.jsonl", "logs.jsonl", "spans.jsonl"]);
 
     const again = await runExample({ root, prefix, epochs: 1, stepsPerEpoch: 1, seed: 1 });
     expect(again.report.firstSequenceNumber).toBe(0);

@@ -10,4 +10,6 @@ it("the repository README's snippets type-check and run", async () => {
   expect(printed).toContain("run failed: checkpoint not found");
   expect(printed).toContain("11 info Processing complete");
   expect(printed).toContain("logs 1 record(s)");
+  expect(printed).toContain("{ lr: 0.001, 'model.name': 'resnet', 'model.depth': 50 }");
+  expect(printed).toContain("2 { epoch: 3, loss: 0.39999999999999997 }");
 }, 120_000);

@@ -2,6 +2,7 @@ import type { CliIo } from "./cli-io.js";
 import type { CommandSpec, ParsedCommand } from "./command-spec.js";
 import { exportCommand, exportSpec } from "./export-command.js";
 import { lsCommand, lsSpec } from "./ls-command.js";
+import { paramsCommand, paramsSpec } from "./params-command.js";
 import { pushCommand, pushSpec } from "./push-command.js";
 import { reportCommand, reportSpec } from "./report-command.js";
 import { tailCommand, tailSpec } from "./tail-command.js";
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   { spec: tailSpec, run: tailCommand },
   { spec: lsSpec, run: lsCommand },
   { spec: exportSpec, run: exportCommand },
+  { spec: paramsSpec, run: paramsCommand },
   { spec: pushSpec, run: pushCommand },
   { spec: reportSpec, run: reportCommand },
 ];

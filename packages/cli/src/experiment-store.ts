@@ -1,4 +1,10 @@
-import type { RecordReader, RunRecord } from "@dashlog/core";
+import type { MetricReader, RecordReader, RunRecord } from "@dashlog/core";
+
+/** ml-dash's tracks (`tracks/<topic>/data.jsonl`), read-only; only local trees have them. */
+export interface TrackSource {
+  listTracks(prefix: string): Promise<readonly { readonly name: string; readonly rows: number }[]>;
+  readTrack(prefix: string, name: string, options?: { readonly signal?: AbortSignal | undefined }): AsyncIterable<Record<string, unknown>>;
+}
 
 /**
  * What the CLI needs of a storage backend: core's RecordReader for the records, plus the
@@ -6,11 +12,15 @@ import type { RecordReader, RunRecord } from "@dashlog/core";
  */
 export interface ExperimentStore {
   readonly reader: RecordReader;
+  /** Metrics and parameters (`exp.metrics`, `exp.params`, and ml-dash's). */
+  readonly metrics: MetricReader;
+  /** ml-dash's tracks, where the store can have them. */
+  readonly tracks?: TrackSource | undefined;
   /** Where the data is, for messages: a folder, or a MongoDB URI without credentials. */
   readonly location: string;
   /** Every experiment prefix, sorted. */
   listExperiments(): Promise<string[]>;
-  /** True when the experiment has any stream or run. */
+  /** True when the experiment has any stream, run, metric or parameter (or, locally, ml-dash's experiment.json or tracks). */
   hasExperiment(prefix: string): Promise<boolean>;
   /** Stream names of one experiment, sorted, `logs` first. */
   listStreams(prefix: string): Promise<string[]>;

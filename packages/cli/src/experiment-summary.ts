@@ -15,13 +15,29 @@ export interface ExperimentSummary {
   readonly records: number;
   /** Records per stream, `logs` first. */
   readonly streams: Readonly<Record<string, number>>;
+  /** Points per metric, by name. */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** How many parameters (dotted keys) the experiment has. */
+  readonly params: number;
+  /** Rows per ml-dash track (local trees only). */
+  readonly tracks: Readonly<Record<string, number>>;
 }
 
 export async function summariseExperiment(store: ExperimentStore, prefix: string): Promise<ExperimentSummary> {
-  const [runs, streamNames] = await Promise.all([store.runs(prefix), store.listStreams(prefix)]);
+  const [runs, streamNames, metricInfos, params, trackInfos] = await Promise.all([
+    store.runs(prefix),
+    store.listStreams(prefix),
+    store.metrics.listMetrics(prefix),
+    store.metrics.readParams(prefix),
+    store.tracks?.listTracks(prefix) ?? [],
+  ]);
   const latest = runs.at(-1);
   const streams: Record<string, number> = {};
   for (const name of streamNames) streams[name] = await store.countRecords(prefix, name);
+  const metrics: Record<string, number> = {};
+  for (const info of metricInfos) metrics[info.name] = info.totalDataPoints;
+  const tracks: Record<string, number> = {};
+  for (const info of trackInfos) tracks[info.name] = info.rows;
   return {
     prefix,
     status: latest?.status ?? "UNKNOWN",
@@ -30,5 +46,8 @@ export async function summariseExperiment(store: ExperimentStore, prefix: string
     endedAt: latest?.endedAt ?? null,
     records: streams["logs"] ?? 0,
     streams,
+    metrics,
+    params: params === null ? 0 : Object.keys(params.data).length,
+    tracks,
   };
 }

@@ -6,6 +6,8 @@ import { csvRow } from "./csv.js";
 import { parseTimeArgument } from "./duration.js";
 import type { ExperimentStore } from "./experiment-store.js";
 import { MONGO_OPTION } from "./mongo-option.js";
+import { exportMetricOrTrack } from "./metric-export.js";
+import { METRIC_OPTIONS, sourceOption } from "./metric-options.js";
 import { openOutput } from "./output-file.js";
 import { progressBar } from "./progress-bar.js";
 import { levelOption } from "./level-option.js";
@@ -19,7 +21,7 @@ type Format = (typeof FORMATS)[number];
 
 export const exportSpec: CommandSpec = {
   name: "export",
-  summary: "Write an experiment's stream as JSON Lines or CSV, or its spans as a Chrome trace.",
+  summary: "Write an experiment's stream (or a metric) as JSON Lines or CSV, or its spans as a Chrome trace.",
   positionals: ["PREFIX"],
   options: {
     format: { type: "string", value: "FORMAT", description: "jsonl, csv or chrome-trace (required)" },
@@ -29,12 +31,14 @@ export const exportSpec: CommandSpec = {
     fill: { type: "boolean", description: "a sparse gauge (memory, loadAverage, ...) as one row per log record, carrying each sample forward" },
     since: { type: "string", value: "TIME", description: "only records after TIME: a duration back from now (10m, 2h) or ISO-8601" },
     until: { type: "string", value: "TIME", description: "only records up to TIME" },
+    ...METRIC_OPTIONS,
     root: ROOT_OPTION,
     mongo: MONGO_OPTION,
   },
   details: [
     "CSV has a header row; for the logs stream the columns are timestamp, level, message, metadata (as JSON), sequenceNumber,",
     "for other streams sequenceNumber and every field found. A chrome-trace file opens in ui.perfetto.dev or chrome://tracing.",
+    "With --metric, JSON Lines are ml-dash's {index, data, createdAt}; CSV has index, createdAt and a column per data field.",
     "A progress bar is drawn on stderr when it is a terminal.",
   ],
   examples: [
@@ -42,6 +46,7 @@ export const exportSpec: CommandSpec = {
     "dashlog export alice/ml/mnist-training --format jsonl --level warn",
     "dashlog export alice/ml/mnist-training --format csv --stream memory --fill -o memory.csv",
     "dashlog export alice/ml/mnist-training --format chrome-trace -o trace.json",
+    "dashlog export alice/ml/mnist-training --metric train --from-index 1000 --format csv -o train.csv",
   ],
 };
 
@@ -60,12 +65,17 @@ export async function exportCommand(parsed: ParsedCommand, io: CliIo): Promise<n
     since: sinceText === undefined ? undefined : parseTimeArgument(sinceText, "--since", now),
     until: untilText === undefined ? undefined : parseTimeArgument(untilText, "--until", now),
   };
+  const source = sourceOption(parsed, "export");
+  if (source.kind !== "stream" && (format as Format) === "chrome-trace") throw new UsageError("--format chrome-trace exports spans, not --metric or --track", "export");
+  if (source.kind !== "stream" && filter.level !== undefined) throw new UsageError("--level applies to log records, not to --metric or --track", "export");
   const store = await openStore(parsed, io, "export");
   try {
     await requireExperiment(store, prefix);
     const output = await openOutput(stringOption(parsed, "output"), io);
     try {
-      if ((format as Format) === "chrome-trace") {
+      if (source.kind !== "stream") {
+        await exportMetricOrTrack(store, prefix, source, format as "jsonl" | "csv", filter, io, output.stream);
+      } else if ((format as Format) === "chrome-trace") {
         await exportTrace(store, prefix, stringOption(parsed, "stream"), io, output.stream);
       } else {
         const stream = stringOption(parsed, "stream") ?? "logs";

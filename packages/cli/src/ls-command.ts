@@ -15,7 +15,10 @@ export const lsSpec: CommandSpec = {
     root: ROOT_OPTION,
     mongo: MONGO_OPTION,
   },
-  details: ["RECORDS counts the logs stream; STREAMS lists every stream with its count. RUNS is how many runs the prefix has had."],
+  details: [
+    "RECORDS counts the logs stream; STREAMS lists every stream with its count. RUNS is how many runs the prefix has had.",
+    "METRICS lists every metric with its points (and ml-dash tracks as track:NAME with their rows); PARAMS counts the parameters.",
+  ],
   examples: ["dashlog ls", "dashlog ls --root /data/.dash", "dashlog ls --json | jq -r 'select(.status == \"FAILED\") | .prefix'"],
 };
 
@@ -48,9 +51,14 @@ export async function lsCommand(parsed: ParsedCommand, io: CliIo): Promise<numbe
       { text: s.endedAt === null ? (s.status === "RUNNING" ? "running" : "-") : shortTime(s.endedAt), styles: s.endedAt === null ? ["dim"] : [] },
       { text: s.records.toLocaleString("en-US"), align: "right" },
       { text: Object.entries(s.streams).filter(([name]) => name !== "logs").map(([name, n]) => `${name}:${n}`).join(" "), styles: ["dim"] },
+      {
+        text: [...Object.entries(s.metrics).map(([name, n]) => `${name}:${n}`), ...Object.entries(s.tracks).map(([name, n]) => `track:${name}:${n}`)].join(" "),
+        styles: ["dim"],
+      },
+      { text: s.params === 0 ? "-" : String(s.params), align: "right", styles: s.params === 0 ? ["dim"] : [] },
     ]);
     const paint = painter(useColor(io.stdout, io.env));
-    await writeOut(io.stdout, textTable(["PREFIX", "STATUS", "RUNS", "STARTED", "ENDED", "RECORDS", "STREAMS"], rows, paint));
+    await writeOut(io.stdout, textTable(["PREFIX", "STATUS", "RUNS", "STARTED", "ENDED", "RECORDS", "STREAMS", "METRICS", "PARAMS"], rows, paint));
     return 0;
   } finally {
     await store.close();

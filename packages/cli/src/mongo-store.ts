@@ -9,11 +9,13 @@ const CLIENT_OPTIONS = { appName: "dashlog-cli" };
  * error when @dashlog/remote-mongo is not installed.
  */
 export async function mongoStore(uri: string, option = "--mongo", command = "dashlog"): Promise<ExperimentStore> {
-  const { mongoCatalog, mongoReader } = await loadRemoteMongo(option, command);
+  const { mongoCatalog, mongoMetricReader, mongoReader } = await loadRemoteMongo(option, command);
   const reader = mongoReader({ uri, clientOptions: CLIENT_OPTIONS });
+  const metrics = mongoMetricReader({ uri, clientOptions: CLIENT_OPTIONS });
   const catalog = mongoCatalog({ uri, clientOptions: CLIENT_OPTIONS });
   return {
     reader,
+    metrics,
     location: catalog.location,
     listExperiments: () => catalog.listExperiments(),
     hasExperiment: (prefix) => catalog.hasExperiment(prefix),
@@ -21,7 +23,7 @@ export async function mongoStore(uri: string, option = "--mongo", command = "das
     runs: (prefix) => catalog.runs(prefix),
     countRecords: (prefix, stream) => catalog.countRecords(prefix, stream),
     async close() {
-      await Promise.all([reader.close(), catalog.close()]);
+      await Promise.all([reader.close(), metrics.close(), catalog.close()]);
     },
   };
 }

@@ -7,6 +7,7 @@ import { localStore } from "./local-store.js";
 import { mongoStore } from "./mongo-store.js";
 import { loadRemoteMongo } from "./remote-mongo-module.js";
 import { progressBar } from "./progress-bar.js";
+import { pushMetrics } from "./push-metrics.js";
 import { readIssuePrinter } from "./read-issue-printer.js";
 import { safeText } from "./safe-text.js";
 import { ROOT_OPTION, requireExperiment, rootFolder } from "./store-options.js";
@@ -60,6 +61,8 @@ export async function pushCommand(parsed: ParsedCommand, io: CliIo): Promise<num
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
     const progress = progressBar(io.stderr, { label: "push", total, unit: "records" });
     let sent = 0;
+    let metricsSent = 0;
+    let recordStats = sink.stats;
     try {
       for (const stream of streams) {
         const from = await resumePoint(local, remote, prefix, stream, io);
@@ -81,6 +84,10 @@ export async function pushCommand(parsed: ParsedCommand, io: CliIo): Promise<num
         if (io.signal.aborted) break;
       }
       if (!io.signal.aborted) await sink.flush();
+      // The records' counts, before metric points and parameter changes use the same sink.
+      recordStats = sink.stats;
+      if (!io.signal.aborted) metricsSent = await pushMetrics(local, sink, prefix, io);
+      if (!io.signal.aborted && metricsSent > 0) await sink.flush();
     } finally {
       progress.done();
     }
@@ -123,10 +130,12 @@ export async function pushCommand(parsed: ParsedCommand, io: CliIo): Promise<num
       io.stderr.write(`dashlog push: interrupted after ${sent.toLocaleString("en-US")} record(s); run the same command again to resume\n`);
       return 130;
     }
-    const { inserted, duplicates } = report.stats;
+    const { inserted, duplicates } = recordStats;
+    const newPoints = report.stats.inserted - inserted;
     io.stderr.write(
       `dashlog push: ${prefix} -> ${where}: ${inserted.toLocaleString("en-US")} new record(s), ` +
-        `${(total - inserted).toLocaleString("en-US")} already there${duplicates > 0 ? ` (${duplicates} re-sent and skipped)` : ""}, ${runs} run(s)\n`,
+        `${(total - inserted).toLocaleString("en-US")} already there${duplicates > 0 ? ` (${duplicates} re-sent and skipped)` : ""}, ${runs} run(s)` +
+        `${metricsSent > 0 ? `, ${newPoints.toLocaleString("en-US")} new of ${metricsSent.toLocaleString("en-US")} metric point(s) and parameter change(s)` : ""}\n`,
     );
     for (const runId of running) io.stderr.write(`dashlog push: run ${runId} is still RUNNING; push again after it ends to copy its status\n`);
     return 0;

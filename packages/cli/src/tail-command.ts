@@ -7,11 +7,14 @@ import { levelOption } from "./level-option.js";
 import { readIssuePrinter } from "./read-issue-printer.js";
 import { recordFormatter } from "./record-formatter.js";
 import { MONGO_OPTION } from "./mongo-option.js";
+import { METRIC_OPTIONS, sourceOption } from "./metric-options.js";
+import { tailMetricOrTrack } from "./metric-tail.js";
 import { ROOT_OPTION, openStore, requireExperiment } from "./store-options.js";
+import { UsageError } from "./usage-error.js";
 
 export const tailSpec: CommandSpec = {
   name: "tail",
-  summary: "Print the last records of an experiment's stream, and optionally follow new ones.",
+  summary: "Print the last records of an experiment's stream (or points of a metric), and optionally follow new ones.",
   positionals: ["PREFIX"],
   options: {
     stream: { type: "string", value: "NAME", description: "stream to read (default: logs)" },
@@ -21,6 +24,7 @@ export const tailSpec: CommandSpec = {
     lines: { type: "string", short: "n", value: "N", description: "how many records (default: 50)" },
     follow: { type: "boolean", short: "f", description: "keep printing new records until Ctrl-C" },
     json: { type: "boolean", description: "one JSON record per line, exactly as stored (for pipes and jq)" },
+    ...METRIC_OPTIONS,
     root: ROOT_OPTION,
     mongo: MONGO_OPTION,
   },
@@ -33,6 +37,7 @@ export const tailSpec: CommandSpec = {
     "dashlog tail alice/ml/mnist-training --level warn --since 10m",
     "dashlog tail alice/ml/mnist-training -n 0 --follow",
     "dashlog tail alice/ml/mnist-training --stream cpu --json | jq .userUs",
+    "dashlog tail alice/ml/mnist-training --metric train --from-index 100 -n 20",
   ],
 };
 
@@ -46,6 +51,7 @@ export async function tailCommand(parsed: ParsedCommand, io: CliIo): Promise<num
   const n = countOption(parsed, "lines", 50, "tail");
   const follow = parsed.values["follow"] === true;
   const json = parsed.values["json"] === true;
+  const source = sourceOption(parsed, "tail");
   const options = {
     stream,
     level,
@@ -58,6 +64,11 @@ export async function tailCommand(parsed: ParsedCommand, io: CliIo): Promise<num
   try {
     // Following an experiment that has not started yet is useful; printing its missing tail is not.
     if (!follow) await requireExperiment(store, prefix);
+    if (source.kind !== "stream") {
+      if (level !== undefined) throw new UsageError("--level applies to log records, not to --metric or --track", "tail");
+      const color = useColor(io.stdout, io.env);
+      return await tailMetricOrTrack(store, prefix, source, { n, follow, json, color, since: options.since, until: options.until }, io);
+    }
     const format = json ? (r: StoredRecord) => JSON.stringify(r) : recordFormatter({ color: useColor(io.stdout, io.env) });
     if (!follow) {
       const records = await store.reader.tail(prefix, n, options);

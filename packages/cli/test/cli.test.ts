@@ -33,7 +33,7 @@ describe("dashlog", () => {
   });
 
   it.each([
-    [["frobnicate"], /^dashlog: unknown command "frobnicate"; commands: tail, ls, export, push, report/],
+    [["frobnicate"], /^dashlog: unknown command "frobnicate"; commands: tail, ls, export, params, push, report/],
     [["tail"], /^dashlog tail: missing PREFIX \(see dashlog tail --help\)$/],
     [["tail", "a", "--bogus"], /^dashlog tail: Unknown option '--bogus' \(see dashlog tail --help\)$/],
     [["tail", "a", "-n", "many"], /^dashlog tail: --lines must be a non-negative whole number, got "many"/],

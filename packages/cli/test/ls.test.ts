@@ -29,12 +29,12 @@ describe("dashlog ls", () => {
     const result = await dashlog(["ls", "--root", fixture.dir]);
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^PREFIX\s+STATUS\s+RUNS\s+STARTED\s+ENDED\s+RECORDS\s+STREAMS$/);
+    expect(lines[0]).toMatch(/^PREFIX\s+STATUS\s+RUNS\s+STARTED\s+ENDED\s+RECORDS\s+STREAMS\s+METRICS\s+PARAMS$/);
     expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual([PREFIX, "bob/failing", "carol/live"]);
     const training = lines[1] as string;
     expect(training).toMatch(new RegExp(`^${PREFIX}\\s+COMPLETED\\s+1\\s+2025-10-29 10:30:00Z\\s+2025-10-29 10:30:\\d\\dZ\\s+${fixture.counts.events}\\s`));
     expect(lines[2]).toMatch(/^bob\/failing\s+FAILED\s+1\s/);
-    expect(lines[3]).toMatch(/^carol\/live\s+RUNNING\s+1\s+2025-10-29 11:00:00Z\s+running\s+1$/);
+    expect(lines[3]).toMatch(/^carol\/live\s+RUNNING\s+1\s+2025-10-29 11:00:00Z\s+running\s+1\s+-$/);
   });
 
   it("--json gives one object per experiment with per-stream counts", async () => {

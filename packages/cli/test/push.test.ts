@@ -115,4 +115,26 @@ describe("dashlog push", () => {
     expect(result.stderr).toMatch(/^dashlog push: /);
     expect(result.stderr).not.toContain("s3cret");
   }, 120_000);
+
+  it("copies metrics and parameters too, once, and the CLI reads them back from MongoDB", async () => {
+    const prefix = "alice/push/metrics";
+    await new Experiment({ prefix, sink: localJsonl({ root: fixture.dir }) }).run((exp) => {
+      exp.log("with metrics");
+      exp.params.set({ lr: 0.001, model: { name: "resnet" } });
+      for (let step = 0; step < 3; step++) exp.metrics("train").log({ loss: 1 / (step + 1), step });
+    });
+    const first = await dashlog(["push", prefix, "--to", uri, "--root", fixture.dir]);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain(": 1 new record(s), 0 already there, 1 run(s), 4 new of 4 metric point(s) and parameter change(s)");
+    const again = await dashlog(["push", prefix, "--to", uri, "--root", fixture.dir]);
+    expect(again.stderr).toContain("0 new of 4 metric point(s)");
+    expect(await client.db().collection("metrics").countDocuments({ experiment: prefix })).toBe(3);
+    const tail = await dashlog(["tail", prefix, "--metric", "train", "--json", "--mongo", uri]);
+    expect(tail.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { index: number }).index)).toEqual([0, 1, 2]);
+    const params = await dashlog(["params", prefix, "--json", "--mongo", uri]);
+    expect(JSON.parse(params.stdout)).toEqual({ lr: 0.001, "model.name": "resnet" });
+    const ls = await dashlog(["ls", "--json", "--mongo", uri]);
+    const row = ls.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => r["prefix"] === prefix);
+    expect(row).toMatchObject({ records: 1, metrics: { train: 3 }, params: 2 });
+  });
 });

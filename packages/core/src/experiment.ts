@@ -126,6 +126,7 @@ export class Experiment {
       events,
       processor,
       sink,
+      metrics: opened.metrics,
       onEnd: async () => {
         if (ownsSink) await sink.close?.();
       },

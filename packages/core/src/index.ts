@@ -26,6 +26,32 @@ export { LOGS_STREAM, logRecords } from "./log-records.js";
 export { MemorySink, type MemoryRunRecord } from "./memory-sink.js";
 export { MAX_METADATA_DEPTH, normalizeMetadata } from "./metadata.js";
 export {
+  METRIC_BATCH_PREFIX,
+  PARAMS_BATCH,
+  ROOT_METRIC,
+  batchKind,
+  isStreamBatch,
+  metricBatchStream,
+  type BatchKind,
+  type MetricPointRecord,
+  type MetricsOpened,
+  type ParamsRecord,
+} from "./metric-batches.js";
+export {
+  compileMetricFilter,
+  matchesMetricFilter,
+  type MetricFilter,
+  type MetricFollowOptions,
+  type MetricInfo,
+  type MetricPoint,
+  type MetricReadOptions,
+  type MetricReader,
+  type ParamsSnapshot,
+} from "./metric-reader.js";
+export { createRunMetrics, type MetricSeries, type RunMetrics } from "./metrics.js";
+export type { MetricsContext } from "./metrics-context.js";
+export { RunParams, flattenParams, unflattenParams, type ParamsGetOptions } from "./params.js";
+export {
   DEFAULT_MAX_STREAM_LENGTH,
   MultiEventLog,
   type EntryListener,

@@ -1,4 +1,6 @@
+import type { JsonValue } from "./json.js";
 import { LOGS_STREAM } from "./log-records.js";
+import { PARAMS_BATCH, batchKind, metricBatchStream, type MetricPointRecord, type ParamsRecord } from "./metric-batches.js";
 import type { LogRecord, StoredRecord } from "./record.js";
 import type { RecordBatch, RunEnded, RunInfo, RunOpened, RunStatus, Sink } from "./sink.js";
 
@@ -33,14 +35,22 @@ export class MemorySink implements Sink {
 
   openRun(run: RunInfo): RunOpened {
     let next = 0;
-    for (const records of this.#records.get(run.experiment)?.values() ?? []) {
+    const nextIndex: Record<string, number> = {};
+    for (const [stream, records] of this.#records.get(run.experiment) ?? []) {
       const last = records.at(-1);
-      if (last !== undefined) next = Math.max(next, last.sequenceNumber + 1);
+      if (last === undefined) continue;
+      const kind = batchKind(stream);
+      if (kind.kind === "stream") next = Math.max(next, last.sequenceNumber + 1);
+      else if (kind.kind === "metric") nextIndex[kind.metric] = last.sequenceNumber + 1;
     }
+    const params = this.params(run.experiment);
     const runs = this.#runs.get(run.experiment) ?? [];
     runs.push({ runId: run.runId, status: "RUNNING", startedAt: run.startedAt, firstSequenceNumber: next });
     this.#runs.set(run.experiment, runs);
-    return { nextSequenceNumber: next };
+    return {
+      nextSequenceNumber: next,
+      metrics: { nextIndex, nextParamsIndex: this.records(run.experiment, PARAMS_BATCH).length, params },
+    };
   }
 
   closeRun(run: RunEnded): void {
@@ -79,8 +89,33 @@ export class MemorySink implements Sink {
     return this.records(experiment, LOGS_STREAM) as unknown as LogRecord[];
   }
 
+  /** Names of the streams written (`logs` and consumer streams; not metrics). */
   streams(experiment: string): string[] {
-    return [...(this.#records.get(experiment)?.keys() ?? [])];
+    return [...(this.#records.get(experiment)?.keys() ?? [])].filter((stream) => batchKind(stream).kind === "stream");
+  }
+
+  /** Points of one metric, as queued: `{ sequenceNumber: index, data, createdAt }`. */
+  metric(experiment: string, name: string): MetricPointRecord[] {
+    return this.records(experiment, metricBatchStream(name)) as unknown as MetricPointRecord[];
+  }
+
+  /** Names of the metrics written. */
+  metricNames(experiment: string): string[] {
+    const names: string[] = [];
+    for (const stream of this.#records.get(experiment)?.keys() ?? []) {
+      const kind = batchKind(stream);
+      if (kind.kind === "metric") names.push(kind.metric);
+    }
+    return names;
+  }
+
+  /** The parameters, every change merged in order. */
+  params(experiment: string): Record<string, JsonValue> {
+    const merged: Record<string, JsonValue> = {};
+    for (const change of this.records(experiment, PARAMS_BATCH) as unknown as ParamsRecord[]) {
+      for (const [key, value] of Object.entries(change.data)) Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true });
+    }
+    return merged;
   }
 
   runs(experiment: string): MemoryRunRecord[] {

@@ -9,8 +9,12 @@ import { DEFAULT_LEVEL, parseLevel, type Level } from "./level.js";
 import { normalizeMetadata } from "./metadata.js";
 import type { MultiEventLog } from "./multi-event-log.js";
 import { OpenSpans, type OpenSpan } from "./open-spans.js";
+import type { StreamEntry } from "./record.js";
 import { onProcessCrash, onProcessExit } from "./process-exit.js";
 import type { RunEnded, RunStatus, Sink } from "./sink.js";
+import type { MetricsOpened } from "./metric-batches.js";
+import { createRunMetrics, type RunMetrics } from "./metrics.js";
+import { RunParams } from "./params.js";
 
 export interface LogOptions {
   /** `debug`, `info` (default), `warn`, `error` or `fatal`. */
@@ -69,6 +73,8 @@ export interface RunParts {
   readonly onEnd: () => Promise<void>;
   /** How long the end of the run keeps retrying a failing sink. Default DEFAULT_END_TIMEOUT_MS. */
   readonly endTimeoutMs?: number | undefined;
+  /** What the sink said about metrics at openRun; undefined when it stores none. */
+  readonly metrics?: MetricsOpened | undefined;
 }
 
 /** `error.name` stored for a run whose records could not all be written when it ended. */
@@ -89,6 +95,10 @@ export class Run implements AsyncDisposable {
   readonly events: MultiEventLog;
   readonly issues: IssueChannel;
   readonly firstSequenceNumber: number;
+  /** Hyperparameters: `exp.params.set({ lr: 0.001 })`, `exp.params.get()`. */
+  readonly params: RunParams;
+  /** Named metric series: `exp.metrics("train").log({ loss })`, `exp.metrics.log({ epoch, train: {...} })`. */
+  readonly metrics: RunMetrics;
 
   readonly #clock: Clock;
   readonly #processor: BatchProcessor;
@@ -117,6 +127,16 @@ export class Run implements AsyncDisposable {
     this.#sink = parts.sink;
     this.#onEnd = parts.onEnd;
     this.#endTimeoutMs = parts.endTimeoutMs ?? DEFAULT_END_TIMEOUT_MS;
+    const metricsContext = {
+      experiment: parts.experiment,
+      clock: parts.clock,
+      issues: this.issues,
+      opened: parts.metrics,
+      isRunning: (what: string) => this.#acceptsAfterEnd(what),
+      enqueue: (stream: string, entry: StreamEntry) => this.#processor.enqueue(stream, entry),
+    };
+    this.params = new RunParams(metricsContext);
+    this.metrics = createRunMetrics(metricsContext);
     this.#unsubscribe.push(
       parts.events.onEntry((stream, entry) => this.#processor.enqueue(stream, entry)),
       onProcessCrash((error, origin) => this.#onCrash(error, origin)),
@@ -215,6 +235,21 @@ export class Run implements AsyncDisposable {
     };
     this.events.emit(event);
     return event;
+  }
+
+  // Metric points and parameters after the end are dropped and counted like log events, for
+  // the same reason: the caller cannot see that the run ended.
+  #acceptsAfterEnd(what: string): boolean {
+    if (this.#status === "RUNNING") return true;
+    this.#droppedAfterEnd++;
+    this.issues.report(
+      "run",
+      "after end",
+      new RunStateError(
+        `${what} in run ${this.runId} of ${JSON.stringify(this.experiment)} after it ended (${this.#status}): dropped (${this.#droppedAfterEnd} so far)`,
+      ),
+    );
+    return false;
   }
 
   // A logger must not take its host down for a state the caller cannot see (the run ended

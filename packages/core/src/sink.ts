@@ -1,3 +1,4 @@
+import type { MetricsOpened } from "./metric-batches.js";
 import type { StoredRecord } from "./record.js";
 
 /** Records of one stream of one experiment, in sequence order. */
@@ -27,6 +28,11 @@ export interface RunInfo {
 export interface RunOpened {
   /** Where this run's numbering starts: one past the last record already stored. */
   readonly nextSequenceNumber: number;
+  /**
+   * Present when the sink stores metric points and parameter changes: they then arrive as
+   * batches whose `stream` starts with `@` (see `batchKind`). Without it they are dropped.
+   */
+  readonly metrics?: MetricsOpened | undefined;
 }
 
 export interface RunEnded extends RunInfo {

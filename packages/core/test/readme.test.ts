@@ -11,4 +11,7 @@ it("README snippets type-check and run", async () => {
   expect(printed).toContain("COMPLETED");
   expect(printed).toContain("[ [ 1, 'slow disk' ] ]");
   expect(printed).toContain('alice/console logs {"timestamp"');
+  expect(printed).toContain("{ lr: 0.0005, 'model.name': 'resnet', 'model.depth': 50 }");
+  expect(printed).toContain("next train index: 2");
+  expect(printed).toContain("[ { loss: 0.9, step: 1 }, { epoch: 1, loss: 0.8 } ]");
 }, 60_000);

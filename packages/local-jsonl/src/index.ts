@@ -8,3 +8,29 @@ export { DEFAULT_POLL_INTERVAL_MS, JsonlReader, jsonlReader, type JsonlReaderOpt
 export type { Line } from "./line.js";
 export { parseLine, recordSchemaFor, type ParsedLine } from "./line-parser.js";
 export { lastValidRecord, linesFromEnd, type LastValidRecordOptions, type LinesFromEndOptions } from "./lines-from-end.js";
+export { ensureExperimentJson, experimentJsonFor, type ExperimentJson } from "./experiment-json.js";
+export { ForeignWriterError, flockHolder, type FlockHolder } from "./foreign-writer.js";
+export {
+  JsonlMetricReader,
+  jsonlMetricReader,
+  type JsonlMetricReaderOptions,
+  type TrackInfo,
+  type TrackReadOptions,
+} from "./jsonl-metric-reader.js";
+export { parseLenientJson } from "./lenient-json.js";
+export { readLogSequence } from "./log-sequence.js";
+export {
+  EXPERIMENT_JSON,
+  LOG_SEQUENCE_FILE,
+  LOG_SEQUENCE_LOCK_FILE,
+  METRICS_DIR,
+  PARAMETERS_JSON,
+  TRACKS_DIR,
+  experimentJsonFile,
+  logSequenceFile,
+  metricDir,
+  metricsDir,
+  parametersFile,
+  tracksDir,
+} from "./ml-dash-paths.js";
+export { readParametersFile } from "./params-file.js";

@@ -5,6 +5,7 @@ import {
   CRASHED_ERROR_NAME,
   LOGS_STREAM,
   PartialWriteError,
+  batchKind,
   logRecordSchema,
   storedRecordSchema,
   type RecordBatch,
@@ -14,7 +15,11 @@ import {
   type Sink,
 } from "@dashlog/core";
 import { acquireExperimentLock } from "./experiment-lock.js";
-import { highestInTail, lastValidRecord } from "./lines-from-end.js";
+import { lastValidRecord } from "./lines-from-end.js";
+import { ExperimentFiles } from "./experiment-files.js";
+import { ForeignWriterError, UNKNOWN_WRITER, describeHolder, flockHolder } from "./foreign-writer.js";
+import { highestSequenceNumber } from "./highest-sequence.js";
+import { logSequenceLockFile } from "./ml-dash-paths.js";
 import { DEFAULT_ROOT, LOGS_DIR, experimentDir, lockFile, runsFile, streamFile } from "./paths.js";
 import { appendRunRecord, readRuns } from "./runs-file.js";
 
@@ -29,9 +34,6 @@ export interface LocalJsonlOptions {
   readonly fsync?: "close" | "batch" | "never";
 }
 
-/** How far back from the end a run's start looks for the highest sequence number of a stream. */
-const TAIL_WINDOW_BYTES = 1024 * 1024;
-
 /** A batch of 1,000 typical records fits; larger batches grow it, up to MAX_SCRATCH_BYTES kept for the next write. */
 const INITIAL_SCRATCH_BYTES = 256 * 1024;
 const MAX_SCRATCH_BYTES = 4 * 1024 * 1024;
@@ -44,6 +46,8 @@ interface OpenFile {
   lastSequenceNumber: number;
   /** The unwritten end of a batch whose write failed part-way; written before anything else. */
   remainder: Buffer | null;
+  /** The file's size as this sink left it: a different size before a write means another writer appended. */
+  size: number;
 }
 
 interface OpenRun {
@@ -51,6 +55,7 @@ interface OpenRun {
   readonly startedAt: string;
   readonly firstSequenceNumber: number;
   readonly release: () => void;
+  readonly files: ExperimentFiles;
 }
 
 /** The embedded default sink: stream NAME of experiment PREFIX goes to `<root>/PREFIX/logs/NAME.jsonl`. */
@@ -73,6 +78,8 @@ export class JsonlSink implements Sink {
    * microseconds, and a run with many sparse streams writes many small batches.
    */
   readonly #paths = new Map<string, Map<string, string>>();
+  /** ml-dash's files of experiments written without a run (`write` called directly). */
+  readonly #looseFiles = new Map<string, ExperimentFiles>();
   /** Where a batch's lines are encoded; reused by every write (writes are synchronous and never overlap). */
   #scratch = Buffer.allocUnsafe(INITIAL_SCRATCH_BYTES);
 
@@ -86,8 +93,19 @@ export class JsonlSink implements Sink {
     const logsDir = join(dir, LOGS_DIR);
     mkdirSync(logsDir, { recursive: true });
     const release = acquireExperimentLock(lockFile(this.root, run.experiment), run.experiment, run.runId, run.startedAt);
+    let files: ExperimentFiles | undefined;
     try {
-      let next = 0;
+      // ml-dash ignores dashlog's .lock and holds its own flock only around each append; a
+      // holder seen now is an ml-dash process writing this experiment right now.
+      const sequenceLock = logSequenceLockFile(this.root, run.experiment);
+      const holder = flockHolder(sequenceLock);
+      if (holder !== undefined) throw new ForeignWriterError(run.experiment, sequenceLock, describeHolder(holder), "it holds the lock");
+      this.#looseFiles.get(run.experiment)?.close();
+      this.#looseFiles.delete(run.experiment);
+      files = await ExperimentFiles.open(this.root, run.experiment, run.startedAt);
+      // Numbering continues after the highest number on disk, whoever wrote it and whether or
+      // not its line is one dashlog would write, and after ml-dash's .log_sequence.
+      let next = ExperimentFiles.readLogSequence(this.root, run.experiment) ?? 0;
       let lastLogTime: string | undefined;
       for (const name of readdirSync(logsDir)) {
         if (!name.endsWith(".jsonl")) continue;
@@ -95,12 +113,15 @@ export class JsonlSink implements Sink {
         terminateTornLine(path);
         const isLogs = name === `${LOGS_STREAM}.jsonl`;
         const schema = isLogs ? logRecordSchema : storedRecordSchema;
-        const last = await lastValidRecord(path, schema);
-        if (last !== undefined) next = Math.max(next, last.sequenceNumber + 1);
-        // Past the highest number near the end, not just the last line's (a hand-edited tail).
-        next = Math.max(next, (await highestInTail(path, schema, TAIL_WINDOW_BYTES)) + 1);
-        if (isLogs && typeof last?.["timestamp"] === "string") lastLogTime = last["timestamp"];
+        // Past the highest number near the end, whoever wrote it and whether or not its line
+        // passes (ml-dash's lines, a hand-edited tail), not just the last valid line's.
+        next = Math.max(next, (await highestSequenceNumber(path, schema)) + 1);
+        if (isLogs) {
+          const last = await lastValidRecord(path, schema);
+          if (typeof last?.["timestamp"] === "string") lastLogTime = last["timestamp"];
+        }
       }
+      files.setNextLogSequence(next);
       const runs = runsFile(this.root, run.experiment);
       if (existsSync(runs)) {
         terminateTornLine(runs);
@@ -114,9 +135,10 @@ export class JsonlSink implements Sink {
         pid: process.pid,
         hostname: hostname(),
       });
-      this.#runs.set(run.experiment, { runId: run.runId, startedAt: run.startedAt, firstSequenceNumber: next, release });
-      return { nextSequenceNumber: next };
+      this.#runs.set(run.experiment, { runId: run.runId, startedAt: run.startedAt, firstSequenceNumber: next, release, files });
+      return { nextSequenceNumber: next, metrics: files.opened };
     } catch (error) {
+      files?.close();
       release();
       throw error;
     }
@@ -131,8 +153,11 @@ export class JsonlSink implements Sink {
   write(batches: readonly RecordBatch[]): void {
     const stored: number[] = [];
     for (const batch of batches) {
+      const kind = batchKind(batch);
       try {
-        this.#writeBatch(batch);
+        if (kind.kind === "stream") this.#writeBatch(batch);
+        else if (kind.kind === "metric") this.#shared(batch.experiment).writeMetric(kind.metric, batch.records, new Date().toISOString());
+        else this.#shared(batch.experiment).writeParams(batch.records, new Date().toISOString());
       } catch (error) {
         const done = error instanceof StoppedWrite ? error.records : 0;
         const cause = error instanceof StoppedWrite ? error.cause : error;
@@ -171,6 +196,7 @@ export class JsonlSink implements Sink {
     } finally {
       if (open?.runId === run.runId) {
         this.#runs.delete(run.experiment);
+        open.files.close();
         open.release();
       }
     }
@@ -184,8 +210,13 @@ export class JsonlSink implements Sink {
 
   close(): void {
     this.#closeFiles(this.root);
-    for (const run of this.#runs.values()) run.release();
+    for (const run of this.#runs.values()) {
+      run.files.close();
+      run.release();
+    }
     this.#runs.clear();
+    for (const files of this.#looseFiles.values()) files.close();
+    this.#looseFiles.clear();
   }
 
   #writeBatch(batch: RecordBatch): void {
@@ -231,12 +262,20 @@ export class JsonlSink implements Sink {
     }
     if (chunk.length > 0) encode(chunk);
     if (length === 0) return;
+    // One fstat a batch: a file that grew under this sink was appended to by another writer
+    // (ml-dash ignores dashlog's .lock), and writing on would duplicate sequence numbers.
+    if (fstatSync(file.fd).size !== file.size) {
+      const lock = logSequenceLockFile(this.root, batch.experiment);
+      const holder = flockHolder(lock);
+      throw new ForeignWriterError(batch.experiment, streamFile(this.root, batch.experiment, batch.stream), holder === undefined ? UNKNOWN_WRITER : describeHolder(holder), "a file dashlog appends to grew under it:");
+    }
     file.lastSequenceNumber = last;
     try {
       writeFully(file, buffer.subarray(0, length));
     } catch (error) {
       throw StoppedWrite.from(error, handedOver, Number.POSITIVE_INFINITY);
     }
+    if (batch.stream === LOGS_STREAM) this.#shared(batch.experiment).setNextLogSequence(last + 1);
   }
 
   #streamPath(experiment: string, stream: string): string {
@@ -253,11 +292,24 @@ export class JsonlSink implements Sink {
     return path;
   }
 
+  /** The experiment's ml-dash files: the run's, or opened for a sink written to without one. */
+  #shared(experiment: string): ExperimentFiles {
+    const run = this.#runs.get(experiment);
+    if (run !== undefined) return run.files;
+    let files = this.#looseFiles.get(experiment);
+    if (files === undefined) {
+      files = ExperimentFiles.openSync(this.root, experiment, new Date().toISOString());
+      this.#looseFiles.set(experiment, files);
+    }
+    return files;
+  }
+
   #file(path: string): OpenFile {
     let file = this.#files.get(path);
     if (file === undefined) {
       mkdirSync(dirname(path), { recursive: true });
-      file = { fd: openSync(path, "a"), lastSequenceNumber: -1, remainder: null };
+      const fd = openSync(path, "a");
+      file = { fd, lastSequenceNumber: -1, remainder: null, size: fstatSync(fd).size };
       this.#files.set(path, file);
     }
     return file;
@@ -325,7 +377,11 @@ class PartlyWritten extends Error {
 function writeFully(file: OpenFile, buffer: Buffer): void {
   let offset = 0;
   try {
-    while (offset < buffer.length) offset += writeSync(file.fd, buffer, offset, buffer.length - offset);
+    while (offset < buffer.length) {
+      const written = writeSync(file.fd, buffer, offset, buffer.length - offset);
+      offset += written;
+      file.size += written;
+    }
     file.remainder = null;
   } catch (error) {
     // A copy: `buffer` may be the sink's scratch buffer, which the next batch overwrites.

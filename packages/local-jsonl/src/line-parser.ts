@@ -1,5 +1,7 @@
-import { LOGS_STREAM, logRecordSchema, storedRecordSchema, type ReadIssue, type StoredRecord } from "@dashlog/core";
+import { LOGS_STREAM, storedRecordSchema, type ReadIssue, type StoredRecord } from "@dashlog/core";
 import type { z } from "zod";
+import { parseLenientJson } from "./lenient-json.js";
+import { lenientLogRecordSchema } from "./ml-dash-log-schema.js";
 
 /** How much of an offending line an issue quotes: enough to recognise it, never a whole huge line. */
 export const ISSUE_TEXT_LENGTH = 200;
@@ -17,7 +19,7 @@ export type ParsedLine<T> =
 export function parseLine<S extends z.ZodType>(text: string, schema: S, terminated: boolean): ParsedLine<z.output<S>> {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseLenientJson(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return terminated
@@ -27,18 +29,21 @@ export function parseLine<S extends z.ZodType>(text: string, schema: S, terminat
   const result = schema.safeParse(value);
   // The parsed JSON itself, not zod's copy: the copy drops a top-level "__proto__" field and
   // reorders keys, and neither schema transforms anything.
-  if (result.success) return { ok: true, record: value as z.output<S> };
+  // The log schema's output is the seed's record rebuilt (metadata filled in, seed field
+  // order); its metadata object is the parsed one itself, so a "__proto__" key inside survives.
+  if (result.success) return { ok: true, record: ((schema as z.ZodType) === lenientLogRecordSchema ? result.data : value) as z.output<S> };
   return problem("invalid", `not a valid record: ${describeIssues(result.error.issues)}`, text);
 }
 
 /**
- * The schema a stream's lines must match: the seed's exact five fields for `logs`, any object
+ * The schema a stream's lines must match when read: the seed's five fields for `logs` (read
+ * leniently: ml-dash's lines without `metadata` too, see lenientLogRecordSchema), any object
  * with a `sequenceNumber` for the others.
  */
 export function recordSchemaFor(stream: string): z.ZodType<StoredRecord> {
   // Both schemas accept only what JSON.parse produced, so every field is a JSON value; zod's
   // `unknown` for the extra fields of a loose object cannot say that.
-  return (stream === LOGS_STREAM ? logRecordSchema : storedRecordSchema) as unknown as z.ZodType<StoredRecord>;
+  return (stream === LOGS_STREAM ? lenientLogRecordSchema : storedRecordSchema) as unknown as z.ZodType<StoredRecord>;
 }
 
 function problem(kind: ReadIssue["kind"], message: string, text: string): ParsedLine<never> {

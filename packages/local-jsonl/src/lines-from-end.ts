@@ -101,34 +101,6 @@ export async function lastValidRecord<S extends z.ZodType>(
   return undefined;
 }
 
-/**
- * The highest sequenceNumber among the valid lines in the last `windowBytes` of `path`, or -1.
- * A writer continues after it rather than after the last line, so a hand-edited tail whose
- * numbers go backwards never makes the next run reuse numbers. Only the tail is read (the cost
- * of a run's start must not grow with the file): an edit further up is reported by readers
- * (`out-of-order`), not corrected here.
- */
-export async function highestInTail<S extends z.ZodType<{ sequenceNumber: number }>>(
-  path: string,
-  schema: S,
-  windowBytes: number,
-): Promise<number> {
-  let highest = -1;
-  let seen = 0;
-  try {
-    for await (const line of linesFromEnd(path)) {
-      seen += Buffer.byteLength(line.text) + 1;
-      if (seen > windowBytes) break;
-      if (line.text.trim() === "") continue;
-      const parsed = parseLine(line.text, schema, line.terminated);
-      if (parsed.ok) highest = Math.max(highest, (parsed.record as { sequenceNumber: number }).sequenceNumber);
-    }
-  } catch (error) {
-    if (isMissingFile(error)) return -1;
-    throw error;
-  }
-  return highest;
-}
 
 function checkEnd(end: number): number {
   if (!Number.isSafeInteger(end) || end < 0) throw new InvalidArgumentError("end", end, "must be a non-negative byte offset");

@@ -8,4 +8,5 @@ it("README snippets type-check and run", async () => {
   expect(result.ran).toBe(result.snippets);
   const printed = result.outputs.map((o) => o.stdout).join("");
   expect(printed).toContain("Loss went up\n[ 4, 5 ]\n1\n2\n");
+  expect(printed).toContain("[ 'train:5' ]\n3 0.25\n4 0.2\n{ lr: 0.001, 'model.name': 'resnet' }\n");
 }, 60_000);

@@ -22,6 +22,12 @@ export function indexSpecs(collections: ResolvedConnection["collections"]): Reco
       { key: { experiment: 1, runId: 1 }, name: "experiment_runId_unique", unique: true },
       { key: { experiment: 1, startedAt: 1 }, name: "experiment_startedAt" },
     ],
+    // A replayed or retried point or change is a duplicate key, counted as stored.
+    [collections.metrics]: [
+      { key: { experiment: 1, metric: 1, index: 1 }, name: "experiment_metric_index_unique", unique: true },
+      { key: { experiment: 1, metric: 1, createdAt: 1 }, name: "experiment_metric_createdAt" },
+    ],
+    [collections.params]: [{ key: { experiment: 1, index: 1 }, name: "experiment_index_unique", unique: true }],
     // locks: one document per experiment, keyed by _id; no extra index.
   };
 }

@@ -12,3 +12,5 @@ export { redactUri } from "./redact-uri.js";
 export { readRunStates, toRunRecord } from "./run-states.js";
 export { DEFAULT_SPOOL_DIR } from "./spool-paths.js";
 export type { SpoolFileCount } from "./spool.js";
+export { MongoMetricReader, mongoMetricReader, type MongoMetricReaderOptions } from "./mongo-metric-reader.js";
+export { fromMetricDocument, fromParamsDocument, toMetricDocument, toParamsDocument } from "./metric-document.js";

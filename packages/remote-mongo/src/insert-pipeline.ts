@@ -1,9 +1,10 @@
-import { LOGS_STREAM, type RecordBatch, type StoredRecord } from "@dashlog/core";
+import { LOGS_STREAM, batchKind, type RecordBatch, type StoredRecord } from "@dashlog/core";
 import type { Collection, Db, Document } from "mongodb";
 import { backoffDelay, sleep } from "./backoff.js";
 import { DUPLICATE_KEY, isTransientCode, isTransientError } from "./classify-error.js";
 import type { CollectionNames } from "./mongo-options.js";
 import { MongoSinkError, toMongoSinkError } from "./mongo-sink-error.js";
+import { toMetricDocument, toParamsDocument } from "./metric-document.js";
 import { toDocument } from "./record-document.js";
 import type { SinkCounters } from "./sink-counters.js";
 import type { Spool } from "./spool.js";
@@ -56,7 +57,10 @@ export class InsertPipeline {
     const byCollection = new Map<string, Insert>();
     const { collections } = this.#parts;
     for (const batch of batches) {
-      const name = batch.stream === LOGS_STREAM ? collections.logs : collections.streams;
+      // Metric points and parameter changes travel as batches with reserved stream keys.
+      const kind = batchKind(batch);
+      const name =
+        kind.kind === "metric" ? collections.metrics : kind.kind === "params" ? collections.params : batch.stream === LOGS_STREAM ? collections.logs : collections.streams;
       let insert = byCollection.get(name);
       if (insert === undefined) {
         insert = { documents: [], records: [], sources: [] };
@@ -65,7 +69,12 @@ export class InsertPipeline {
       for (const record of batch.records) {
         let document: Document;
         try {
-          document = toDocument(batch.experiment, batch.stream, record);
+          document =
+            kind.kind === "metric"
+              ? toMetricDocument(batch.experiment, kind.metric, record)
+              : kind.kind === "params"
+                ? toParamsDocument(batch.experiment, record)
+                : toDocument(batch.experiment, batch.stream, record);
         } catch (error) {
           await this.reject(batch, record, error);
           continue;

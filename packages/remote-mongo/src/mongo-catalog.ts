@@ -11,7 +11,7 @@ import { redactUri } from "./redact-uri.js";
 export interface MongoCatalog {
   /** The server, for messages: the URI without credentials. */
   readonly location: string;
-  /** Every experiment prefix that has records, streams or runs, sorted. */
+  /** Every experiment prefix that has records, streams, runs, metric points or parameters, sorted. */
   listExperiments(): Promise<string[]>;
   hasExperiment(prefix: string): Promise<boolean>;
   /** Stream names of one experiment (`logs` among them when it has log records), sorted. */
@@ -30,18 +30,21 @@ export function mongoCatalog(options: MongoConnectionOptions): MongoCatalog {
   const logs = db.collection(connection.collections.logs);
   const streams = db.collection(connection.collections.streams);
   const runs = db.collection(connection.collections.runs);
+  // An experiment with only metric points or parameters (a push of an ml-dash tree) is one too.
+  const metrics = db.collection(connection.collections.metrics);
+  const params = db.collection(connection.collections.params);
   return {
     location: redactUri(connection.uri),
     async listExperiments() {
       const names = new Set<string>();
-      for (const collection of [logs, streams, runs]) {
+      for (const collection of [logs, streams, runs, metrics, params]) {
         for (const name of await collection.distinct("experiment")) if (typeof name === "string") names.add(name);
       }
       return [...names].filter(isValidPrefix).sort();
     },
     async hasExperiment(prefix) {
       validatePrefix(prefix);
-      for (const collection of [logs, runs, streams]) {
+      for (const collection of [logs, runs, streams, metrics, params]) {
         if ((await collection.findOne({ experiment: prefix }, { projection: { _id: 1 } })) !== null) return true;
       }
       return false;

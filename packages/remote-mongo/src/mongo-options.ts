@@ -12,6 +12,10 @@ export interface CollectionNames {
   readonly runs?: string;
   /** One lease per experiment being written. Default `locks`. */
   readonly locks?: string;
+  /** Metric points, one document per point: `{ experiment, metric, index, createdAt, data }`. Default `metrics`. */
+  readonly metrics?: string;
+  /** Parameter changes, one document per `params.set()`: `{ experiment, index, updatedAt, data }`. Default `params`. */
+  readonly params?: string;
 }
 
 /** Where the data lives; shared by the sink and the reader. */
@@ -35,7 +39,14 @@ export interface ResolvedConnection {
 export const DEFAULT_DATABASE = "dashlog";
 
 /** The collection names the sink and the reader use unless told otherwise. */
-export const DEFAULT_COLLECTIONS: Readonly<Required<CollectionNames>> = Object.freeze({ logs: "logs", streams: "streams", runs: "runs", locks: "locks" });
+export const DEFAULT_COLLECTIONS: Readonly<Required<CollectionNames>> = Object.freeze({
+  logs: "logs",
+  streams: "streams",
+  runs: "runs",
+  locks: "locks",
+  metrics: "metrics",
+  params: "params",
+});
 
 const collectionName = z
   .string()
@@ -53,7 +64,14 @@ const connectionSchema = z.object({
     .regex(/^[^/\\. "$*<>:|?\u0000]+$/, "must not contain / \\ . space \" $ * < > : | ? or NUL")
     .optional(),
   collections: z
-    .strictObject({ logs: collectionName.optional(), streams: collectionName.optional(), runs: collectionName.optional(), locks: collectionName.optional() })
+    .strictObject({
+      logs: collectionName.optional(),
+      streams: collectionName.optional(),
+      runs: collectionName.optional(),
+      locks: collectionName.optional(),
+      metrics: collectionName.optional(),
+      params: collectionName.optional(),
+    })
     .optional(),
   clientOptions: z.custom<MongoClientOptions>((v) => typeof v === "object" && v !== null, { message: "must be an object of MongoClient options" }).optional(),
 });
@@ -75,9 +93,11 @@ export function resolveConnection(options: MongoConnectionOptions, what: string)
     streams: parsed.collections?.streams ?? DEFAULT_COLLECTIONS.streams,
     runs: parsed.collections?.runs ?? DEFAULT_COLLECTIONS.runs,
     locks: parsed.collections?.locks ?? DEFAULT_COLLECTIONS.locks,
+    metrics: parsed.collections?.metrics ?? DEFAULT_COLLECTIONS.metrics,
+    params: parsed.collections?.params ?? DEFAULT_COLLECTIONS.params,
   };
-  if (new Set(Object.values(collections)).size !== 4) {
-    throw new InvalidArgumentError(`${what} option collections`, collections, "must name four different collections");
+  if (new Set(Object.values(collections)).size !== 6) {
+    throw new InvalidArgumentError(`${what} option collections`, collections, "must name six different collections");
   }
   return {
     uri: parsed.uri,

@@ -2,7 +2,9 @@ import {
   DashlogError,
   countRecords,
   IssueChannel,
+  batchKind,
   onProcessExit,
+  type MetricsOpened,
   type RecordBatch,
   type RunEnded,
   type RunInfo,
@@ -14,6 +16,7 @@ import { backoffDelay, sleep } from "./backoff.js";
 import { ExperimentLocks } from "./experiment-lock.js";
 import { ensureIndexes } from "./index-specs.js";
 import { InsertPipeline } from "./insert-pipeline.js";
+import { readMetricsOpened } from "./metrics-opened.js";
 import { MongoSinkError, toMongoSinkError } from "./mongo-sink-error.js";
 import { resolveSinkOptions, type MongoSinkOptions, type ResolvedSinkOptions } from "./mongo-sink-options.js";
 import type { MongoCloseReport, MongoSinkStats } from "./mongo-sink-report.js";
@@ -68,6 +71,8 @@ export class MongoSink implements Sink {
   readonly #ageCheck: NodeJS.Timeout;
   /** The highest sequence number handed to this sink, per experiment. */
   readonly #highest = new Map<string, number>();
+  /** The highest metric index (or parameter change) handed to this sink, per experiment and batch key. */
+  readonly #highestMetric = new Map<string, Map<string, number>>();
 
   constructor(options: MongoSinkOptions) {
     this.#options = resolveSinkOptions(options);
@@ -170,7 +175,13 @@ export class MongoSink implements Sink {
   #noteHighest(batches: readonly RecordBatch[]): void {
     for (const batch of batches) {
       const last = batch.records.at(-1)?.sequenceNumber;
-      if (last !== undefined && last > (this.#highest.get(batch.experiment) ?? -1)) this.#highest.set(batch.experiment, last);
+      if (last === undefined) continue;
+      if (batchKind(batch).kind !== "stream") {
+        // Metric indexes are numbered apart from the log: they must not move its numbering.
+        let keys = this.#highestMetric.get(batch.experiment);
+        if (keys === undefined) this.#highestMetric.set(batch.experiment, (keys = new Map()));
+        if (last > (keys.get(batch.stream) ?? -1)) keys.set(batch.stream, last);
+      } else if (last > (this.#highest.get(batch.experiment) ?? -1)) this.#highest.set(batch.experiment, last);
     }
   }
 
@@ -261,7 +272,13 @@ export class MongoSink implements Sink {
       this.#runs.highestStored(run.experiment),
     );
     const next = Math.max(highest, spooled, this.#highest.get(run.experiment) ?? -1) + 1;
+    let metrics: MetricsOpened;
     try {
+      const pending = await this.spool.maxMetricIndexes(run.experiment);
+      for (const [key, max] of this.#highestMetric.get(run.experiment) ?? []) pending.set(key, Math.max(max, pending.get(key) ?? -1));
+      metrics = await this.#attempt("openRun", `cannot read the metrics of ${JSON.stringify(run.experiment)}`, () =>
+        readMetricsOpened(this.#db, this.#options.connection.collections, run.experiment, pending),
+      );
       await this.#attempt("openRun", `cannot record run ${run.runId} as RUNNING`, async () => {
         await this.#runs.recordCrashedRuns(run, next);
         await this.#runs.recordRunning(run, next);
@@ -270,7 +287,7 @@ export class MongoSink implements Sink {
       await this.#locks.release(run.experiment, run.runId).catch(() => undefined);
       throw error;
     }
-    return { nextSequenceNumber: next };
+    return { nextSequenceNumber: next, metrics };
   }
 
   /** Writes the run's records first (or spools them), then its status; if MongoDB is away the status is spooled too. */

@@ -4,7 +4,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { createReadStream } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
-import type { RecordBatch, RunEnded, StoredRecord } from "@dashlog/core";
+import { batchKind, type RecordBatch, type RunEnded, type StoredRecord } from "@dashlog/core";
 import {
   PENDING_DIR,
   REJECTED_DIR,
@@ -200,6 +200,21 @@ export class Spool {
    * in the middle of the scan would otherwise hide that file's records from it.
    */
   maxSequenceNumber(experiment: string): Promise<number> {
+    return this.#maxNumber(experiment, (stream) => stream === undefined || batchKind(stream).kind === "stream");
+  }
+
+  /** The highest number spooled (or set aside) per metric or parameter batch key (`@metrics/<name>`, `@params`) of `experiment`. */
+  async maxMetricIndexes(experiment: string): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const keys = new Set<string>();
+    for (const file of [...(await this.pendingFiles(experiment)), ...(await listFiles(this.rejectedDir)).map((p) => describeSpoolFile(this.rejectedDir, p))]) {
+      if (file?.experiment === experiment && file.stream !== undefined && batchKind(file.stream).kind !== "stream") keys.add(file.stream);
+    }
+    for (const key of keys) out.set(key, await this.#maxNumber(experiment, (stream) => stream === key, false));
+    return out;
+  }
+
+  #maxNumber(experiment: string, include: (stream: string | undefined) => boolean, withRuns = true): Promise<number> {
     return this.serial(async () => {
       let max = -1;
       const files = [
@@ -207,7 +222,7 @@ export class Spool {
         ...(await listFiles(this.rejectedDir)).map((p) => describeSpoolFile(this.rejectedDir, p)).filter((f) => f?.experiment === experiment),
       ];
       for (const file of files) {
-        if (file === undefined) continue;
+        if (file === undefined || !include(file.stream) || (!withRuns && file.stream === undefined)) continue;
         const rejected = file.path.startsWith(this.rejectedDir);
         for await (const entries of this.read(file.path, file.stream === undefined && !rejected)) {
           for (const entry of entries) {

@@ -103,7 +103,16 @@ describe("hostile metadata (fast-check)", () => {
       const all = await readBack(root, prefix);
       expect(all.issues).toEqual([]);
       expect(all.records.map((r) => r.sequenceNumber)).toEqual(range(0, stored));
-      expect(await fileTree(box.dir)).toEqual(["root", "root/hostile", "root/hostile/metadata", "root/hostile/metadata/logs", "root/hostile/metadata/logs/logs.jsonl", "root/hostile/metadata/runs.jsonl"]);
+      expect(await fileTree(box.dir)).toEqual([
+        "root",
+        "root/hostile",
+        "root/hostile/metadata",
+        "root/hostile/metadata/experiment.json",
+        "root/hostile/metadata/logs",
+        "root/hostile/metadata/logs/.log_sequence",
+        "root/hostile/metadata/logs/logs.jsonl",
+        "root/hostile/metadata/runs.jsonl",
+      ]);
       // Both outcomes were exercised, not just one.
       expect(stored, seedNote).toBeGreaterThan(RUNS / 10);
       expect(refused, seedNote).toBeGreaterThan(RUNS / 20);
