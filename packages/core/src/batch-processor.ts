@@ -176,7 +176,11 @@ export class BatchProcessor {
     for (;;) {
       if (this.#inFlight === null) {
         const batches = this.#take();
-        if (batches.length === 0) return 0;
+        // Empty when every record taken was unstorable (dropped and counted): take the next ones.
+        if (batches.length === 0) {
+          if (this.#pendingCount === 0) return 0;
+          continue;
+        }
         this.#inFlight = batches;
         this.#inFlightCount = countRecords(batches);
       }
@@ -235,7 +239,10 @@ export class BatchProcessor {
     for (;;) {
       if (this.#inFlight === null) {
         const batches = this.#take();
-        if (batches.length === 0) return;
+        if (batches.length === 0) {
+          if (this.#pendingCount === 0) return;
+          continue;
+        }
         this.#inFlight = batches;
         this.#inFlightCount = countRecords(batches);
       }
