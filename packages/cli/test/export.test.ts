@@ -55,7 +55,7 @@ describe("dashlog export", () => {
     expect(rows.map((r) => r["sequenceNumber"])).toEqual(logs.map((l) => l["sequenceNumber"]).filter((n) => (n as number) >= first));
     const bySequence = new Map(bytes.map((b) => [b["sequenceNumber"], b]));
     for (const row of rows) {
-      const sample = bySequence.get(row["sampledAt"]);
+      const sample = bySequence.get(row["sampledAt"] as number);
       expect(sample?.["heapUsed"]).toBe(row["heapUsed"]);
       // The latest sample at or before the row's event.
       const later = bytes.find((b) => (b["sequenceNumber"] as number) > (row["sampledAt"] as number));
