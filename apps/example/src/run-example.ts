@@ -31,7 +31,10 @@ export async function runExample(options: ExampleOptions): Promise<ExampleResult
   const consumers: Record<string, Consumer> = {
     core: coreMetrics(),
     bytes: bytesAllocated(),
-    cpu: cpuUsage(),
+    // The simulated run lasts a few milliseconds: read CPU time on every event rather than
+    // once a second (the default), or its stream would hold nothing (the first reading is
+    // only a baseline). A real training run keeps the default.
+    cpu: cpuUsage({ everyMs: 0 }),
     spans: spanDurations(),
   };
   const remote = options.mongoUri === undefined ? undefined : mongoSink({ uri: options.mongoUri, spoolDir: join(options.root, ".mongo-spool") });
