@@ -57,6 +57,20 @@ export function flockHolder(path: string, locks: string | undefined = readProcLo
   return undefined;
 }
 
+/**
+ * The first of `paths` (lock files) that another process holds, with its holder; `/proc/locks`
+ * is read once for all of them.
+ */
+export function firstHeldLock(paths: readonly string[]): { readonly path: string; readonly holder: FlockHolder } | undefined {
+  const locks = readProcLocks();
+  if (locks === undefined) return undefined;
+  for (const path of paths) {
+    const holder = flockHolder(path, locks);
+    if (holder !== undefined) return { path, holder };
+  }
+  return undefined;
+}
+
 /** How an error names a lock holder. */
 export function describeHolder(holder: FlockHolder): string {
   return `ml-dash or another flock user (pid ${holder.pid}${holder.command === undefined ? "" : `: ${holder.command}`})`;

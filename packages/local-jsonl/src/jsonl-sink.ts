@@ -17,9 +17,9 @@ import {
 import { acquireExperimentLock } from "./experiment-lock.js";
 import { lastValidRecord } from "./lines-from-end.js";
 import { ExperimentFiles } from "./experiment-files.js";
-import { ForeignWriterError, UNKNOWN_WRITER, describeHolder, flockHolder } from "./foreign-writer.js";
+import { ForeignWriterError, UNKNOWN_WRITER, describeHolder, firstHeldLock, flockHolder } from "./foreign-writer.js";
 import { highestSequenceNumber } from "./highest-sequence.js";
-import { logSequenceLockFile } from "./ml-dash-paths.js";
+import { logSequenceLockFile, mlDashLockFiles } from "./ml-dash-paths.js";
 import { DEFAULT_ROOT, LOGS_DIR, experimentDir, lockFile, runsFile, streamFile } from "./paths.js";
 import { appendRunRecord, readRuns } from "./runs-file.js";
 
@@ -97,9 +97,8 @@ export class JsonlSink implements Sink {
     try {
       // ml-dash ignores dashlog's .lock and holds its own flock only around each append; a
       // holder seen now is an ml-dash process writing this experiment right now.
-      const sequenceLock = logSequenceLockFile(this.root, run.experiment);
-      const holder = flockHolder(sequenceLock);
-      if (holder !== undefined) throw new ForeignWriterError(run.experiment, sequenceLock, describeHolder(holder), "it holds the lock");
+      const held = firstHeldLock(mlDashLockFiles(this.root, run.experiment));
+      if (held !== undefined) throw new ForeignWriterError(run.experiment, held.path, describeHolder(held.holder), "it holds the lock");
       this.#looseFiles.get(run.experiment)?.close();
       this.#looseFiles.delete(run.experiment);
       files = await ExperimentFiles.open(this.root, run.experiment, run.startedAt);

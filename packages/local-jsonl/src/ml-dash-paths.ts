@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { validateStreamName } from "@dashlog/core";
 import { LOGS_DIR, experimentDir } from "./paths.js";
@@ -16,6 +17,8 @@ export const LOG_SEQUENCE_FILE = ".log_sequence";
 export const LOG_SEQUENCE_LOCK_FILE = ".log_sequence.lock";
 /** What ml-dash flocks around each metric append, in the metric's folder. */
 export const METRIC_LOCK_FILE = ".metadata.lock";
+/** What ml-dash flocks around each parameters write, in the experiment's folder. */
+export const PARAMETERS_LOCK_FILE = ".parameters.lock";
 
 export function experimentJsonFile(root: string, prefix: string): string {
   return join(experimentDir(root, prefix), EXPERIMENT_JSON);
@@ -31,6 +34,22 @@ export function logSequenceFile(root: string, prefix: string): string {
 
 export function logSequenceLockFile(root: string, prefix: string): string {
   return join(experimentDir(root, prefix), LOGS_DIR, LOG_SEQUENCE_LOCK_FILE);
+}
+
+/**
+ * Every lock file ml-dash takes while it writes the experiment: the log counter's, the
+ * parameters', and each existing metric's.
+ */
+export function mlDashLockFiles(root: string, prefix: string): string[] {
+  const locks = [logSequenceLockFile(root, prefix), join(experimentDir(root, prefix), PARAMETERS_LOCK_FILE)];
+  try {
+    for (const entry of readdirSync(metricsDir(root, prefix), { withFileTypes: true })) {
+      if (entry.isDirectory()) locks.push(join(metricsDir(root, prefix), entry.name, METRIC_LOCK_FILE));
+    }
+  } catch {
+    // No metrics folder: no metric locks.
+  }
+  return locks;
 }
 
 export function metricsDir(root: string, prefix: string): string {

@@ -207,28 +207,31 @@ async function waitFor(condition: () => boolean): Promise<void> {
 const hasFlock = spawnSync("flock", ["--version"]).status === 0 && existsSync("/proc/locks");
 
 describe("an ml-dash writer at the same time", () => {
-  it.skipIf(!hasFlock)("refuses to start while another process holds ml-dash's lock, naming it", async () => {
-    const { root, dir } = await mlDashTree();
-    const lock = join(dir, "logs", ".log_sequence.lock");
-    await writeFile(lock, "");
-    // Its own process group: `sleep` inherits the locked descriptor, so both must end.
-    const holder = spawn("flock", [lock, "sleep", "30"], { stdio: "ignore", detached: true });
-    try {
-      // Wait until the lock is really taken.
-      await waitFor(() => flockHolder(lock) !== undefined);
-      const error = await new Experiment({ prefix, sink: localJsonl({ root }) }).start().catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ForeignWriterError);
-      expect((error as ForeignWriterError).message).toMatch(/pid \d+/);
-      expect((error as ForeignWriterError).file).toBe(lock);
-    } finally {
-      process.kill(-(holder.pid as number), "SIGKILL");
-      await new Promise((resolve) => holder.once("exit", resolve));
-    }
-    // `sleep` holds the descriptor until it is reaped too.
-    await waitFor(() => flockHolder(lock) === undefined);
-    // Released: dashlog starts, and nothing was written meanwhile.
-    await new Experiment({ prefix, sink: localJsonl({ root }) }).run((exp) => expect(exp.nextSequenceNumber).toBe(4));
-  });
+  it.skipIf(!hasFlock).each([["logs", ".log_sequence.lock"], ["metrics/train", ".metadata.lock"], [".", ".parameters.lock"]])(
+    "refuses to start while another process holds ml-dash's lock %s/%s, naming it",
+    async (folder, name) => {
+      const { root, dir } = await mlDashTree();
+      const lock = join(dir, folder, name);
+      await writeFile(lock, "");
+      // Its own process group: `sleep` inherits the locked descriptor, so both must end.
+      const holder = spawn("flock", [lock, "sleep", "30"], { stdio: "ignore", detached: true });
+      try {
+        // Wait until the lock is really taken.
+        await waitFor(() => flockHolder(lock) !== undefined);
+        const error = await new Experiment({ prefix, sink: localJsonl({ root }) }).start().catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ForeignWriterError);
+        expect((error as ForeignWriterError).message).toMatch(/pid \d+/);
+        expect((error as ForeignWriterError).file).toBe(lock);
+      } finally {
+        process.kill(-(holder.pid as number), "SIGKILL");
+        await new Promise((resolve) => holder.once("exit", resolve));
+      }
+      // `sleep` holds the descriptor until it is reaped too.
+      await waitFor(() => flockHolder(lock) === undefined);
+      // Released: dashlog starts, and nothing was written meanwhile.
+      await new Experiment({ prefix, sink: localJsonl({ root }) }).run((exp) => expect(exp.nextSequenceNumber).toBe(4));
+    },
+  );
 
   it("refuses to write after another process appended during the run, and says so on the issue channel", async () => {
     const { root, dir } = await mlDashTree();
