@@ -4,6 +4,7 @@ import { exportCommand, exportSpec } from "./export-command.js";
 import { lsCommand, lsSpec } from "./ls-command.js";
 import { pushCommand, pushSpec } from "./push-command.js";
 import { reportCommand, reportSpec } from "./report-command.js";
+import { serveCommand, serveSpec } from "./serve-command.js";
 import { tailCommand, tailSpec } from "./tail-command.js";
 
 export interface Command {
@@ -18,4 +19,5 @@ export const COMMANDS: readonly Command[] = [
   { spec: exportSpec, run: exportCommand },
   { spec: pushSpec, run: pushCommand },
   { spec: reportSpec, run: reportCommand },
+  { spec: serveSpec, run: serveCommand },
 ];

@@ -1,4 +1,5 @@
 import type { RecordReader, RunRecord } from "@dashlog/core";
+import type { PositionedReader } from "./dashboard/positioned-reader.js";
 
 /**
  * What the CLI needs of a storage backend: core's RecordReader for the records, plus the
@@ -6,6 +7,11 @@ import type { RecordReader, RunRecord } from "@dashlog/core";
  */
 export interface ExperimentStore {
   readonly reader: RecordReader;
+  /**
+   * Reading from a resumable position, when the store has a better one than sequence
+   * numbers (byte offsets of local files). The dashboard pages through it.
+   */
+  readonly positioned?: PositionedReader | undefined;
   /** Where the data is, for messages: a folder, or a MongoDB URI without credentials. */
   readonly location: string;
   /** Every experiment prefix, sorted. */

@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { validatePrefix, type RunRecord } from "@dashlog/core";
 import { LOGS_DIR, RUNS_FILE, experimentDir, jsonlReader, readRuns, runsFile, streamFile } from "@dashlog/local-jsonl";
 import { countNewlines } from "./count-newlines.js";
+import { localPositionedReader } from "./dashboard/local-positioned-reader.js";
 import { sortStreams, type ExperimentStore } from "./experiment-store.js";
 
 /** Prefixes are at most this many folders deep; stops a walk into a huge unrelated tree. */
@@ -14,6 +15,7 @@ export function localStore(root: string): ExperimentStore {
   const reader = jsonlReader({ root: absolute });
   return {
     reader,
+    positioned: localPositionedReader(absolute),
     location: absolute,
     async listExperiments() {
       const found: string[] = [];

@@ -1,0 +1,218 @@
+import { LEVELS, type Level, type StoredRecord } from "@dashlog/core";
+import type { LogPage, LogQuery, ReportLogRow } from "../report/report-data.js";
+import type { PositionedReader } from "./positioned-reader.js";
+
+/** Records per checkpoint: a page read starts at most this many records before its first row. */
+export const CHECKPOINT_RECORDS = 256;
+/** Records a filtered page may scan before it answers with what it found and a cursor. */
+const SCAN_BUDGET = 64 * CHECKPOINT_RECORDS;
+
+const LEVEL_BIT: Record<Level, number> = { debug: 1, info: 2, warn: 4, error: 8, fatal: 16 };
+
+/** Growable column of numbers: 8 bytes a checkpoint, so a million records cost about 30 KiB. */
+class Column {
+  #data = new Float64Array(64);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.#data.length) {
+      const grown = new Float64Array(this.#data.length * 2);
+      grown.set(this.#data);
+      this.#data = grown;
+    }
+    this.#data[this.length++] = value;
+  }
+  at(index: number): number {
+    return this.#data[index] as number;
+  }
+  set(index: number, value: number): void {
+    this.#data[index] = value;
+  }
+}
+
+/** What the index hands on for each log record it takes in (charts, spans, errors). */
+export type LogRecordListener = (record: StoredRecord, time: number) => void;
+
+/**
+ * The logs stream of one experiment, indexed as it grows: every CHECKPOINT_RECORDS records
+ * it keeps the position, first sequence number, first time and the levels seen, so any page
+ * of the table is one short read, a level filter skips whole checkpoints, and a time range
+ * is a binary search. The records themselves stay in the store.
+ */
+export class LogIndex {
+  readonly #reader: PositionedReader;
+  readonly #prefix: string;
+  readonly #position = new Column();
+  readonly #firstSequence = new Column();
+  readonly #firstTime = new Column();
+  readonly #levelMask = new Column();
+  readonly #listener: LogRecordListener | undefined;
+  #end = 0;
+  #total = 0;
+  #firstTimeSeen: number | null = null;
+  #lastTime: number | null = null;
+  #lastSequence = -1;
+  readonly levels: Record<Level, number> = Object.fromEntries(LEVELS.map((l) => [l, 0])) as Record<Level, number>;
+
+  readonly #onUnreadable: (() => void) | undefined;
+
+  constructor(reader: PositionedReader, prefix: string, listener?: LogRecordListener, onUnreadable?: () => void) {
+    this.#onUnreadable = onUnreadable;
+    this.#reader = reader;
+    this.#prefix = prefix;
+    this.#listener = listener;
+  }
+
+  get total(): number {
+    return this.#total;
+  }
+  get firstTime(): number | null {
+    return this.#firstTimeSeen;
+  }
+  get lastTime(): number | null {
+    return this.#lastTime;
+  }
+
+  /** Reads what was appended since the last call; returns how many records were new. */
+  async update(signal?: AbortSignal): Promise<number> {
+    let added = 0;
+    for await (const { record, start, end } of this.#reader.readFrom(this.#prefix, "logs", this.#end, { signal, onUnreadable: this.#onUnreadable })) {
+      const time = timeOf(record) ?? this.#lastTime ?? 0;
+      const level = levelOf(record);
+      if (this.#total % CHECKPOINT_RECORDS === 0) {
+        this.#position.push(start);
+        this.#firstSequence.push(record.sequenceNumber);
+        this.#firstTime.push(time);
+        this.#levelMask.push(0);
+      }
+      const k = this.#position.length - 1;
+      this.#levelMask.set(k, this.#levelMask.at(k) | LEVEL_BIT[level]);
+      this.levels[level]++;
+      this.#total++;
+      this.#end = end;
+      this.#firstTimeSeen ??= time;
+      this.#lastTime = this.#lastTime === null ? time : Math.max(this.#lastTime, time);
+      this.#lastSequence = record.sequenceNumber;
+      this.#listener?.(record, time);
+      added++;
+    }
+    return added;
+  }
+
+  /**
+   * Wall-clock ms of a sequence number, for streams whose records carry none: exact at
+   * checkpoints, interpolated between them (a checkpoint spans a few hundred events).
+   */
+  timeOfSequence(sequence: number): number | undefined {
+    const n = this.#position.length;
+    if (n === 0) return undefined;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.#firstSequence.at(mid) <= sequence) lo = mid;
+      else hi = mid - 1;
+    }
+    const s0 = this.#firstSequence.at(lo);
+    const t0 = this.#firstTime.at(lo);
+    const s1 = lo + 1 < n ? this.#firstSequence.at(lo + 1) : this.#lastSequence;
+    const t1 = lo + 1 < n ? this.#firstTime.at(lo + 1) : (this.#lastTime ?? t0);
+    if (sequence <= s0 || s1 <= s0) return t0;
+    if (sequence >= s1) return t1;
+    return t0 + ((t1 - t0) * (sequence - s0)) / (s1 - s0);
+  }
+
+  /** Rows `first` to `first + count - 1` in log order (0 is the oldest), oldest first. */
+  async range(first: number, count: number, signal?: AbortSignal): Promise<LogPage> {
+    const total = this.#total;
+    const from = Math.max(0, first);
+    const to = Math.min(total, first + count);
+    if (to <= from) return { rows: [], total, next: null };
+    return { rows: await this.#readOrdinals(from, to - from, signal), total, next: null };
+  }
+
+  /** Rows matching `query`, newest first, from the checkpoint `cursor` names (or the newest) downwards. */
+  async search(query: LogQuery, cursor: string | null, limit: number, signal?: AbortSignal): Promise<LogPage> {
+    const n = this.#position.length;
+    let k = cursor === null ? n - 1 : Number(cursor);
+    if (!Number.isInteger(k) || k >= n) throw new RangeError(`cursor must be a checkpoint number below ${n}, got ${JSON.stringify(cursor)}`);
+    const mask = query.levels === undefined ? 31 : query.levels.reduce((m, l) => m | LEVEL_BIT[l], 0);
+    const text = query.text === undefined || query.text === "" ? undefined : query.text.toLowerCase();
+    const { since, until } = query;
+    if (until !== undefined && cursor === null) k = Math.min(k, this.#lastCheckpointStartingBy(until));
+    const rows: ReportLogRow[] = [];
+    let scanned = 0;
+    for (; k >= 0 && rows.length < limit && scanned < SCAN_BUDGET; k--) {
+      // Times only grow within a run, so a checkpoint that starts after `until` holds nothing wanted, and
+      // once one ends before `since` every older one does too.
+      if (since !== undefined && k + 1 < n && this.#firstTime.at(k + 1) < since) break;
+      if ((this.#levelMask.at(k) & mask) === 0) continue;
+      const first = k * CHECKPOINT_RECORDS;
+      const chunk = await this.#readOrdinals(first, Math.min(CHECKPOINT_RECORDS, this.#total - first), signal);
+      scanned += chunk.length;
+      for (let i = chunk.length - 1; i >= 0; i--) {
+        const row = chunk[i] as ReportLogRow;
+        if ((LEVEL_BIT[row[2]] & mask) === 0) continue;
+        if (since !== undefined && row[1] < since) continue;
+        if (until !== undefined && row[1] > until) continue;
+        if (text !== undefined && !row[3].toLowerCase().includes(text) && !(row[4] ?? "").toLowerCase().includes(text)) continue;
+        rows.push(row);
+      }
+    }
+    const done = k < 0 || (since !== undefined && k + 1 < n && this.#firstTime.at(k + 1) < since);
+    return { rows, total: this.#total, next: done ? null : String(k) };
+  }
+
+  #lastCheckpointStartingBy(time: number): number {
+    let lo = 0;
+    let hi = this.#position.length - 1;
+    if (hi < 0 || this.#firstTime.at(0) > time) return -1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.#firstTime.at(mid) <= time) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  async #readOrdinals(first: number, count: number, signal?: AbortSignal): Promise<ReportLogRow[]> {
+    const k = Math.floor(first / CHECKPOINT_RECORDS);
+    let skip = first - k * CHECKPOINT_RECORDS;
+    const rows: ReportLogRow[] = [];
+    if (count <= 0 || k >= this.#position.length) return rows;
+    for await (const { record } of this.#reader.readFrom(this.#prefix, "logs", this.#position.at(k), { limit: skip + count, signal })) {
+      if (skip > 0) {
+        skip--;
+        continue;
+      }
+      rows.push(toRow(record, timeOf(record) ?? 0));
+    }
+    return rows;
+  }
+}
+
+export function timeOf(record: StoredRecord): number | undefined {
+  const t = record["timestamp"];
+  if (typeof t === "string") {
+    const ms = Date.parse(t);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  return typeof t === "number" && Number.isFinite(t) ? t : undefined;
+}
+
+function levelOf(record: StoredRecord): Level {
+  const level = record["level"];
+  return typeof level === "string" && level in LEVEL_BIT ? (level as Level) : "info";
+}
+
+/** A record as a table row; text fields stay text (the page never parses them as HTML). */
+export function toRow(record: StoredRecord, time: number): ReportLogRow {
+  const message = record["message"];
+  const metadata = record["metadata"];
+  return [
+    record.sequenceNumber,
+    time,
+    levelOf(record),
+    typeof message === "string" ? message : String(message ?? ""),
+    metadata === null || metadata === undefined ? null : JSON.stringify(metadata),
+  ];
+}
