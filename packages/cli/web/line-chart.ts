@@ -45,6 +45,7 @@ export function lineChart(parent: HTMLElement, chart: ReportChart, height = 220)
     axes: [
       {
         stroke: "#5b6472",
+        space: 80,
         grid: { show: false },
         values: time ? (_u, splits) => splits.map((v) => fmtClock(v)) : (_u, splits) => splits.map((v) => fmtNumber(v)),
         ...(time ? {} : { label: chart.xName, labelSize: 18 }),

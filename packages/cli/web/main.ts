@@ -1,3 +1,4 @@
+import { PAGE_LANGUAGE } from "./locale-guard.js";
 import "uplot/dist/uPlot.min.css";
 import "./style.css";
 import type { ReportData } from "../src/report/report-data.js";
@@ -16,6 +17,7 @@ function readJson<T>(id: string): T {
 }
 
 async function start(): Promise<void> {
+  document.documentElement.dataset["language"] = PAGE_LANGUAGE;
   const app = document.getElementById("app") as HTMLElement;
   const config = readJson<PageConfig>("dashlog-config");
   try {

@@ -70,7 +70,7 @@ export function timelineChart(parent: HTMLElement, initial: ReportTimeline): Tim
       y: { auto: false, range: () => [-0.5, Math.max(1, tl.lanes.length) - 0.5], dir: -1 },
     },
     axes: [
-      { stroke: "#5b6472", values: (_u, splits) => splits.map((v) => fmtClock(v)), grid: { stroke: "#eef0f3" } },
+      { stroke: "#5b6472", space: 90, values: (_u, splits) => splits.map((v) => fmtClock(v)), grid: { stroke: "#eef0f3" } },
       {
         stroke: "#2b3340",
         size: 110,
