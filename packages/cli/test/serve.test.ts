@@ -81,9 +81,10 @@ describe("dashlog serve", () => {
     expect(await row.locator(".status").textContent()).toBe("COMPLETED");
     expect(await row.locator(".facts").textContent()).toContain(`${counts.events} records`);
     expect(await page.locator(".tree-folder > details > summary").allTextContents()).toEqual(expect.arrayContaining(["alice/", "ml/", "bob/", "carol/"]));
+    await mkdir(DOCS_IMAGES, { recursive: true });
+    await page.screenshot({ path: `${DOCS_IMAGES}dashboard-home.png` });
     await page.fill("input.search", "carol");
     expect(await page.locator(".tree-exp").count()).toBe(2);
-    await page.screenshot({ path: `${DOCS_IMAGES}dashboard-home.png` });
     await page.close();
   });
 
@@ -108,7 +109,6 @@ describe("dashlog serve", () => {
     ]);
     expect(await page.locator("[data-chart] canvas").count()).toBe(charts.length);
     expect(await page.locator(".log-spacer .log-row").first().getAttribute("data-seq")).toBe(String(counts.events - 1));
-    await mkdir(DOCS_IMAGES, { recursive: true });
     await page.screenshot({ path: `${DOCS_IMAGES}dashboard-run.png`, fullPage: true });
     await page.close();
   });
@@ -146,7 +146,7 @@ describe("dashlog serve", () => {
       // When the row shows, against the record's own timestamp (same machine clock): the delay a person sees.
       const seen = await page.waitForFunction(
         (m) => {
-          const row = [...document.querySelectorAll(".log-spacer .log-row")].find((r) => r.querySelector(".msg")?.textContent === m);
+          const row = Array.from(document.querySelectorAll(".log-spacer .log-row")).find((r) => r.querySelector(".msg")?.textContent === m);
           const time = row?.querySelector(".time")?.textContent;
           return time ? Date.now() - Date.parse(`${time.replace(" ", "T")}Z`) : false;
         },

@@ -130,26 +130,39 @@ export class LogIndex {
     return { rows: await this.#readOrdinals(from, to - from, signal), total, next: null };
   }
 
-  /** Rows matching `query`, newest first, from the checkpoint `cursor` names (or the newest) downwards. */
+  /**
+   * Rows matching `query`, newest first, below the log position `cursor` (null: from the newest).
+   * Answers with at most `limit` rows, or fewer once SCAN_BUDGET records were read, and the
+   * cursor to continue from (null when nothing older can match).
+   */
   async search(query: LogQuery, cursor: string | null, limit: number, signal?: AbortSignal): Promise<LogPage> {
-    const n = this.#position.length;
-    let k = cursor === null ? n - 1 : Number(cursor);
-    if (!Number.isInteger(k) || k >= n) throw new RangeError(`cursor must be a checkpoint number below ${n}, got ${JSON.stringify(cursor)}`);
+    const total = this.#total;
+    let below = cursor === null ? total : Number(cursor);
+    if (!Number.isSafeInteger(below) || below < 0 || below > total) throw new RangeError(`cursor must be a log position up to ${total}, got ${JSON.stringify(cursor)}`);
     const mask = query.levels === undefined ? 31 : query.levels.reduce((m, l) => m | LEVEL_BIT[l], 0);
     const text = query.text === undefined || query.text === "" ? undefined : query.text.toLowerCase();
     const { since, until } = query;
-    if (until !== undefined && cursor === null) k = Math.min(k, this.#lastCheckpointStartingBy(until));
+    const n = this.#position.length;
+    // Times only grow within a run: a checkpoint that starts after `until` holds nothing wanted.
+    if (until !== undefined) below = Math.min(below, (this.#lastCheckpointStartingBy(until) + 1) * CHECKPOINT_RECORDS);
     const rows: ReportLogRow[] = [];
     let scanned = 0;
-    for (; k >= 0 && rows.length < limit && scanned < SCAN_BUDGET; k--) {
-      // Times only grow within a run, so a checkpoint that starts after `until` holds nothing wanted, and
-      // once one ends before `since` every older one does too.
-      if (since !== undefined && k + 1 < n && this.#firstTime.at(k + 1) < since) break;
-      if ((this.#levelMask.at(k) & mask) === 0) continue;
+    while (below > 0 && rows.length < limit && scanned < SCAN_BUDGET) {
+      const k = Math.floor((below - 1) / CHECKPOINT_RECORDS);
+      // Once a checkpoint ends before `since`, every older one does too.
+      if (since !== undefined && k + 1 < n && this.#firstTime.at(k + 1) < since) {
+        below = 0;
+        break;
+      }
       const first = k * CHECKPOINT_RECORDS;
-      const chunk = await this.#readOrdinals(first, Math.min(CHECKPOINT_RECORDS, this.#total - first), signal);
+      if ((this.#levelMask.at(k) & mask) === 0) {
+        below = first;
+        continue;
+      }
+      const chunk = await this.#readOrdinals(first, below - first, signal);
       scanned += chunk.length;
-      for (let i = chunk.length - 1; i >= 0; i--) {
+      let i = chunk.length - 1;
+      for (; i >= 0 && rows.length < limit; i--) {
         const row = chunk[i] as ReportLogRow;
         if ((LEVEL_BIT[row[2]] & mask) === 0) continue;
         if (since !== undefined && row[1] < since) continue;
@@ -157,9 +170,9 @@ export class LogIndex {
         if (text !== undefined && !row[3].toLowerCase().includes(text) && !(row[4] ?? "").toLowerCase().includes(text)) continue;
         rows.push(row);
       }
+      below = first + i + 1;
     }
-    const done = k < 0 || (since !== undefined && k + 1 < n && this.#firstTime.at(k + 1) < since);
-    return { rows, total: this.#total, next: done ? null : String(k) };
+    return { rows, total, next: below > 0 ? String(below) : null };
   }
 
   #lastCheckpointStartingBy(time: number): number {
