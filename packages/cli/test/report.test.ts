@@ -97,15 +97,16 @@ describe("dashlog report", () => {
     const { levels, events } = fixture.counts;
     const shownLevels = () => page.locator(".log-spacer .log-row").evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset["level"]));
     await page.click("button.level-toggle[data-level=debug]");
-    await page.waitForFunction((n) => document.querySelector("#shown-count")?.textContent === `${n} matching of ${events}`, events - levels.debug);
+    const shows = (text: string) => page.waitForFunction((t) => document.querySelector("#shown-count")?.textContent === t && !document.querySelector(".log-row.loading"), text);
+    await shows(`${events - levels.debug} matching of ${events}`);
     expect(await shownLevels()).not.toContain("debug");
     await page.click("button.level-toggle[data-level=info]");
     const important = levels.warn + levels.error + levels.fatal;
-    await page.waitForFunction((n) => document.querySelector("#shown-count")?.textContent === `${n} matching of ${events}`, important);
+    await shows(`${important} matching of ${events}`);
     expect((await shownLevels()).sort()).toEqual([...Array(levels.warn).fill("warn"), ...Array(levels.error).fill("error")].sort());
     await page.click("button.level-toggle[data-level=debug]");
     await page.click("button.level-toggle[data-level=info]");
-    await page.waitForFunction((n) => document.querySelector("#shown-count")?.textContent === `showing ${n} of ${n}`, events);
+    await shows(`showing ${events} of ${events}`);
   });
 
   it("shows a message containing </script> and HTML as text", async () => {

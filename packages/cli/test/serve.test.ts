@@ -116,12 +116,13 @@ describe("dashlog serve", () => {
   it("filters the log table by level and text on the server, newest first", async () => {
     const page = await open(`/run?p=${encodeURIComponent(TRAINING)}`);
     const levels = () => page.locator(".log-spacer .log-row").evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset["level"]));
+    const shows = (text: string) => page.waitForFunction((t) => document.querySelector("#shown-count")?.textContent === t && !document.querySelector(".log-row.loading"), text);
     for (const level of ["debug", "info"]) await page.click(`button.level-toggle[data-level=${level}]`);
-    await page.waitForFunction(() => document.querySelector("#shown-count")?.textContent?.includes("matching"));
+    await shows(`${counts.levels.warn + counts.levels.error} matching of ${counts.events}`);
     expect((await levels()).sort()).toEqual([...Array(counts.levels.warn).fill("warn"), ...Array(counts.levels.error).fill("error")].sort());
     for (const level of ["debug", "info"]) await page.click(`button.level-toggle[data-level=${level}]`);
     await page.fill(".toolbar input.search", "epoch 3 complete");
-    await page.waitForFunction(() => document.querySelector("#shown-count")?.textContent?.startsWith("1 matching"));
+    await shows(`1 matching of ${counts.events}`);
     expect(await page.locator(".log-spacer .log-row .msg").allTextContents()).toEqual(["Epoch 3 complete"]);
     await page.close();
   });
@@ -139,6 +140,7 @@ describe("dashlog serve", () => {
 
   it("shows a record logged by another process within a second, without reloading", async () => {
     const page = await open(`/run?p=${encodeURIComponent(LIVE)}`);
+    await page.waitForFunction(() => document.querySelector(".log-spacer .log-row .msg")?.textContent === "first record");
     expect(await page.locator(".log-spacer .log-row .msg").allTextContents()).toEqual(["first record"]);
     const writer = writeLive(LIVE, ["live one", "live two", "live three"], 400);
     const latencies: number[] = [];
@@ -243,7 +245,7 @@ describe("dashlog serve --host beyond loopback", () => {
     await page.waitForSelector("html[data-ready=true]", { timeout: 30_000 });
     await Promise.all([page.waitForURL(/\/run\?/), page.click(`.tree-exp[data-prefix="${LIVE}"] a`)]);
     await page.waitForSelector("html[data-ready=true]");
-    expect(await page.locator(".log-spacer .log-row .msg").first().textContent()).toBe("live three");
+    await page.waitForFunction(() => document.querySelector(".log-spacer .log-row .msg")?.textContent === "live three");
     const writer = writeLive(LIVE, ["guarded live"], 0);
     await page.locator(".log-spacer .log-row .msg", { hasText: "guarded live" }).waitFor({ timeout: 5000 });
     await writer;

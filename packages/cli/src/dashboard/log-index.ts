@@ -75,7 +75,8 @@ export class LogIndex {
   /** Reads what was appended since the last call; returns how many records were new. */
   async update(signal?: AbortSignal): Promise<number> {
     let added = 0;
-    for await (const { record, start, end } of this.#reader.readFrom(this.#prefix, "logs", this.#end, { signal, onUnreadable: this.#onUnreadable })) {
+    for await (const batch of this.#reader.readFrom(this.#prefix, "logs", this.#end, { signal, onUnreadable: this.#onUnreadable })) {
+      for (const { record, start, end } of batch) {
       const time = timeOf(record) ?? this.#lastTime ?? 0;
       const level = levelOf(record);
       if (this.#total % CHECKPOINT_RECORDS === 0) {
@@ -94,6 +95,7 @@ export class LogIndex {
       this.#lastSequence = record.sequenceNumber;
       this.#listener?.(record, time);
       added++;
+      }
     }
     return added;
   }
@@ -192,12 +194,14 @@ export class LogIndex {
     let skip = first - k * CHECKPOINT_RECORDS;
     const rows: ReportLogRow[] = [];
     if (count <= 0 || k >= this.#position.length) return rows;
-    for await (const { record } of this.#reader.readFrom(this.#prefix, "logs", this.#position.at(k), { limit: skip + count, signal })) {
-      if (skip > 0) {
-        skip--;
-        continue;
+    for await (const batch of this.#reader.readFrom(this.#prefix, "logs", this.#position.at(k), { limit: skip + count, signal })) {
+      for (const { record } of batch) {
+        if (skip > 0) {
+          skip--;
+          continue;
+        }
+        rows.push(toRow(record, timeOf(record) ?? 0));
       }
-      rows.push(toRow(record, timeOf(record) ?? 0));
     }
     return rows;
   }

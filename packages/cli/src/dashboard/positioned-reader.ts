@@ -16,10 +16,11 @@ export interface PositionedRecord {
  */
 export interface PositionedReader {
   /**
-   * Records from `from` on, oldest first, at most `limit` of them. Stops at the last
-   * complete record: a line still being written is read by a later call.
+   * Records from `from` on, oldest first, at most `limit` of them, in batches (one await per
+   * batch, not per record). Stops at the last complete record: a line still being written
+   * is read by a later call.
    */
-  readFrom(prefix: string, stream: string, from: number, options?: ReadFromOptions): AsyncIterable<PositionedRecord>;
+  readFrom(prefix: string, stream: string, from: number, options?: ReadFromOptions): AsyncIterable<PositionedRecord[]>;
 }
 
 export interface ReadFromOptions {

@@ -13,9 +13,13 @@ const SPAN_SOURCES = ["spans", "full", "core"];
 /** Streams that are not measurements: event descriptions and identifiers. */
 const NOT_CHARTED = new Set(["logs", "spans", "full", "core", "ids"]);
 
+/** How often a stream that is counted but not drawn is counted again. */
+const COUNT_EVERY_MS = 10_000;
+
 interface StreamState {
   position: number;
   records: number;
+  countedAt: number;
   readonly charts: StreamCharts | undefined;
 }
 
@@ -76,22 +80,28 @@ export class RunIndex {
       if (name === "logs") continue;
       let state = this.#streams.get(name);
       if (state === undefined) {
-        state = { position: 0, records: 0, charts: NOT_CHARTED.has(name) ? undefined : new StreamCharts(name) };
+        state = { position: 0, records: 0, countedAt: Number.NEGATIVE_INFINITY, charts: NOT_CHARTED.has(name) ? undefined : new StreamCharts(name) };
         this.#streams.set(name, state);
       }
       const spans = this.#spans?.source === name ? this.#spans : undefined;
       if (state.charts === undefined && spans === undefined) {
-        // Counted, not read: nothing of it is drawn.
-        state.records = await this.#store.countRecords(this.prefix, name);
+        // Counted, not read: nothing of it is drawn, and the count of a big event stream is a whole-file scan,
+        // so it is refreshed at most every COUNT_EVERY_MS.
+        if (Date.now() - state.countedAt >= COUNT_EVERY_MS) {
+          state.records = await this.#store.countRecords(this.prefix, name);
+          state.countedAt = Date.now();
+        }
         continue;
       }
-      for await (const { record, end } of this.#reader.readFrom(this.prefix, name, state.position, { signal, onUnreadable: this.#countUnreadable })) {
-        state.position = end;
-        state.records++;
-        added++;
-        const time = recordTime(record) ?? this.logs.timeOfSequence(record.sequenceNumber);
-        state.charts?.add(record, time);
-        spans?.add(record, time);
+      for await (const batch of this.#reader.readFrom(this.prefix, name, state.position, { signal, onUnreadable: this.#countUnreadable })) {
+        for (const { record, end } of batch) {
+          state.position = end;
+          state.records++;
+          added++;
+          const time = recordTime(record) ?? this.logs.timeOfSequence(record.sequenceNumber);
+          state.charts?.add(record, time);
+          spans?.add(record, time);
+        }
       }
     }
     return added;
