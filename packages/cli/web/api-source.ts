@@ -1,4 +1,4 @@
-import type { ExperimentListing, LogPage, LogQuery, ReportChart, ReportTimeline, RunOverview } from "../src/report/report-data.js";
+import type { ExperimentListing, LiveChange, LogPage, LogQuery, ReportChart, ReportTimeline, RunOverview } from "../src/report/report-data.js";
 import type { RunSource } from "./run-source.js";
 
 /** The served page's access to `dashlog serve`: every request carries the access token when there is one. */
@@ -56,7 +56,7 @@ export class Api {
       subscribe: (onChange) => {
         // Server-sent events: the browser reconnects by itself when the server restarts.
         const events = new EventSource(this.url("/api/live", p));
-        events.addEventListener("change", onChange);
+        events.addEventListener("change", (event) => onChange(JSON.parse((event as MessageEvent<string>).data) as LiveChange));
         return () => events.close();
       },
     };

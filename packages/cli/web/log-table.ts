@@ -1,6 +1,6 @@
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from "@tanstack/virtual-core";
 import type { Level } from "@dashlog/core";
-import type { LogQuery, ReportLogRow } from "../src/report/report-data.js";
+import type { LogPage, LogQuery, ReportLogRow } from "../src/report/report-data.js";
 import { el } from "./dom.js";
 import { fmtTime, grouped } from "./format.js";
 import { LEVELS } from "./levels.js";
@@ -14,6 +14,8 @@ const PAGE = 200;
 export interface LogTable {
   /** Level counts of the whole run (not of the rows loaded), for the chips. */
   setCounts(levels: Readonly<Record<Level, number>>, total: number): void;
+  /** Rows the live feed brought (oldest first, ending at the newest record): shown without a request. */
+  prime(page: LogPage): void;
   /** The run has new records. */
   refresh(): void;
 }
@@ -272,15 +274,36 @@ export function logTable(parent: HTMLElement, source: RunSource): LogTable {
       for (const level of LEVELS) (chipCount.get(level) as HTMLElement).textContent = grouped(levels[level]);
       const added = newTotal - total;
       if (added === 0) return;
-      const newestBlock = Math.floor((total - 1) / BLOCK);
+      const newestBlock = Math.max(0, Math.floor((total - 1) / BLOCK));
       total = newTotal;
       if (!filtered()) {
-        blocks.delete(newestBlock);
+        // Blocks from the one that held the newest row on may have grown: keep those the live feed filled.
+        for (let b = newestBlock; b * BLOCK < newTotal; b++) {
+          const rows = blocks.get(b);
+          if (rows === undefined) continue;
+          const size = Math.min(BLOCK, newTotal - b * BLOCK);
+          for (let i = 0; i < size; i++) {
+            if (rows[i] === undefined) {
+              blocks.delete(b);
+              break;
+            }
+          }
+        }
         // Newest first: rows arriving on top would push the view down; keep what the reader looks at still.
         if (!follow && added > 0 && scroller.scrollTop > 0) scroller.scrollTop += added * ROW_PX;
         resize();
         if (follow) scroller.scrollTop = 0;
       }
+    },
+    prime(page) {
+      const first = page.total - page.rows.length;
+      page.rows.forEach((row, i) => {
+        const ordinal = first + i;
+        const block = Math.floor(ordinal / BLOCK);
+        let rows = blocks.get(block);
+        if (rows === undefined) blocks.set(block, (rows = []));
+        rows[ordinal - block * BLOCK] = row;
+      });
     },
     refresh() {
       if (filtered() && follow) restart();

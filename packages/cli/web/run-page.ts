@@ -58,18 +58,17 @@ export async function runPage(app: HTMLElement, source: RunSource): Promise<void
     });
     void source.timeline().then(drawTimeline);
   }, 1000);
-  // The header and the table first: a new record must show within a second.
-  const refresh = throttle(() => {
-    void source.overview().then((o) => {
-      renderHeader(header, o, undefined);
-      renderRuns(runs, o);
-      renderParameters(params, o);
-      table.setCounts(o.summary.levels, o.summary.records);
-      table.refresh();
-    });
+  // The header and the new rows come with the change itself: a new record shows without a request.
+  source.subscribe((change) => {
+    const o = change.overview;
+    renderHeader(header, o, undefined);
+    renderRuns(runs, o);
+    renderParameters(params, o);
+    if (change.newest !== null) table.prime(change.newest);
+    table.setCounts(o.summary.levels, o.summary.records);
+    table.refresh();
     refreshCharts();
-  }, 200);
-  source.subscribe(refresh);
+  });
 }
 
 function chartSection(app: HTMLElement, title: string, id: string, kind: ReportChart["kind"], empty: string) {

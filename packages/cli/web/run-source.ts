@@ -1,4 +1,4 @@
-import type { LogPage, LogQuery, ReportChart, ReportTimeline, RunOverview } from "../src/report/report-data.js";
+import type { LiveChange, LogPage, LogQuery, ReportChart, ReportTimeline, RunOverview } from "../src/report/report-data.js";
 
 /**
  * Where a run page gets its data: the JSON embedded in a report file, or `dashlog serve`'s
@@ -14,8 +14,8 @@ export interface RunSource {
   logRange(first: number, count: number): Promise<LogPage>;
   /** Rows matching `query`, newest first, continuing from `cursor` (null: from the newest). */
   logSearch(query: LogQuery, cursor: string | null, limit: number): Promise<LogPage>;
-  /** Calls `onChange` when the run has new records; returns the unsubscribe. */
-  subscribe(onChange: () => void): () => void;
+  /** Calls `onChange` when the run has new records or a new status; returns the unsubscribe. */
+  subscribe(onChange: (change: LiveChange) => void): () => void;
   /** Rows the source does not have at all (a report keeps up to --max-rows), for a note. */
   readonly omittedRows: number;
 }

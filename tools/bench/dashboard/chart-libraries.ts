@@ -27,7 +27,8 @@ export async function chartLibraries(browser: Browser, points: number, rounds: n
     const drawMs: number[] = [];
     const zoomMs: number[] = [];
     for (let round = 0; round < rounds; round++) {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 500 } });
+      // uPlot reads navigator.language when it loads; a POSIX-locale Chromium reports one Intl rejects.
+      const page = await browser.newPage({ viewport: { width: 1200, height: 500 }, locale: "en-US" });
       await page.setContent(`<div id="c" style="width:1100px;height:400px"></div>`);
       await page.addScriptTag({ content: library === "uPlot" ? uplotJs : echartsJs });
       const timing = await page.evaluate(

@@ -64,7 +64,7 @@ it("dashboard benchmark", async () => {
     log(`| first visit (the server indexes the run) | ${ms(cold.timing.firstPaintMs)} | ${ms(cold.timing.chartsMs)} |`);
     log(`| next visit (index kept) | ${ms(warm.timing.firstPaintMs)} | ${ms(warm.timing.chartsMs)} |`);
     log();
-    const step = await steps(warm.page, 3);
+    const step = await steps(warm.page, 3, RECORDS);
     await warm.page.close();
     log("| step on the open page | median | max | all |");
     log("|---|---:|---:|---|");

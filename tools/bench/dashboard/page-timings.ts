@@ -29,7 +29,7 @@ export interface StepTimings {
 }
 
 /** Interactions on an open run page, each timed in the page until the table or chart shows the result. */
-export async function steps(page: Page, rounds: number): Promise<StepTimings> {
+export async function steps(page: Page, rounds: number, records: number): Promise<StepTimings> {
   const settled = () =>
     page.waitForFunction(() => document.querySelector(".log-row.loading") === null && document.querySelector(".log-spacer .log-row[data-seq]") !== null, null, { polling: 5, timeout: 120_000 });
   const timed = async (act: () => Promise<void>): Promise<number> => {
@@ -52,7 +52,8 @@ export async function steps(page: Page, rounds: number): Promise<StepTimings> {
       await page.click("button.level-toggle[data-level=info]");
       await page.waitForFunction(() => document.querySelector("#shown-count")?.textContent?.startsWith("showing"));
     }));
-    const needle = `step ${990_000 + r}`;
+    // A message near the newest end, as someone looking for a recent step would type it.
+    const needle = `step ${records - 1000 - r} done`;
     textFilterMs.push((await timed(async () => {
       await page.fill(".toolbar input.search", needle);
       await page.waitForFunction((n) => document.querySelector(".log-spacer .log-row .msg")?.textContent?.startsWith(n) === true, needle, { polling: 5 });

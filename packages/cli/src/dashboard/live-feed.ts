@@ -4,6 +4,8 @@ import type { RunCache } from "./run-cache.js";
 /** How often a watched run is read for new records: well inside the one second a record may take to show. */
 export const POLL_MS = 250;
 const HEARTBEAT_MS = 15_000;
+/** New rows sent with a change at most; a page that fell further behind reads the rest itself. */
+const NEWEST_ROWS = 100;
 
 interface Watched {
   readonly clients: Set<ServerResponse>;
@@ -83,9 +85,12 @@ export class LiveFeed {
       const index = await this.#cache.get(prefix);
       const overview = index.overview();
       if (overview.summary.records === w.records && overview.status === w.status) return;
+      const fresh = Math.min(NEWEST_ROWS, Math.max(0, overview.summary.records - w.records));
       w.records = overview.summary.records;
       w.status = overview.status;
-      const message = `event: change\ndata: ${JSON.stringify({ records: w.records, status: w.status })}\n\n`;
+      // The new rows and the header ride along, so a page shows them without asking back.
+      const newest = fresh === 0 ? null : await index.logs.range(w.records - fresh, fresh);
+      const message = `event: change\ndata: ${JSON.stringify({ overview, newest })}\n\n`;
       for (const client of w.clients) client.write(message);
     } catch {
       // A read that failed (a file replaced mid-read, a dropped connection) is tried again at the next tick.

@@ -6,6 +6,8 @@ import type { PositionedReader } from "./positioned-reader.js";
 export const CHECKPOINT_RECORDS = 256;
 /** Records a filtered page may scan before it answers with what it found and a cursor. */
 const SCAN_BUDGET = 64 * CHECKPOINT_RECORDS;
+/** Once a filtered page has some rows, it answers after this long; the table asks for more as it is scrolled. */
+const FIRST_ROWS_MS = 40;
 
 const LEVEL_BIT: Record<Level, number> = { debug: 1, info: 2, warn: 4, error: 8, fatal: 16 };
 
@@ -149,7 +151,8 @@ export class LogIndex {
     if (until !== undefined) below = Math.min(below, (this.#lastCheckpointStartingBy(until) + 1) * CHECKPOINT_RECORDS);
     const rows: ReportLogRow[] = [];
     let scanned = 0;
-    while (below > 0 && rows.length < limit && scanned < SCAN_BUDGET) {
+    const started = performance.now();
+    while (below > 0 && rows.length < limit && scanned < SCAN_BUDGET && (rows.length === 0 || performance.now() - started < FIRST_ROWS_MS)) {
       const k = Math.floor((below - 1) / CHECKPOINT_RECORDS);
       // Once a checkpoint ends before `since`, every older one does too.
       if (since !== undefined && k + 1 < n && this.#firstTime.at(k + 1) < since) {

@@ -130,3 +130,10 @@ export interface ReportData {
   readonly charts: readonly ReportChart[];
   readonly logs: ReportLogs;
 }
+
+/** What `dashlog serve` pushes to a run page when records arrive: the new header, and the newest rows. */
+export interface LiveChange {
+  readonly overview: RunOverview;
+  /** The rows that arrived (at most the last 100), oldest first; null when only the status moved. */
+  readonly newest: LogPage | null;
+}
