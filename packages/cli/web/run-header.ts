@@ -29,7 +29,8 @@ export function renderHeader(target: HTMLElement, o: RunOverview, timeline: Repo
   }
   line.appendChild(el("span", "facts", facts.join(" · ")));
   header.appendChild(line);
-  if (run?.error) header.appendChild(el("p", "run-error", `${run.error.name}: ${run.error.message}`));
+  if (run?.crashReason) header.appendChild(el("p", "run-error", `Crashed: ${run.crashReason}`));
+  else if (run?.error) header.appendChild(el("p", "run-error", `${run.error.name}: ${run.error.message}`));
 
   const cards = el("section", "summary");
   cards.id = "summary";
@@ -48,6 +49,10 @@ export function renderHeader(target: HTMLElement, o: RunOverview, timeline: Repo
     chip.appendChild(el("b", null, grouped(sum.levels[level])));
     chip.appendChild(document.createTextNode(` ${level}`));
     chips.appendChild(chip);
+  }
+  if (sum.parsed < sum.records) {
+    // A large run is counted at once and read in the background; the counts and charts fill in.
+    chips.appendChild(el("span", "chip reading", `reading… ${Math.floor((sum.parsed / sum.records) * 100)} %`));
   }
   card("Log records", grouped(sum.records), chips);
   const span = sum.firstTime !== null && sum.lastTime !== null ? sum.lastTime - sum.firstTime : null;

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { RunRecord } from "@dashlog/core";
 import type { ExperimentStore } from "../experiment-store.js";
 import { renderPageShell } from "../report/page-shell.js";
 import type { ExperimentListing } from "../report/report-data.js";
@@ -7,11 +8,12 @@ import { hasToken, isLoopbackHost } from "./access-token.js";
 import { BadRequest, intParam, logQuery, prefixParam, prefixesParam } from "./api-params.js";
 import { LiveFeed } from "./live-feed.js";
 import { RunCache } from "./run-cache.js";
+import type { RunIndex } from "./run-index.js";
 
 /** Rows one log request may ask for. */
 const MAX_LIMIT = 1000;
 /** How long a listing's record count of an experiment nobody has open is reused. */
-const COUNT_TTL_MS = 5000;
+const COUNT_TTL_MS = 30_000;
 
 export interface DashboardServerOptions {
   readonly store: ExperimentStore;
@@ -61,8 +63,15 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       sendJson(res, listing);
     },
     "/api/overview": async (url, _req, res) => sendJson(res, (await indexOf(url)).overview()),
-    "/api/charts": async (url, _req, res) => sendJson(res, (await indexOf(url)).charts()),
-    "/api/timeline": async (url, _req, res) => sendJson(res, (await indexOf(url)).timeline()),
+    // Twenty pages on one run ask for the same charts after every change: computed once per change.
+    "/api/charts": async (url, _req, res) => {
+      const index = await indexOf(url);
+      sendJsonText(res, memo(index, "charts", () => JSON.stringify(index.charts())));
+    },
+    "/api/timeline": async (url, _req, res) => {
+      const index = await indexOf(url);
+      sendJsonText(res, memo(index, "timeline", () => JSON.stringify(index.timeline())));
+    },
     "/api/logs": async (url, _req, res) => {
       const index = await indexOf(url);
       const limit = intParam(url, "limit", 200, MAX_LIMIT);
@@ -81,6 +90,17 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     },
   };
 
+  const memos = new WeakMap<RunIndex, Map<string, { version: number; text: string }>>();
+  function memo(index: RunIndex, key: string, compute: () => string): string {
+    let byKey = memos.get(index);
+    if (byKey === undefined) memos.set(index, (byKey = new Map()));
+    const kept = byKey.get(key);
+    if (kept !== undefined && kept.version === index.version) return kept.text;
+    const text = compute();
+    byKey.set(key, { version: index.version, text });
+    return text;
+  }
+
   async function indexOf(url: URL) {
     const prefix = prefixParam(url);
     await requireExperiment(store, prefix);
@@ -89,7 +109,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
 
   async function listingOf(prefix: string): Promise<ExperimentListing> {
     const runs = await store.runs(prefix);
-    const last = runs.at(-1);
+    const last = runs.at(-1) as (RunRecord & { readonly effectiveStatus?: string }) | undefined;
     let records = cache.peek(prefix)?.logs.total;
     if (records === undefined) {
       const known = counts.get(prefix);
@@ -99,7 +119,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
         counts.set(prefix, { records, at: Date.now() });
       }
     }
-    return { prefix, status: last?.status ?? "UNKNOWN", startedAt: runs[0]?.startedAt ?? null, endedAt: last?.endedAt ?? null, runs: runs.length, records };
+    return { prefix, status: last?.effectiveStatus ?? last?.status ?? "UNKNOWN", startedAt: runs[0]?.startedAt ?? null, endedAt: last?.endedAt ?? null, runs: runs.length, records };
   }
 
   const server: Server = createServer((request, response) => {
@@ -171,7 +191,10 @@ function sendHtml(response: ServerResponse, html: string): void {
 }
 
 function sendJson(response: ServerResponse, value: unknown, status = 200): void {
-  const body = JSON.stringify(value);
+  sendJsonText(response, JSON.stringify(value), status);
+}
+
+function sendJsonText(response: ServerResponse, body: string, status = 200): void {
   response.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
   response.end(body);
 }

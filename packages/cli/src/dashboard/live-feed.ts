@@ -11,6 +11,7 @@ interface Watched {
   readonly clients: Set<ServerResponse>;
   readonly timer: ReturnType<typeof setInterval>;
   records: number;
+  parsed: number;
   status: string;
   busy: boolean;
 }
@@ -49,6 +50,7 @@ export class LiveFeed {
         clients: new Set(),
         timer: setInterval(() => void this.#poll(prefix, state), POLL_MS),
         records: overview.summary.records,
+        parsed: overview.summary.parsed,
         status: overview.status,
         busy: false,
       };
@@ -84,7 +86,8 @@ export class LiveFeed {
     try {
       const index = await this.#cache.get(prefix);
       const overview = index.overview();
-      if (overview.summary.records === w.records && overview.status === w.status) return;
+      if (overview.summary.records === w.records && overview.summary.parsed === w.parsed && overview.status === w.status) return;
+      w.parsed = overview.summary.parsed;
       const fresh = Math.min(NEWEST_ROWS, Math.max(0, overview.summary.records - w.records));
       w.records = overview.summary.records;
       w.status = overview.status;

@@ -48,7 +48,11 @@ export class LogIndex {
   readonly #firstTime = new Column();
   readonly #levelMask = new Column();
   readonly #listener: LogRecordListener | undefined;
-  #end = 0;
+  /** Where the parse stopped, and how many records it took in. */
+  #parseEnd = 0;
+  #parsed = 0;
+  /** Where the count without parsing stopped; `#total` is the larger of what it and the parse found. */
+  #skimEnd = 0;
   #total = 0;
   #firstTimeSeen: number | null = null;
   #lastTime: number | null = null;
@@ -67,6 +71,33 @@ export class LogIndex {
   get total(): number {
     return this.#total;
   }
+  /** Records parsed so far: level counts, charts and times cover these. Below `total` while a large run is first read. */
+  get parsed(): number {
+    return this.#parsed;
+  }
+  /** True when the store can count records without parsing them (local files). */
+  get skims(): boolean {
+    return this.#reader.recordStarts !== undefined;
+  }
+
+  /**
+   * Counts and places records appended since the last look without parsing them, so a page of
+   * the newest rows can be read before the parse reaches them. A no-op for stores that cannot.
+   */
+  async skim(signal?: AbortSignal): Promise<void> {
+    if (this.#reader.recordStarts === undefined) return;
+    if (this.#parsed >= this.#total) this.#skimEnd = Math.max(this.#skimEnd, this.#parseEnd);
+    const found = await this.#reader.recordStarts(this.#prefix, "logs", this.#skimEnd, this.#total, CHECKPOINT_RECORDS, signal);
+    for (const start of found.starts) {
+      // Unknown until parsed: any level may be there, and no time or sequence number yet.
+      this.#position.push(start);
+      this.#firstSequence.push(Number.NaN);
+      this.#firstTime.push(Number.NaN);
+      this.#levelMask.push(31);
+    }
+    this.#total += found.records;
+    this.#skimEnd = found.end;
+  }
   get firstTime(): number | null {
     return this.#firstTimeSeen;
   }
@@ -77,21 +108,29 @@ export class LogIndex {
   /** Reads what was appended since the last call; returns how many records were new. */
   async update(signal?: AbortSignal): Promise<number> {
     let added = 0;
-    for await (const batch of this.#reader.readFrom(this.#prefix, "logs", this.#end, { signal, onUnreadable: this.#onUnreadable })) {
+    for await (const batch of this.#reader.readFrom(this.#prefix, "logs", this.#parseEnd, { signal, onUnreadable: this.#onUnreadable })) {
       for (const { record, start, end } of batch) {
       const time = timeOf(record) ?? this.#lastTime ?? 0;
       const level = levelOf(record);
-      if (this.#total % CHECKPOINT_RECORDS === 0) {
-        this.#position.push(start);
-        this.#firstSequence.push(record.sequenceNumber);
-        this.#firstTime.push(time);
-        this.#levelMask.push(0);
+      const k = Math.floor(this.#parsed / CHECKPOINT_RECORDS);
+      if (this.#parsed % CHECKPOINT_RECORDS === 0) {
+        if (k >= this.#position.length) {
+          this.#position.push(start);
+          this.#firstSequence.push(record.sequenceNumber);
+          this.#firstTime.push(time);
+          this.#levelMask.push(0);
+        } else {
+          // Placed by skim(): now known.
+          this.#firstSequence.set(k, record.sequenceNumber);
+          this.#firstTime.set(k, time);
+          this.#levelMask.set(k, 0);
+        }
       }
-      const k = this.#position.length - 1;
       this.#levelMask.set(k, this.#levelMask.at(k) | LEVEL_BIT[level]);
       this.levels[level]++;
-      this.#total++;
-      this.#end = end;
+      this.#parsed++;
+      this.#total = Math.max(this.#total, this.#parsed);
+      this.#parseEnd = end;
       this.#firstTimeSeen ??= time;
       this.#lastTime = this.#lastTime === null ? time : Math.max(this.#lastTime, time);
       this.#lastSequence = record.sequenceNumber;
@@ -107,7 +146,7 @@ export class LogIndex {
    * checkpoints, interpolated between them (a checkpoint spans a few hundred events).
    */
   timeOfSequence(sequence: number): number | undefined {
-    const n = this.#position.length;
+    const n = Math.ceil(this.#parsed / CHECKPOINT_RECORDS);
     if (n === 0) return undefined;
     let lo = 0;
     let hi = n - 1;
@@ -146,9 +185,10 @@ export class LogIndex {
     const mask = query.levels === undefined ? 31 : query.levels.reduce((m, l) => m | LEVEL_BIT[l], 0);
     const text = query.text === undefined || query.text === "" ? undefined : query.text.toLowerCase();
     const { since, until } = query;
-    const n = this.#position.length;
+    // Checkpoints the parse has not reached have no time yet: the time shortcuts wait for it.
+    const n = this.#parsed >= total ? this.#position.length : 0;
     // Times only grow within a run: a checkpoint that starts after `until` holds nothing wanted.
-    if (until !== undefined) below = Math.min(below, (this.#lastCheckpointStartingBy(until) + 1) * CHECKPOINT_RECORDS);
+    if (until !== undefined && n > 0) below = Math.min(below, (this.#lastCheckpointStartingBy(until) + 1) * CHECKPOINT_RECORDS);
     const rows: ReportLogRow[] = [];
     let scanned = 0;
     const started = performance.now();

@@ -21,6 +21,20 @@ export interface PositionedReader {
    * is read by a later call.
    */
   readFrom(prefix: string, stream: string, from: number, options?: ReadFromOptions): AsyncIterable<PositionedRecord[]>;
+  /**
+   * Where records start, without parsing them: the position of each record whose number
+   * (counting the first one at `from` as `firstNumber`) is a multiple of `every`, how many
+   * complete records there are, and the position after the last. Only a store that can count
+   * much faster than it parses has it (a file: a newline scan); the index then shows a large
+   * run at once and parses it in the background.
+   */
+  recordStarts?(prefix: string, stream: string, from: number, firstNumber: number, every: number, signal?: AbortSignal): Promise<RecordStarts>;
+}
+
+export interface RecordStarts {
+  readonly starts: number[];
+  readonly records: number;
+  readonly end: number;
 }
 
 export interface ReadFromOptions {

@@ -29,11 +29,11 @@ export class RunCache {
     let entry = this.#entries.get(prefix);
     if (entry === undefined) {
       const index = new RunIndex(this.#store, prefix);
-      entry = { index, ready: index.update(), updatedAt: Date.now(), usedAt: Date.now(), watchers: 0 };
+      entry = { index, ready: index.refresh(), updatedAt: Date.now(), usedAt: Date.now(), watchers: 0 };
       this.#entries.set(prefix, entry);
       this.#evict();
     } else if (Date.now() - entry.updatedAt > FRESH_MS) {
-      entry.ready = entry.index.update();
+      entry.ready = entry.index.refresh();
       entry.updatedAt = Date.now();
     }
     entry.usedAt = Date.now();

@@ -39,6 +39,8 @@ export class RunIndex {
   #runs: readonly RunRecord[] = [];
   #unreadable = 0;
   #updating: Promise<number> | undefined;
+  #firstPassDone = false;
+  #version = 0;
   readonly #countUnreadable: () => void;
 
   readonly #onLogRecord: ((record: StoredRecord, time: number) => void) | undefined;
@@ -58,12 +60,26 @@ export class RunIndex {
   }
 
   /**
+   * What a request needs before it answers: newly appended log records counted and placed
+   * (no parse, for local files), and a read of everything new started. The first read of a
+   * large run goes on in the background, the page showing its counts and charts filling in;
+   * later reads are small and awaited.
+   */
+  async refresh(signal?: AbortSignal): Promise<void> {
+    await this.logs.skim(signal);
+    const pass = this.update(signal);
+    if (this.#firstPassDone || !this.logs.skims) await pass;
+    else pass.catch(() => {});
+  }
+
+  /**
    * Reads whatever was appended to any stream since the last call; concurrent callers share
    * one pass. Resolves to the number of new records.
    */
   update(signal?: AbortSignal): Promise<number> {
     this.#updating ??= this.#update(signal).finally(() => {
       this.#updating = undefined;
+      this.#firstPassDone = true;
     });
     return this.#updating;
   }
@@ -88,8 +104,15 @@ export class RunIndex {
         // Counted, not read: nothing of it is drawn, and the count of a big event stream is a whole-file scan,
         // so it is refreshed at most every COUNT_EVERY_MS.
         if (Date.now() - state.countedAt >= COUNT_EVERY_MS) {
-          state.records = await this.#store.countRecords(this.prefix, name);
-          state.countedAt = Date.now();
+          // In the background: a live update must not wait for a scan of a big event stream.
+          const counted = state;
+          counted.countedAt = Date.now();
+          this.#store.countRecords(this.prefix, name).then(
+            (n) => {
+              counted.records = n;
+            },
+            () => {},
+          );
         }
         continue;
       }
@@ -104,7 +127,13 @@ export class RunIndex {
         }
       }
     }
+    if (added > 0) this.#version++;
     return added;
+  }
+
+  /** Goes up whenever a read took in records: what was computed from the index before is stale. */
+  get version(): number {
+    return this.#version;
   }
 
   overview(): RunOverview {
@@ -118,6 +147,7 @@ export class RunIndex {
       runs,
       summary: {
         records: this.logs.total,
+        parsed: this.logs.parsed,
         levels: { ...this.logs.levels },
         firstTime: this.logs.firstTime,
         lastTime: this.logs.lastTime,
@@ -159,10 +189,12 @@ function recordTime(record: StoredRecord): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-function toReportRun(r: RunRecord): ReportRun {
+/** A reader that knows when a run's writer is gone says so in `effectiveStatus`; the page shows that, not the stored RUNNING. */
+function toReportRun(r: RunRecord & { readonly effectiveStatus?: string; readonly crashReason?: string }): ReportRun {
   return {
     runId: r.runId,
-    status: r.status,
+    status: typeof r.effectiveStatus === "string" ? r.effectiveStatus : r.status,
+    crashReason: typeof r.crashReason === "string" ? r.crashReason : null,
     startedAt: r.startedAt,
     endedAt: r.endedAt ?? null,
     firstSequenceNumber: r.firstSequenceNumber,

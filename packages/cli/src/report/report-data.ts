@@ -7,7 +7,10 @@ import type { Level } from "@dashlog/core";
 /** A run as the store reports it; `status` is shown as given (a store may say CRASHED). */
 export interface ReportRun {
   readonly runId: string;
+  /** The effective status when the store knows one (CRASHED for a RUNNING run whose writer is gone), else the stored one. */
   readonly status: string;
+  /** Why the store judged the run crashed; null otherwise. */
+  readonly crashReason: string | null;
   readonly startedAt: string;
   readonly endedAt: string | null;
   readonly firstSequenceNumber: number;
@@ -19,6 +22,8 @@ export interface ReportRun {
 
 export interface ReportSummary {
   readonly records: number;
+  /** Records read for the level counts, times and charts: below `records` while a large run is first read. */
+  readonly parsed: number;
   readonly levels: Readonly<Record<Level, number>>;
   /** Epoch ms of the first and last log record. */
   readonly firstTime: number | null;
