@@ -58,11 +58,18 @@ it("dashboard benchmark", async () => {
     const runUrl = `${url}run?p=${encodeURIComponent(PREFIX)}`;
     const cold = await paint(browser, runUrl);
     await cold.page.close();
+    // Let the server's first read of the run finish, as it does while anyone looks at the page.
+    await fetch(`${url}api/charts?p=${encodeURIComponent(PREFIX)}`);
+    for (let i = 0; i < 600; i++) {
+      const o = (await (await fetch(`${url}api/overview?p=${encodeURIComponent(PREFIX)}`)).json()) as { summary: { records: number; parsed: number } };
+      if (o.summary.parsed >= o.summary.records) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
     const warm = await paint(browser, runUrl);
     log("| page of the run | first meaningful paint (header + newest rows) | every chart drawn |");
     log("|---|---:|---:|");
-    log(`| first visit (the server indexes the run) | ${ms(cold.timing.firstPaintMs)} | ${ms(cold.timing.chartsMs)} |`);
-    log(`| next visit (index kept) | ${ms(warm.timing.firstPaintMs)} | ${ms(warm.timing.chartsMs)} |`);
+    log(`| first visit (the server counts the run, then reads it in the background) | ${ms(cold.timing.firstPaintMs)} | ${ms(cold.timing.chartsMs)} (charts fill in as the read goes on) |`);
+    log(`| next visit (run read) | ${ms(warm.timing.firstPaintMs)} | ${ms(warm.timing.chartsMs)} |`);
     log();
     const step = await steps(warm.page, 3, RECORDS);
     await warm.page.close();
@@ -70,7 +77,8 @@ it("dashboard benchmark", async () => {
     log("|---|---:|---:|---|");
     for (const [name, xs] of [
       ["level filter (errors and warnings only, and back)", step.levelFilterMs],
-      ["text filter (after the 150 ms typing debounce)", step.textFilterMs],
+      ["text filter: first match shown (after the 150 ms typing debounce)", step.textFilterMs],
+      ["text filter: every record searched (older pages read as the list asks)", step.textFilterDoneMs],
       ["scroll to anywhere in the million rows", step.scrollMs],
       ["timeline zoom or seek", step.zoomMs],
     ] as const) {

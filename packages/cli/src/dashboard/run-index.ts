@@ -13,6 +13,8 @@ const SPAN_SOURCES = ["spans", "full", "core"];
 /** Streams that are not measurements: event descriptions and identifiers. */
 const NOT_CHARTED = new Set(["logs", "spans", "full", "core", "ids"]);
 
+/** How long the first request for a run waits for its first full read before answering with what is counted. */
+const FIRST_PASS_WAIT_MS = 300;
 /** How often a stream that is counted but not drawn is counted again. */
 const COUNT_EVERY_MS = 10_000;
 
@@ -66,10 +68,17 @@ export class RunIndex {
    * later reads are small and awaited.
    */
   async refresh(signal?: AbortSignal): Promise<void> {
+    if (!this.#firstPassDone) this.#runs = await this.#store.runs(this.prefix);
     await this.logs.skim(signal);
     const pass = this.update(signal);
-    if (this.#firstPassDone || !this.logs.skims) await pass;
-    else pass.catch(() => {});
+    if (this.#firstPassDone || !this.logs.skims) {
+      await pass;
+      return;
+    }
+    // A small run is read by then, and its page never shows a half-read state.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([pass.catch(() => 0), new Promise((resolve) => (timer = setTimeout(resolve, FIRST_PASS_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   /**
