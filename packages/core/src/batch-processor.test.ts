@@ -88,7 +88,7 @@ describe("BatchProcessor", () => {
     const issues = quietIssues();
     const p = new BatchProcessor({ sink, experiment: "e", issues, maxQueueLength: 10, flushIntervalMs: 60_000 });
     for (let i = 0; i < 25; i++) p.enqueue("logs", entry(i));
-    const stats = await p.close();
+    const stats = await p.close(0);
     expect(stats).toMatchObject({ queued: 10, dropped: 15, written: 0 });
     expect(issues.count("sink", "queue")).toBe(1);
   });

@@ -1,3 +1,4 @@
+import { PartialWriteError } from "./errors.js";
 import type { IssueChannel } from "./issues.js";
 import { LOGS_STREAM } from "./log-records.js";
 import { toStoredRecord, type StoredRecord, type StreamEntry } from "./record.js";
@@ -17,6 +18,9 @@ export interface BatchProcessorOptions {
   readonly maxRetryDelayMs?: number;
 }
 
+/** How long `close()` keeps retrying a failing sink by default. */
+export const DEFAULT_END_TIMEOUT_MS = 10_000;
+
 /** Batches a caller may queue without yielding before a sync-capable sink is written inline. */
 export const SYNC_WRITE_BATCHES = 8;
 
@@ -33,9 +37,9 @@ export interface ProcessorStats {
 
 /**
  * Decides when records reach the sink: queues them off the caller's path, writes them in
- * order (one write at a time, the `logs` stream first in each batch so it is never
- * behind the others on disk), retries a failing sink with backoff, bounds what it holds,
- * and hands the rest to `writeSync` when the process exits.
+ * order (one write at a time, at most `batchSize` records each, the `logs` stream first in
+ * each write so it is never behind the others on disk), retries a failing sink with backoff,
+ * bounds what it holds, and hands the rest to `writeSync` when the process exits.
  */
 export class BatchProcessor {
   readonly #sink: Sink;
@@ -47,7 +51,11 @@ export class BatchProcessor {
   readonly #maxRetryDelayMs: number;
 
   #pending = new Map<string, StreamEntry[]>();
+  /** Per stream, how many entries at the front of its pending list were already taken. */
+  #taken = new Map<string, number>();
   #pendingCount = 0;
+  /** The timestamp of the oldest pending entry (the run's clock, ms). */
+  #oldestAt = 0;
   /** Batches offered to the sink and not yet acknowledged; offered again first. */
   #inFlight: RecordBatch[] | null = null;
   #inFlightCount = 0;
@@ -56,6 +64,8 @@ export class BatchProcessor {
   #active: Promise<void> | null = null;
   #consecutiveFailures = 0;
   readonly #syncWriteAt: number;
+  /** The sink has a `writeSync` core may call while the process runs (not only at exit). */
+  readonly #inlineSync: boolean;
   #written = 0;
   #dropped = 0;
   #failedWrites = 0;
@@ -70,6 +80,7 @@ export class BatchProcessor {
     this.#maxQueueLength = options.maxQueueLength ?? 100_000;
     this.#maxRetryDelayMs = options.maxRetryDelayMs ?? 5000;
     this.#syncWriteAt = Math.min(this.#batchSize * SYNC_WRITE_BATCHES, this.#maxQueueLength);
+    this.#inlineSync = this.#sink.writeSync !== undefined && this.#sink.writeSyncAtExitOnly !== true;
   }
 
   get stats(): ProcessorStats {
@@ -82,14 +93,21 @@ export class BatchProcessor {
   }
 
   /**
-   * The hot path: O(1) and no I/O, except in one case. A caller that logs more than
-   * SYNC_WRITE_BATCHES batches without ever yielding to the event loop gives the timers no
-   * chance to run; then, if the sink can write synchronously, the queued batches are
-   * written inline (the caller pays for the disk only while it outruns it), instead of the
-   * queue growing until records are dropped. Never throws.
+   * The hot path: O(1) and no I/O, except in two cases, both only with a sink whose `writeSync`
+   * may be called inline (see `Sink.writeSyncAtExitOnly`). A caller that logs without ever
+   * yielding to the event loop gives the timers no chance to run; then the queue is written
+   * inline when it holds SYNC_WRITE_BATCHES batches (so memory stays bounded instead of records
+   * being dropped), or when its oldest record is `flushIntervalMs` old by the entries' own
+   * timestamps (so the flush interval bounds what a crash can lose, in time, yielding or not;
+   * no clock is read here). Never throws.
    */
   enqueue(stream: string, entry: StreamEntry): void {
-    if (this.#pendingCount >= this.#syncWriteAt && this.#sink.writeSync !== undefined && this.#consecutiveFailures === 0) {
+    if (
+      this.#pendingCount > 0 &&
+      this.#inlineSync &&
+      this.#consecutiveFailures === 0 &&
+      (this.#pendingCount >= this.#syncWriteAt || entry.timestamp - this.#oldestAt >= this.#flushIntervalMs)
+    ) {
       this.#writePendingSync();
     }
     if (this.#pendingCount + this.#inFlightCount >= this.#maxQueueLength) {
@@ -110,6 +128,7 @@ export class BatchProcessor {
       this.#pending.set(stream, list);
     }
     list.push(entry);
+    if (this.#pendingCount === 0) this.#oldestAt = entry.timestamp;
     this.#pendingCount++;
     if (this.#closed) return;
     if (this.#pendingCount >= this.#batchSize) this.#scheduleSoon();
@@ -125,44 +144,67 @@ export class BatchProcessor {
     return this.#active;
   }
 
-  /** Stops the timers and flushes; afterwards only `flushSync` and `flush` write. */
-  async close(): Promise<ProcessorStats> {
+  /**
+   * Stops the timers and writes what is queued, retrying a failing sink with backoff for up to
+   * `timeoutMs`; what is still unwritten then is offered to `writeSync` once, if the sink has
+   * one. Afterwards only `flushSync` and `flush` write. `stats.queued` is what never made it.
+   */
+  async close(timeoutMs: number = DEFAULT_END_TIMEOUT_MS): Promise<ProcessorStats> {
     this.#closed = true;
+    const deadline = Date.now() + timeoutMs;
     await this.flush();
-    // One more pass in case records arrived while the last write was in flight.
-    if (this.#pendingCount > 0 && this.#consecutiveFailures === 0) await this.flush();
+    for (;;) {
+      if (this.#pendingCount + this.#inFlightCount === 0) break;
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      // After a failure, wait as the timers would have; records that arrived during the last write need no wait.
+      if (this.#consecutiveFailures > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(left, this.#retryDelay())));
+      await this.flush();
+    }
     this.#clearSchedule();
+    if (this.#pendingCount + this.#inFlightCount > 0 && this.#sink.writeSync !== undefined) this.flushSync();
     return this.stats;
   }
 
-  /** Hands everything still queued to the sink synchronously (process exit). Returns how many records could not be handed over. */
+  /** Hands everything still queued to the sink synchronously (process exit), `batchSize` records a call. Returns how many records could not be handed over. */
   flushSync(): number {
     this.#clearSchedule();
-    const batches = [...(this.#inFlight ?? []), ...this.#take()];
-    const count = countRecords(batches);
-    if (count === 0) return 0;
-    if (this.#sink.writeSync === undefined) return count;
-    const failure = this.#writeSyncDroppingUnstorable(batches);
-    if (failure !== undefined) {
-      this.#issues.report("sink", "writeSync", failure.error);
-      return countRecords(failure.batches);
+    if (this.#pendingCount + this.#inFlightCount === 0) return 0;
+    if (this.#sink.writeSync === undefined) return this.#pendingCount + this.#inFlightCount;
+    for (;;) {
+      if (this.#inFlight === null) {
+        const batches = this.#take();
+        if (batches.length === 0) return 0;
+        this.#inFlight = batches;
+        this.#inFlightCount = countRecords(batches);
+      }
+      const failure = this.#writeSyncDroppingUnstorable(this.#inFlight);
+      if (failure !== undefined) {
+        this.#inFlight = failure.batches;
+        this.#inFlightCount = countRecords(failure.batches);
+        this.#issues.report("sink", "writeSync", reportable(failure.error));
+        return this.#pendingCount + this.#inFlightCount;
+      }
+      this.#inFlight = null;
+      this.#inFlightCount = 0;
     }
-    this.#inFlight = null;
-    this.#inFlightCount = 0;
-    return 0;
   }
 
+  /** Writes the whole queue inline, `batchSize` records a call, stopping at the first failure (then retried later). */
   #writePendingSync(): void {
     // An async write in flight must finish first, or records would reach the sink out of order.
     if (this.#inFlight !== null) return;
-    const failure = this.#writeSyncDroppingUnstorable(this.#take());
-    if (failure === undefined) return;
-    this.#failedWrites++;
-    this.#consecutiveFailures++;
-    this.#inFlight = failure.batches;
-    this.#inFlightCount = countRecords(failure.batches);
-    this.#issues.report("sink", "writeSync", failure.error, failure.batches[0]?.records[0]?.sequenceNumber);
-    if (!this.#closed) this.#scheduleIn(this.#retryDelay());
+    while (this.#pendingCount > 0) {
+      const failure = this.#writeSyncDroppingUnstorable(this.#take());
+      if (failure === undefined) continue;
+      this.#failedWrites++;
+      this.#consecutiveFailures++;
+      this.#inFlight = failure.batches;
+      this.#inFlightCount = countRecords(failure.batches);
+      this.#issues.report("sink", "writeSync", reportable(failure.error), failure.batches[0]?.records[0]?.sequenceNumber);
+      if (!this.#closed) this.#scheduleIn(this.#retryDelay());
+      return;
+    }
   }
 
   /**
@@ -178,6 +220,7 @@ export class BatchProcessor {
         this.#written += countRecords(offered);
         return undefined;
       } catch (error) {
+        if (error instanceof PartialWriteError) return { error, batches: this.#withoutStored(offered, error) };
         const kept = this.#withoutUnstorable(offered);
         if (kept === undefined) return { error, batches: offered };
         offered = kept;
@@ -200,7 +243,12 @@ export class BatchProcessor {
         const pending = this.#sink.write(this.#inFlight);
         if (pending !== undefined) await pending;
       } catch (error) {
-        const kept = this.#withoutUnstorable(this.#inFlight);
+        if (error instanceof PartialWriteError) {
+          this.#inFlight = this.#withoutStored(this.#inFlight, error);
+          this.#inFlightCount = countRecords(this.#inFlight);
+          if (this.#inFlightCount === 0) this.#inFlight = null;
+        }
+        const kept = this.#inFlight === null ? undefined : this.#withoutUnstorable(this.#inFlight);
         if (kept !== undefined) {
           this.#inFlight = kept.length > 0 ? kept : null;
           this.#inFlightCount = countRecords(kept);
@@ -208,7 +256,8 @@ export class BatchProcessor {
         }
         this.#failedWrites++;
         this.#consecutiveFailures++;
-        this.#issues.report("sink", "write", error, this.#inFlight[0]?.records[0]?.sequenceNumber);
+        // For a partial write, the system's reason (ENOSPC and the file) is what the user needs to see.
+        this.#issues.report("sink", "write", reportable(error), this.#inFlight?.[0]?.records[0]?.sequenceNumber);
         if (!this.#closed) this.#scheduleIn(this.#retryDelay());
         return;
       }
@@ -219,19 +268,64 @@ export class BatchProcessor {
     }
   }
 
+  /**
+   * Takes up to `batchSize` queued records for one write: the `logs` stream first, then the
+   * others in the order they first appeared. Entries taken are counted per stream and the
+   * arrays are dropped once used up, so a long queue is never copied per write.
+   */
   #take(): RecordBatch[] {
     if (this.#pendingCount === 0) return [];
     const batches: RecordBatch[] = [];
-    const logs = this.#pending.get(LOGS_STREAM);
-    if (logs !== undefined) batches.push(this.#batch(LOGS_STREAM, logs));
-    for (const [stream, entries] of this.#pending) {
-      if (stream === LOGS_STREAM) continue;
-      const batch = this.#batch(stream, entries);
+    let room = this.#batchSize;
+    const takeFrom = (stream: string, entries: StreamEntry[]) => {
+      const from = this.#taken.get(stream) ?? 0;
+      const n = Math.min(room, entries.length - from);
+      if (n <= 0) return;
+      const slice = from === 0 && n === entries.length ? entries : entries.slice(from, from + n);
+      room -= n;
+      this.#pendingCount -= n;
+      if (from + n === entries.length) {
+        this.#pending.delete(stream);
+        this.#taken.delete(stream);
+      } else if (from + n >= 4096 && (from + n) * 2 >= entries.length) {
+        // A stream that never drains fully (a steady flow) must not keep its written entries alive.
+        entries.splice(0, from + n);
+        this.#taken.delete(stream);
+      } else {
+        this.#taken.set(stream, from + n);
+      }
+      const batch = this.#batch(stream, slice);
       if (batch.records.length > 0) batches.push(batch);
+    };
+    const logs = this.#pending.get(LOGS_STREAM);
+    if (logs !== undefined) takeFrom(LOGS_STREAM, logs);
+    for (const [stream, entries] of this.#pending) {
+      if (room <= 0) break;
+      if (stream !== LOGS_STREAM) takeFrom(stream, entries);
     }
-    this.#pending = new Map();
-    this.#pendingCount = 0;
+    if (this.#pendingCount > 0) this.#oldestAt = this.#oldestPending();
     return batches;
+  }
+
+  /** The smallest timestamp still queued (after a partial take). */
+  #oldestPending(): number {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const [stream, entries] of this.#pending) {
+      const first = entries[this.#taken.get(stream) ?? 0];
+      if (first !== undefined && first.timestamp < oldest) oldest = first.timestamp;
+    }
+    return oldest;
+  }
+
+  /** The batches without the records a PartialWriteError says are stored (counted as written). */
+  #withoutStored(batches: readonly RecordBatch[], error: PartialWriteError): RecordBatch[] {
+    const rest: RecordBatch[] = [];
+    batches.forEach((batch, i) => {
+      const stored = Math.max(0, Math.min(batch.records.length, Math.floor(error.stored[i] ?? 0)));
+      this.#written += stored;
+      if (stored < batch.records.length) rest.push(stored === 0 ? batch : { ...batch, records: batch.records.slice(stored) });
+    });
+    return rest;
   }
 
   #batch(stream: string, entries: readonly StreamEntry[]): RecordBatch {
@@ -320,4 +414,8 @@ export class BatchProcessor {
     this.#timer = null;
     this.#immediate = null;
   }
+}
+
+function reportable(error: unknown): unknown {
+  return error instanceof PartialWriteError && error.cause !== undefined ? error.cause : error;
 }

@@ -76,3 +76,38 @@ export class RunStateError extends DashlogError {
     super("DASHLOG_RUN_STATE", message);
   }
 }
+
+/**
+ * A run ended, but some of its records never reached the sink (it kept failing for the run's
+ * `endTimeoutMs`, and `writeSync` could not take them either). `experiment.run(fn)` rejects
+ * with it instead of returning as if all was well; `summary` says what was and was not
+ * written, and `result` holds what `fn` returned.
+ */
+export class UnwrittenRecordsError extends DashlogError {
+  readonly unwritten: number;
+  readonly summary: unknown;
+  readonly result: unknown;
+  constructor(experiment: string, unwritten: number, summary: unknown, result: unknown, cause?: unknown) {
+    super(
+      "DASHLOG_RECORDS_UNWRITTEN",
+      `${unwritten} record(s) of ${JSON.stringify(experiment)} could not be written: the sink kept failing until the run's end gave up`,
+      cause === undefined ? undefined : { cause },
+    );
+    this.unwritten = unwritten;
+    this.summary = summary;
+    this.result = result;
+  }
+}
+
+/**
+ * Thrown by a sink's `write` or `writeSync` that stored part of what it was offered (a disk
+ * that filled up half-way): `stored[i]` records from the start of offered batch `i` are stored.
+ * Core counts them as written and offers only the rest again; `cause` is the real failure.
+ */
+export class PartialWriteError extends DashlogError {
+  readonly stored: readonly number[];
+  constructor(stored: readonly number[], cause: unknown) {
+    super("DASHLOG_PARTIAL_WRITE", `${stored.reduce((a, b) => a + b, 0)} record(s) were stored before the write failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.stored = stored;
+  }
+}

@@ -24,6 +24,14 @@ export interface ExperimentOptions {
   readonly batchSize?: number;
   /** Records held while the sink is slow or failing; beyond it, records are dropped and counted. Default 100,000. */
   readonly maxQueueLength?: number;
+  /**
+   * How long the end of a run (`complete()`, `fail()`, the end of `run(fn)`) keeps retrying a
+   * sink that fails, before it gives up on the records still queued: they are then offered to
+   * the sink's `writeSync` once, and whatever is left is counted as `unwritten`, the run is
+   * stored FAILED (error `UnwrittenRecords`), and `run(fn)` rejects with UnwrittenRecordsError.
+   * Default 10,000 ms.
+   */
+  readonly endTimeoutMs?: number;
   /** Entries each in-memory stream keeps for aggregators and `exp.events`; older ones are evicted and counted. Default 10,000. */
   readonly retain?: number;
 }
@@ -52,6 +60,7 @@ const experimentOptionsSchema = z.strictObject({
   flushIntervalMs: z.number().positive().finite().optional(),
   batchSize: positiveInt.optional(),
   maxQueueLength: positiveInt.optional(),
+  endTimeoutMs: z.number().nonnegative().finite().optional(),
   retain: positiveInt.or(z.literal(Number.POSITIVE_INFINITY)).optional(),
 });
 

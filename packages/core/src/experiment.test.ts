@@ -83,15 +83,34 @@ describe("Experiment runs", () => {
     expect(sink.runs(prefix)[0]?.status).toBe("FAILED");
   });
 
-  it("supports await using, ending the run at the end of the block", async () => {
+  it("supports await using: COMPLETED only when complete() was called in the block", async () => {
     const { sink, experiment } = setup();
     {
       await using exp = await experiment.start();
       exp.log("inside");
       expect(exp.status).toBe("RUNNING");
+      await exp.complete();
     }
     expect(sink.runs(prefix)[0]?.status).toBe("COMPLETED");
     expect(sink.logs(prefix)).toHaveLength(1);
+  });
+
+  it("records a run disposed without complete() (its block threw) as FAILED, NotCompleted", async () => {
+    const { sink, experiment } = setup();
+    const thrown = new Error("the block threw");
+    await expect(
+      (async () => {
+        await using exp = await experiment.start();
+        exp.log("inside");
+        throw thrown;
+      })(),
+    ).rejects.toBe(thrown);
+    const [run] = sink.runs(prefix);
+    expect([run?.status, run?.error?.name]).toEqual(["FAILED", "NotCompleted"]);
+    expect(sink.logs(prefix).map((r) => [r.level, r.message.split(":")[0]])).toEqual([
+      ["info", "inside"],
+      ["error", "Run not completed"],
+    ]);
   });
 
   it("records FAILED with await using when fail() is called", async () => {
@@ -110,7 +129,23 @@ describe("Experiment runs", () => {
     await expect(experiment.start()).rejects.toThrow(RunStateError);
     const summary = await exp.complete();
     expect(await exp.complete()).toBe(summary);
-    expect(() => exp.log("late")).toThrow(/cannot log to run .* it is COMPLETED/);
+  });
+
+  it("does not throw into the caller when it logs after the run ended: drops, counts and reports it", async () => {
+    const { sink, issues, experiment } = setup();
+    const exp = await experiment.start();
+    exp.log("on time");
+    await exp.complete();
+    expect(exp.log("late")).toBe(-1);
+    expect(exp.emit({ category: "tick" }).sequenceNumber).toBe(-1);
+    expect(() => exp.span("io", 1, () => 1)).not.toThrow();
+    expect(exp.droppedAfterEnd).toBe(4);
+    const late = issues.filter((i) => i.source === "run" && i.name === "after end");
+    expect(late).toHaveLength(4);
+    expect(late[0]?.error).toBeInstanceOf(RunStateError);
+    expect(sink.logs(prefix).map((r) => r.message)).toEqual(["on time"]);
+    // Bad input is still the caller's to see.
+    expect(() => exp.log(42 as unknown as string)).toThrow(InvalidArgumentError);
   });
 
   it("keeps timestamps non-decreasing when the wall clock steps back", async () => {

@@ -3,7 +3,7 @@ import { BatchProcessor } from "./batch-processor.js";
 import { systemClock } from "./clock.js";
 import { freshConsumer } from "./consumer.js";
 import { loadDefaultSink } from "./default-sink.js";
-import { InvalidArgumentError, RunStateError } from "./errors.js";
+import { InvalidArgumentError, RunStateError, UnwrittenRecordsError } from "./errors.js";
 import { parseExperimentOptions, type ExperimentOptions } from "./experiment-options.js";
 import { IssueChannel } from "./issues.js";
 import { LOGS_STREAM, logRecords } from "./log-records.js";
@@ -47,7 +47,11 @@ export class Experiment {
     return this.#current?.status === "RUNNING" ? this.#current : null;
   }
 
-  /** Runs `fn` as one run of the experiment and returns what it returns. */
+  /**
+   * Runs `fn` as one run of the experiment and returns what it returns. If some records could
+   * not be written (the sink kept failing for `endTimeoutMs` after `fn` returned), it rejects
+   * with UnwrittenRecordsError (its `result` holds what `fn` returned) instead.
+   */
   async run<T>(fn: (exp: Run) => T | Promise<T>): Promise<T> {
     const run = await this.start();
     let result: T;
@@ -57,7 +61,8 @@ export class Experiment {
       await run.fail(error);
       throw error;
     }
-    await run.complete();
+    const summary = await run.complete();
+    if (summary.unwritten > 0) throw new UnwrittenRecordsError(this.prefix, summary.unwritten, summary, result);
     return result;
   }
 
@@ -118,6 +123,7 @@ export class Experiment {
       onEnd: async () => {
         if (ownsSink) await sink.close?.();
       },
+      endTimeoutMs: options.endTimeoutMs,
     });
     this.#current = run;
     return run;

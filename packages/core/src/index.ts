@@ -12,7 +12,9 @@ export {
   InvalidLevelError,
   InvalidMetadataError,
   InvalidPrefixError,
+  PartialWriteError,
   RunStateError,
+  UnwrittenRecordsError,
 } from "./errors.js";
 export type { Event, EventKind, SpanId } from "./event.js";
 export { Experiment, DEFAULT_RETAIN } from "./experiment.js";
@@ -43,6 +45,7 @@ export {
   type RecordFilter,
   type RecordReader,
 } from "./reader.js";
+export { CRASHED_ERROR_NAME, processGoneReason, runStateOf, type EffectiveRunStatus, type RunState } from "./run-state.js";
 export { Run, type EmitInput, type LogOptions, type RunSummary, type SpanOptions } from "./run.js";
 export {
   levelSchema,

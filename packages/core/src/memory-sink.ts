@@ -9,6 +9,9 @@ export interface MemoryRunRecord {
   readonly endedAt?: string;
   readonly firstSequenceNumber: number;
   readonly nextSequenceNumber?: number;
+  readonly error?: { readonly name: string; readonly message: string };
+  /** Records of the run that never reached the sink, when some did not. */
+  readonly unwritten?: number;
 }
 
 /** Keeps everything in memory: for tests, and as the smallest example of a complete sink. */
@@ -50,6 +53,8 @@ export class MemorySink implements Sink {
       endedAt: run.endedAt,
       firstSequenceNumber: run.firstSequenceNumber,
       nextSequenceNumber: run.nextSequenceNumber,
+      ...(run.error === undefined ? {} : { error: run.error }),
+      ...(run.unwritten === undefined ? {} : { unwritten: run.unwritten }),
     };
     if (index >= 0) runs[index] = ended;
     else runs.push(ended);

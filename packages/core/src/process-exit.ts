@@ -5,12 +5,13 @@ type ExitHandler = (exitCode: number, signal?: NodeJS.Signals) => void;
 type CrashHandler = (error: unknown, origin: string) => void;
 
 /**
- * Signals whose default action ends a Node process without an `exit` event. While an exit
+ * Signals whose default action ends a Node process without an `exit` event (SIGHUP: the
+ * terminal or SSH session of a long training run went away). While an exit
  * handler is registered (a run is RUNNING, a sink holds records), the process listens for
  * them, runs the exit handlers, then ends by the same signal, as it would have without
  * dashlog: same exit status, same message from the shell.
  */
-const HANDLED_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
+const HANDLED_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 const exitHandlers = new Set<ExitHandler>();
 const crashHandlers = new Set<CrashHandler>();
@@ -21,7 +22,7 @@ let installed = false;
 function install(): void {
   if (installed) return;
   installed = true;
-  process.on("exit", (code) => runExitHandlers(code));
+  process.on("exit", (code) => runExitHandlers(effectiveExitCode(code)));
   // The monitor event observes an uncaught exception (or unhandled rejection) without
   // changing what Node does next: the process still crashes as it would have.
   process.on("uncaughtExceptionMonitor", (error, origin) => {
@@ -33,6 +34,17 @@ function install(): void {
       }
     }
   });
+}
+
+/**
+ * The status the process will really end with. Node passes 0 to `exit` listeners when a
+ * top-level await never settled while `process.exitCode` is already 13 (and the process
+ * does end with 13), so a 0 is checked against `process.exitCode`.
+ */
+export function effectiveExitCode(code: number): number {
+  if (code !== 0) return code;
+  const set = Number(process.exitCode ?? 0);
+  return Number.isInteger(set) ? set : 0;
 }
 
 function runExitHandlers(code: number, signal?: NodeJS.Signals): void {

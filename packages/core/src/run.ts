@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { BatchProcessor, ProcessorStats } from "./batch-processor.js";
+import { DEFAULT_END_TIMEOUT_MS, type BatchProcessor, type ProcessorStats } from "./batch-processor.js";
 import type { Clock } from "./clock.js";
 import { InvalidArgumentError, RunStateError } from "./errors.js";
 import type { Event, EventKind, SpanId } from "./event.js";
@@ -67,7 +67,14 @@ export interface RunParts {
   readonly sink: Sink;
   readonly runId: string;
   readonly onEnd: () => Promise<void>;
+  /** How long the end of the run keeps retrying a failing sink. Default DEFAULT_END_TIMEOUT_MS. */
+  readonly endTimeoutMs?: number | undefined;
 }
+
+/** `error.name` stored for a run whose records could not all be written when it ended. */
+export const UNWRITTEN_ERROR_NAME = "UnwrittenRecords";
+/** `error.name` stored for a run disposed (`await using`) without `complete()` or `fail()`. */
+export const NOT_COMPLETED_ERROR_NAME = "NotCompleted";
 
 /**
  * One run of an experiment: the `exp` in `experiment.run(async (exp) => ...)`.
@@ -87,7 +94,9 @@ export class Run implements AsyncDisposable {
   readonly #processor: BatchProcessor;
   readonly #sink: Sink;
   readonly #onEnd: () => Promise<void>;
+  readonly #endTimeoutMs: number;
   #next: number;
+  #droppedAfterEnd = 0;
   #lastTimestamp: number;
   #status: RunStatus = "RUNNING";
   #ending: Promise<RunSummary> | null = null;
@@ -107,6 +116,7 @@ export class Run implements AsyncDisposable {
     this.#processor = parts.processor;
     this.#sink = parts.sink;
     this.#onEnd = parts.onEnd;
+    this.#endTimeoutMs = parts.endTimeoutMs ?? DEFAULT_END_TIMEOUT_MS;
     this.#unsubscribe.push(
       parts.events.onEntry((stream, entry) => this.#processor.enqueue(stream, entry)),
       onProcessCrash((error, origin) => this.#onCrash(error, origin)),
@@ -127,7 +137,16 @@ export class Run implements AsyncDisposable {
     return this.#processor.stats;
   }
 
-  /** Logs a record and returns its sequence number. */
+  /** Records logged after the run ended: dropped (not stored), each reported on `issues`. */
+  get droppedAfterEnd(): number {
+    return this.#droppedAfterEnd;
+  }
+
+  /**
+   * Logs a record and returns its sequence number. After the run ended (a stray timer, a
+   * callback that outlived it) it does not throw: the record is dropped, counted in
+   * `droppedAfterEnd`, reported on `issues` as a RunStateError, and -1 is returned.
+   */
   log(message: string, options?: LogOptions): number {
     if (typeof message !== "string") throw new InvalidArgumentError("message", message, "must be a string");
     if (options !== undefined && (typeof options !== "object" || options === null)) {
@@ -171,9 +190,7 @@ export class Run implements AsyncDisposable {
     inputMetadata: EmitInput["metadata"],
     payload: unknown,
   ): Event {
-    if (this.#status !== "RUNNING") {
-      throw new RunStateError(`cannot log to run ${this.runId} of ${JSON.stringify(this.experiment)}: it is ${this.#status}`);
-    }
+    if (this.#status !== "RUNNING") return this.#dropAfterEnd(category, kind, id, inputLevel, inputMessage, payload);
     const message = inputMessage ?? "";
     if (typeof message !== "string") throw new InvalidArgumentError("message", message, "must be a string");
     if (typeof category !== "string" || category.length === 0) {
@@ -198,6 +215,35 @@ export class Run implements AsyncDisposable {
     };
     this.events.emit(event);
     return event;
+  }
+
+  // A logger must not take its host down for a state the caller cannot see (the run ended
+  // under a timer's feet): the event is not numbered, stored or dispatched, only counted.
+  #dropAfterEnd(
+    category: string,
+    kind: EventKind | undefined,
+    id: SpanId | undefined,
+    level: Level | undefined,
+    message: string | undefined,
+    payload: unknown,
+  ): Event {
+    this.#droppedAfterEnd++;
+    const error = new RunStateError(
+      `a ${category} event was logged to run ${this.runId} of ${JSON.stringify(this.experiment)} after it ended (${this.#status}); it was dropped (${this.#droppedAfterEnd} so far)`,
+    );
+    this.issues.report("run", "after end", error);
+    return {
+      sequenceNumber: -1,
+      timestamp: this.#lastTimestamp,
+      monotonic: this.#clock.monotonic(),
+      category,
+      kind: kind ?? "point",
+      id,
+      level: level ?? DEFAULT_LEVEL,
+      message: typeof message === "string" ? message : "",
+      metadata: null,
+      payload,
+    };
   }
 
   /**
@@ -280,9 +326,14 @@ export class Run implements AsyncDisposable {
     this.finish(category, id, { level: "error", metadata: { error_type: summary.name, error_message: summary.message } });
   }
 
-  /** Writes everything logged so far. */
-  flush(): Promise<void> {
-    return this.#processor.flush();
+  /** Hands everything logged so far to the sink's `write`, then calls the sink's `flush()` (if it has one). */
+  async flush(): Promise<void> {
+    await this.#processor.flush();
+    try {
+      await this.#sink.flush?.();
+    } catch (error) {
+      this.issues.report("sink", "flush", error);
+    }
   }
 
   /** Ends the run as COMPLETED once everything is written. Calling it again returns the same summary. */
@@ -297,12 +348,17 @@ export class Run implements AsyncDisposable {
   }
 
   /**
-   * `await using exp = await experiment.start()` ends the run here. JavaScript does not
-   * tell a disposer whether the block threw, so this marks COMPLETED unless `fail()` was
-   * called; `experiment.run(fn)` records failures by itself.
+   * `await using exp = await experiment.start()` ends the run here. JavaScript does not tell a
+   * disposer whether its block threw, so disposal alone never counts as success: call
+   * `await exp.complete()` as the block's last statement. A run disposed without `complete()`
+   * or `fail()` (the block threw, or returned early) is recorded FAILED, error `NotCompleted`.
    */
   [Symbol.asyncDispose](): Promise<void> {
-    return this.complete().then(() => undefined);
+    if (this.#ending !== null || this.#status !== "RUNNING") return this.#ending?.then(() => undefined) ?? Promise.resolve();
+    const error = new Error("the run was disposed without complete() or fail(): its block ended early, by an exception or a return");
+    error.name = NOT_COMPLETED_ERROR_NAME;
+    this.#logFailure("Run not completed", error, "error");
+    return this.#end("FAILED", error).then(() => undefined);
   }
 
   #end(status: Exclude<RunStatus, "RUNNING">, error?: unknown): Promise<RunSummary> {
@@ -322,10 +378,22 @@ export class Run implements AsyncDisposable {
     }
     this.#status = status;
     this.#endError = error;
-    const stats = await this.#processor.close();
+    const stats = await this.#processor.close(this.#endTimeoutMs);
+    if (stats.queued > 0) {
+      // The stored status must not say all was well: the run's code may have completed, its log did not.
+      const lost = new Error(`${stats.queued} record(s) could not be written: the sink kept failing for ${this.#endTimeoutMs} ms after the run ended (see issues)`);
+      lost.name = UNWRITTEN_ERROR_NAME;
+      this.issues.report("sink", "end", lost);
+      if (status === "COMPLETED") {
+        status = "FAILED";
+        error = lost;
+        this.#status = status;
+        this.#endError = error;
+      }
+    }
     this.#runClosed = true;
     try {
-      await this.#sink.closeRun?.(this.#ended(status, error));
+      await this.#sink.closeRun?.({ ...this.#ended(status, error), ...(stats.queued > 0 ? { unwritten: stats.queued } : {}) });
     } catch (closeError) {
       this.issues.report("sink", "closeRun", closeError);
     }
@@ -402,7 +470,8 @@ export class Run implements AsyncDisposable {
     const failed = code !== 0 || this.#crashError !== undefined;
     if (failed && this.#crashError === undefined) {
       if (signal === undefined) {
-        this.#logFailure("Process exited", new Error(`process exited with code ${code} while the run was RUNNING`), "fatal");
+        const why = code === 13 ? " (a top-level await never settled)" : "";
+        this.#logFailure("Process exited", new Error(`process exited with code ${code}${why} while the run was RUNNING`), "fatal");
       } else {
         // The run's status carries it too: nothing else will say why the run ended.
         const interrupted = new Error(`the process received ${signal} while the run was RUNNING`);
@@ -411,11 +480,21 @@ export class Run implements AsyncDisposable {
         this.#logFailure("Process interrupted", interrupted, "fatal");
       }
     }
-    const status = failed ? "FAILED" : "COMPLETED";
+    let status: Exclude<RunStatus, "RUNNING"> = failed ? "FAILED" : "COMPLETED";
     this.#status = status;
     const lost = this.#processor.flushSync();
-    if (lost > 0) process.stderr.write(`dashlog: ${lost} record(s) of ${this.experiment} could not be written at exit\n`);
-    this.#closeRunSync(status, this.#crashError);
+    let error = this.#crashError;
+    if (lost > 0) {
+      process.stderr.write(`dashlog: ${lost} record(s) of ${this.experiment} could not be written at exit\n`);
+      if (status === "COMPLETED") {
+        // The stored status must not say all was well.
+        status = "FAILED";
+        this.#status = status;
+        error = new Error(`${lost} record(s) could not be written at exit`);
+        (error as Error).name = UNWRITTEN_ERROR_NAME;
+      }
+    }
+    this.#closeRunSync(status, error);
   }
 
   #closeRunSync(status: Exclude<RunStatus, "RUNNING">, error: unknown): void {

@@ -36,30 +36,49 @@ export interface RunEnded extends RunInfo {
   /** One past the last sequence number this run used. */
   readonly nextSequenceNumber: number;
   readonly error?: { readonly name: string; readonly message: string };
+  /** Records of the run that never reached the sink (it kept failing until the run's end gave up); absent when none. */
+  readonly unwritten?: number;
 }
 
 /**
  * Where records go. Only `write` is required: a sink is an object with a function that
  * stores batches. Batching, retries, ordering and the exit-time flush are done for it by
- * the run's BatchProcessor, so `write` is never called twice at once.
+ * the run's BatchProcessor. Who calls what, and when:
  *
- * If `write` throws or rejects, the issue is reported and the same batches are offered
- * again later (at-least-once): a sink that may have stored part of a batch must skip the
- * sequence numbers it already has.
+ * - `openRun` once when a run starts (`experiment.start()` / `run(fn)`), before any write.
+ * - `write` off the caller's path, never twice at once, with at most the experiment's
+ *   `batchSize` records per call (all streams together, `logs` first). If it throws or
+ *   rejects, the issue is reported and the same batches are offered again later, unchanged
+ *   (at-least-once): a sink that may have stored part of a batch must skip the sequence
+ *   numbers it already has, or throw `PartialWriteError` saying how much it stored.
+ * - `writeSync` at process exit, and also inline inside `exp.log()` while the process runs
+ *   (when a caller queues SYNC_WRITE_BATCHES batches without yielding, or its oldest queued
+ *   record is `flushIntervalMs` old) unless `writeSyncAtExitOnly` is true.
+ * - `flush` by `exp.flush()`, after everything logged so far went through `write`.
+ * - `closeRun` once when the run ends, after its records were written or given up on.
+ * - `closeRunSync` instead of `closeRun` when the process exits during the run.
+ * - `close` only for the default sink the run created itself: a sink you pass in is yours
+ *   (it may serve several runs), so close it when you are done with it.
  */
 export interface Sink {
   write(batches: readonly RecordBatch[]): void | Promise<void>;
   /**
-   * The same as `write`, synchronously. Used when the process exits, and inline when a caller
-   * queues SYNC_WRITE_BATCHES batches without yielding to the event loop. Without it, records
-   * still queued at exit are lost (and counted).
+   * The same as `write`, synchronously. Used when the process exits, and (unless
+   * `writeSyncAtExitOnly`) inline from `exp.log()` when the caller does not yield. Without it,
+   * records still queued at exit are lost (and counted).
    */
   writeSync?(batches: readonly RecordBatch[]): void;
+  /**
+   * True: `writeSync` is only for process exit (it is slow, or blocks on I/O the caller should
+   * not pay for); a caller that never yields then sees records dropped (and counted) when the
+   * queue is full rather than paying for writes inline.
+   */
+  readonly writeSyncAtExitOnly?: boolean;
   flush?(): void | Promise<void>;
   close?(): void | Promise<void>;
   /** A run starts: take the experiment's lock, record RUNNING, and say where numbering continues. */
   openRun?(run: RunInfo): RunOpened | Promise<RunOpened>;
-  /** A run ended and all its records were written: record the status, release the lock. */
+  /** A run ended and all its records were written (or given up on: `unwritten` says how many): record the status, release the lock. */
   closeRun?(run: RunEnded): void | Promise<void>;
   /** `closeRun` at process exit, synchronously. */
   closeRunSync?(run: RunEnded): void;

@@ -4,6 +4,7 @@ import {
   type FollowOptions,
   type ReadOptions,
   type RecordReader,
+  type RunState,
   type StoredRecord,
 } from "@dashlog/core";
 import { checkChunkSize } from "./chunk-size.js";
@@ -11,6 +12,7 @@ import { followRecords } from "./follow-records.js";
 import { recordSchemaFor } from "./line-parser.js";
 import { DEFAULT_ROOT, streamFile } from "./paths.js";
 import { readRecords } from "./read-records.js";
+import { readRunStates } from "./run-states.js";
 import { tailRecords } from "./tail-records.js";
 
 /** How often follow() looks at the file when no change notification arrives. */
@@ -71,6 +73,15 @@ export class JsonlReader implements RecordReader {
       completeLinesOnly: false,
     });
     return records;
+  }
+
+  /**
+   * Every run of the experiment, oldest first, with its effective status: `effectiveStatus`
+   * is CRASHED (and `crashed` true, `crashReason` saying why) for a run stored RUNNING whose
+   * writer is gone, or whose end a later run recorded as crashed.
+   */
+  runs(prefix: string): Promise<RunState[]> {
+    return readRunStates(this.root, prefix);
   }
 
   /** Matching records already there (or the last `options.tail`), then new ones, until `options.signal` aborts. */

@@ -2,7 +2,9 @@ import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readd
 import { hostname } from "node:os";
 import { dirname, join, resolve, sep } from "node:path";
 import {
+  CRASHED_ERROR_NAME,
   LOGS_STREAM,
+  PartialWriteError,
   logRecordSchema,
   storedRecordSchema,
   type RecordBatch,
@@ -14,7 +16,7 @@ import {
 import { acquireExperimentLock } from "./experiment-lock.js";
 import { lastValidRecord } from "./lines-from-end.js";
 import { DEFAULT_ROOT, LOGS_DIR, experimentDir, lockFile, runsFile, streamFile } from "./paths.js";
-import { appendRunRecord } from "./runs-file.js";
+import { appendRunRecord, readRuns } from "./runs-file.js";
 
 export interface LocalJsonlOptions {
   /** Root folder; relative paths resolve against the working directory when the sink is created. Default `.dash`. */
@@ -76,16 +78,21 @@ export class JsonlSink implements Sink {
     const release = acquireExperimentLock(lockFile(this.root, run.experiment), run.experiment, run.runId, run.startedAt);
     try {
       let next = 0;
+      let lastLogTime: string | undefined;
       for (const name of readdirSync(logsDir)) {
         if (!name.endsWith(".jsonl")) continue;
         const path = join(logsDir, name);
         terminateTornLine(path);
-        const schema = name === `${LOGS_STREAM}.jsonl` ? logRecordSchema : storedRecordSchema;
-        const last = await lastValidRecord(path, schema);
+        const isLogs = name === `${LOGS_STREAM}.jsonl`;
+        const last = await lastValidRecord(path, isLogs ? logRecordSchema : storedRecordSchema);
         if (last !== undefined) next = Math.max(next, last.sequenceNumber + 1);
+        if (isLogs && typeof last?.["timestamp"] === "string") lastLogTime = last["timestamp"];
       }
       const runs = runsFile(this.root, run.experiment);
-      if (existsSync(runs)) terminateTornLine(runs);
+      if (existsSync(runs)) {
+        terminateTornLine(runs);
+        await recordCrashedRuns(runs, run, next, lastLogTime);
+      }
       appendRunRecord(runs, {
         runId: run.runId,
         status: "RUNNING",
@@ -102,8 +109,26 @@ export class JsonlSink implements Sink {
     }
   }
 
+  /**
+   * Appends each batch to its stream's file. When a write fails part-way (ENOSPC), it throws
+   * PartialWriteError saying how many records of each batch are complete lines on disk, so
+   * core counts exactly those as written; the rest is kept (see `remainder`) and finished by
+   * the retry.
+   */
   write(batches: readonly RecordBatch[]): void {
-    for (const batch of batches) this.#writeBatch(batch);
+    const stored: number[] = [];
+    for (const batch of batches) {
+      try {
+        this.#writeBatch(batch);
+      } catch (error) {
+        const done = error instanceof StoppedWrite ? error.records : 0;
+        const cause = error instanceof StoppedWrite ? error.cause : error;
+        // Nothing stored: the plain error (an invalid prefix, EACCES) says it all.
+        if (done === 0 && stored.every((n) => n === 0)) throw cause;
+        throw new PartialWriteError([...stored, done], cause);
+      }
+      stored.push(batch.records.length);
+    }
     if (this.#fsync === "batch") for (const file of this.#files.values()) fsyncSync(file.fd);
   }
 
@@ -152,7 +177,17 @@ export class JsonlSink implements Sink {
 
   #writeBatch(batch: RecordBatch): void {
     const file = this.#file(streamFile(this.root, batch.experiment, batch.stream));
-    if (file.remainder !== null) writeFully(file, file.remainder);
+    // Records already handed to the OS: core offers a batch again from its first record not
+    // yet complete on disk, so these are exactly the lines the remainder (if any) finishes.
+    let handedOver = 0;
+    while (handedOver < batch.records.length && (batch.records[handedOver]?.sequenceNumber ?? 0) <= file.lastSequenceNumber) handedOver++;
+    if (file.remainder !== null) {
+      try {
+        writeFully(file, file.remainder);
+      } catch (error) {
+        throw StoppedWrite.from(error, 0, handedOver);
+      }
+    }
     // Each line is encoded straight into a reused buffer: no batch-sized string to build,
     // flatten and copy into a new Buffer every write (that was a tenth of a record's cost,
     // and the garbage collector's too).
@@ -176,7 +211,11 @@ export class JsonlSink implements Sink {
     }
     if (length === 0) return;
     file.lastSequenceNumber = last;
-    writeFully(file, buffer.subarray(0, length));
+    try {
+      writeFully(file, buffer.subarray(0, length));
+    } catch (error) {
+      throw StoppedWrite.from(error, handedOver, Number.POSITIVE_INFINITY);
+    }
   }
 
   #file(path: string): OpenFile {
@@ -200,7 +239,54 @@ export class JsonlSink implements Sink {
   }
 }
 
-/** Writes all of `buffer`, keeping a copy of what could not be written as the file's remainder before rethrowing. */
+/**
+ * With the lock held, a run still stored RUNNING can only be one whose process died without
+ * recording its end (SIGKILL, out of memory): record that end now, as FAILED with error name
+ * `Crashed`, numbered up to where this run starts. `endedAt` is the time of the last log
+ * record (the crash came at or after it), or the run's start when there is none after it.
+ */
+async function recordCrashedRuns(path: string, by: RunInfo, next: number, lastLogTime: string | undefined): Promise<void> {
+  for (const old of await readRuns(path)) {
+    if (old.status !== "RUNNING" || old.runId === by.runId) continue;
+    const endedAt = lastLogTime !== undefined && lastLogTime >= old.startedAt ? lastLogTime : old.startedAt;
+    appendRunRecord(path, {
+      ...old,
+      status: "FAILED",
+      endedAt,
+      nextSequenceNumber: Math.max(next, old.firstSequenceNumber),
+      error: {
+        name: CRASHED_ERROR_NAME,
+        message: `the run's process${old.pid === undefined ? "" : ` (pid ${old.pid}${old.hostname === undefined ? "" : ` on ${old.hostname}`})`} ended without recording its end; recorded by run ${by.runId} when it took the experiment`,
+      },
+    });
+  }
+}
+
+/** A write that stopped part-way: `records` of its batch are complete lines on disk. */
+class StoppedWrite extends Error {
+  readonly records: number;
+  constructor(records: number, cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.records = records;
+  }
+
+  /** `before` records were complete already; the lines that `error` (from writeFully) says were finished are added, at most `most`. */
+  static from(error: unknown, before: number, most: number): StoppedWrite {
+    const lines = error instanceof PartlyWritten ? error.lines : 0;
+    return new StoppedWrite(before + Math.min(lines, most), error instanceof PartlyWritten ? error.cause : error);
+  }
+}
+
+/** writeFully failed after `lines` complete lines of its buffer reached the file. */
+class PartlyWritten extends Error {
+  readonly lines: number;
+  constructor(lines: number, cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.lines = lines;
+  }
+}
+
+/** Writes all of `buffer`, keeping a copy of what could not be written as the file's remainder before throwing PartlyWritten. */
 function writeFully(file: OpenFile, buffer: Buffer): void {
   let offset = 0;
   try {
@@ -209,8 +295,14 @@ function writeFully(file: OpenFile, buffer: Buffer): void {
   } catch (error) {
     // A copy: `buffer` may be the sink's scratch buffer, which the next batch overwrites.
     file.remainder = Buffer.from(buffer.subarray(offset));
-    throw error;
+    throw new PartlyWritten(countNewlines(buffer, offset), error);
   }
+}
+
+function countNewlines(buffer: Buffer, end: number): number {
+  let n = 0;
+  for (let i = buffer.indexOf(0x0a); i >= 0 && i < end; i = buffer.indexOf(0x0a, i + 1)) n++;
+  return n;
 }
 
 /**

@@ -8,5 +8,6 @@ export { MongoSinkError } from "./mongo-sink-error.js";
 export type { MongoSinkOptions } from "./mongo-sink-options.js";
 export { MAX_DOCUMENT_BYTES, RecordRejectedError, fromDocument, toDocument } from "./record-document.js";
 export { redactUri } from "./redact-uri.js";
+export { readRunStates, toRunRecord } from "./run-states.js";
 export { DEFAULT_SPOOL_DIR } from "./spool-paths.js";
 export type { SpoolFileCount } from "./spool.js";

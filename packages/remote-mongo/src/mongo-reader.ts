@@ -9,6 +9,7 @@ import {
   type ReadOptions,
   type RecordFilter,
   type RecordReader,
+  type RunState,
   type StoredRecord,
   InvalidArgumentError,
   validatePrefix,
@@ -20,6 +21,7 @@ import { toMongoSinkError } from "./mongo-sink-error.js";
 import { resolveConnection, type MongoConnectionOptions, type ResolvedConnection } from "./mongo-options.js";
 import { fromDocument } from "./record-document.js";
 import { redactUri, uriSecrets } from "./redact-uri.js";
+import { readRunStates } from "./run-states.js";
 
 export interface MongoReaderOptions extends MongoConnectionOptions {
   /** Documents fetched per query. Default 1,000. */
@@ -203,6 +205,20 @@ export class MongoReader implements RecordReader {
     } catch {
       await changes.close().catch(() => undefined);
       return undefined;
+    }
+  }
+
+  /**
+   * Every run of the experiment, oldest first, with its effective status: `effectiveStatus`
+   * is CRASHED (and `crashed` true, `crashReason` saying why) for a run stored RUNNING whose
+   * lock is gone or whose lease expired, or whose end a later run recorded as crashed.
+   */
+  async runs(prefix: string): Promise<RunState[]> {
+    validatePrefix(prefix);
+    try {
+      return await readRunStates(this.#client.db(this.#connection.database), this.#connection.collections, prefix);
+    } catch (error) {
+      throw toMongoSinkError("read", `cannot read the runs of ${JSON.stringify(prefix)} from MongoDB at ${this.redactedUri}`, error, this.#secrets);
     }
   }
 

@@ -16,6 +16,14 @@ export interface MongoSinkOptions extends MongoConnectionOptions {
   readonly flushIntervalMs?: number;
   /** Records held in memory while MongoDB is slow or down; beyond it, records go to the spool on disk. Default 100,000. */
   readonly maxQueueLength?: number;
+  /**
+   * Longest a record waits in memory for MongoDB before the whole queue moves to the spool on
+   * disk (and new records follow it there until the spool is replayed). It bounds what a crash
+   * that runs no exit handler (SIGKILL, out of memory) can lose during an outage or a backlog:
+   * the records of core's last flush interval plus this. 0 spools every record that is not in
+   * MongoDB at the next check. Default 1,000 ms.
+   */
+  readonly spillAfterMs?: number;
   /** Folder for the spool (`pending/`, `rejected/`). Default `.dash/.mongo-spool`. */
   readonly spoolDir?: string;
   /** First wait before a retry; it doubles up to `retryMaxDelayMs`. Default 100 ms. */
@@ -38,6 +46,7 @@ export interface ResolvedSinkOptions {
   readonly maxConcurrentInserts: number;
   readonly flushIntervalMs: number;
   readonly maxQueueLength: number;
+  readonly spillAfterMs: number;
   readonly spoolDir: string;
   readonly retryInitialDelayMs: number;
   readonly retryMaxDelayMs: number;
@@ -56,6 +65,7 @@ const sinkSchema = z
     maxConcurrentInserts: positiveInt.max(16).optional(),
     flushIntervalMs: duration.optional(),
     maxQueueLength: positiveInt.optional(),
+    spillAfterMs: duration.optional(),
     spoolDir: z.string().min(1).optional(),
     retryInitialDelayMs: z.number().positive().finite().optional(),
     retryMaxDelayMs: z.number().positive().finite().optional(),
@@ -75,6 +85,7 @@ const KNOWN = new Set([
   "maxConcurrentInserts",
   "flushIntervalMs",
   "maxQueueLength",
+  "spillAfterMs",
   "spoolDir",
   "retryInitialDelayMs",
   "retryMaxDelayMs",
@@ -107,6 +118,7 @@ export function resolveSinkOptions(options: MongoSinkOptions): ResolvedSinkOptio
     maxConcurrentInserts: parsed.maxConcurrentInserts ?? 2,
     flushIntervalMs: parsed.flushIntervalMs ?? 100,
     maxQueueLength: parsed.maxQueueLength ?? 100_000,
+    spillAfterMs: parsed.spillAfterMs ?? 1000,
     spoolDir: parsed.spoolDir ?? DEFAULT_SPOOL_DIR,
     retryInitialDelayMs: parsed.retryInitialDelayMs ?? 100,
     retryMaxDelayMs: parsed.retryMaxDelayMs ?? 5000,

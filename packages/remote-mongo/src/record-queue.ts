@@ -9,6 +9,8 @@ import type { RecordBatch } from "@dashlog/core";
  */
 export class RecordQueue {
   #batches: RecordBatch[] = [];
+  /** When each batch was pushed (`Date.now()`), index for index: how long the oldest record has waited. */
+  #pushedAt: number[] = [];
   /** Index of the first batch with records left. */
   #first = 0;
   /** Records of that batch already taken off the queue. */
@@ -20,13 +22,30 @@ export class RecordQueue {
     return this.#size;
   }
 
-  /** Adds batches at the end; their record arrays are kept, not copied, so they must not change afterwards (core never reuses them). */
-  push(batches: readonly RecordBatch[]): void {
+  /** When the oldest record still queued was pushed (`Date.now()`), or undefined when empty. */
+  get oldestPushedAt(): number | undefined {
+    return this.#size === 0 ? undefined : this.#pushedAt[this.#first];
+  }
+
+  /**
+   * Adds batches at the end; their record arrays are kept, not copied, so they must not change
+   * afterwards (core never reuses them). `at` is when they count as queued (default now).
+   */
+  push(batches: readonly RecordBatch[], at: number = Date.now()): void {
     for (const batch of batches) {
       if (batch.records.length === 0) continue;
       this.#batches.push(batch);
+      this.#pushedAt.push(at);
       this.#size += batch.records.length;
     }
+  }
+
+  /** Puts batches back at the front, before everything queued (a spill of them that failed). */
+  pushFront(batches: readonly RecordBatch[], at: number): void {
+    const rest = this.takeAll();
+    const restAt = Date.now();
+    this.push(batches, at);
+    this.push(rest, restAt);
   }
 
   /** Up to `limit` records, after the first `skip` (those already being sent), as batches, without removing them. */
@@ -67,9 +86,11 @@ export class RecordQueue {
     }
     if (this.#size === 0) {
       this.#batches = [];
+      this.#pushedAt = [];
       this.#first = 0;
     } else if (this.#first > 1024 && this.#first * 2 > this.#batches.length) {
       this.#batches = this.#batches.slice(this.#first);
+      this.#pushedAt = this.#pushedAt.slice(this.#first);
       this.#first = 0;
     }
   }
@@ -78,6 +99,7 @@ export class RecordQueue {
   takeAll(): RecordBatch[] {
     const all = this.peek(this.#size);
     this.#batches = [];
+    this.#pushedAt = [];
     this.#first = 0;
     this.#offset = 0;
     this.#size = 0;

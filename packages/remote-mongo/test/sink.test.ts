@@ -110,7 +110,8 @@ describe("mongoSink", () => {
   });
 
   it("keeps records in memory, not on disk, when core hands them over inline from a caller that never yields", async () => {
-    const sink = mongoSink(await options());
+    // spillAfterMs far away: on a busy machine the 30,000 records may take more than the default second to insert.
+    const sink = mongoSink(await options({ spillAfterMs: 600_000 }));
     const run = await new Experiment({ prefix: "alice/project/no-yield", sink }).start();
     for (let i = 0; i < 30_000; i++) run.log(`step ${i}`);
     await run.complete();

@@ -59,6 +59,20 @@ const scenarios: Scenario[] = [
     status: "FAILED",
     last: { level: "fatal", message: "Unhandled rejection: Error: rejected in a task" },
   },
+  {
+    name: "a top-level await that never settles (Node ends with 13, tells exit listeners 0)",
+    scenario: "unsettled-await",
+    code: 13,
+    status: "FAILED",
+    last: { level: "fatal", message: "Process exited: Error: process exited with code 13 (a top-level await never settled) while the run was RUNNING" },
+  },
+  {
+    name: "process.exitCode = 4, then the script ends",
+    scenario: "exit-code-set",
+    code: 4,
+    status: "FAILED",
+    last: { level: "fatal", message: "Process exited: Error: process exited with code 4 while the run was RUNNING" },
+  },
   { name: "process.exit(0) while complete() is still writing", scenario: "exit-while-completing", code: 0, status: "COMPLETED" },
   {
     name: "process.exit(1) while fail() is still writing",

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { Experiment, type LogRecord } from "@dashlog/core";
+import { CRASHED_ERROR_NAME, Experiment, type LogRecord } from "@dashlog/core";
 import { localJsonl, lockFile, readRuns, runsFile, streamFile } from "@dashlog/local-jsonl";
 import { afterEach, describe, expect, it } from "vitest";
 import { startChild } from "./support/child.js";
@@ -96,9 +96,12 @@ describe("a process killed with SIGKILL while logging at full speed", () => {
       expect(final.torn).toBe(false);
       expect(existsSync(lockFile(root, prefix))).toBe(false);
 
-      // runs.jsonl: every killed run stays RUNNING (nobody could record its end), the last COMPLETED.
+      // runs.jsonl: the end of every killed run was recorded by the run after it (FAILED,
+      // error Crashed, numbered up to where the next run started); the last run COMPLETED.
       const runs = await readRuns(runsFile(root, prefix));
-      expect(runs.map((r) => r.status)).toEqual([...firsts.map(() => "RUNNING"), "COMPLETED"]);
+      expect(runs.map((r) => r.status)).toEqual([...firsts.map(() => "FAILED"), "COMPLETED"]);
+      expect(runs.slice(0, -1).map((r) => r.error?.name)).toEqual(firsts.map(() => CRASHED_ERROR_NAME));
+      expect(runs.slice(0, -1).map((r) => r.nextSequenceNumber)).toEqual([...firsts.slice(1), count]);
       expect(runs.map((r) => r.firstSequenceNumber)).toEqual([...firsts, count]);
       expect(runs.at(-1)?.nextSequenceNumber).toBe(count + 2);
       // Not asserted (a kill rarely lands inside a write(2)), only shown: how often one did.
