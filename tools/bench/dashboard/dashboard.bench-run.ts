@@ -62,7 +62,9 @@ it("dashboard benchmark", async () => {
     await fetch(`${url}api/charts?p=${encodeURIComponent(PREFIX)}`);
     for (let i = 0; i < 600; i++) {
       const o = (await (await fetch(`${url}api/overview?p=${encodeURIComponent(PREFIX)}`)).json()) as { summary: { records: number; parsed: number } };
-      if (o.summary.parsed >= o.summary.records) break;
+      // The spans stream is read after the logs: the timeline is there when the whole first read is done.
+      const t = (await (await fetch(`${url}api/timeline?p=${encodeURIComponent(PREFIX)}`)).json()) as { spans: unknown[] };
+      if (o.summary.parsed >= o.summary.records && t.spans.length > 0) break;
       await new Promise((r) => setTimeout(r, 500));
     }
     const warm = await paint(browser, runUrl);
