@@ -20,7 +20,7 @@ export interface ExperimentStore {
   hasExperiment(prefix: string): Promise<boolean>;
   /** Stream names of one experiment, sorted, `logs` first. */
   listStreams(prefix: string): Promise<string[]>;
-  /** Every run with its latest status, oldest first. */
+  /** Every run with its latest status, oldest first; a reader that knows a run crashed adds `effectiveStatus` (shown by `serve` and `report`). */
   runs(prefix: string): Promise<RunRecord[]>;
   /** How many records a stream holds (lines for a file, documents in MongoDB). */
   countRecords(prefix: string, stream: string): Promise<number>;

@@ -1,7 +1,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { validatePrefix, type RunRecord } from "@dashlog/core";
-import { LOGS_DIR, RUNS_FILE, experimentDir, jsonlReader, readRuns, runsFile, streamFile } from "@dashlog/local-jsonl";
+import { LOGS_DIR, RUNS_FILE, experimentDir, jsonlReader, streamFile } from "@dashlog/local-jsonl";
 import { countNewlines } from "./count-newlines.js";
 import { localPositionedReader } from "./dashboard/local-positioned-reader.js";
 import { sortStreams, type ExperimentStore } from "./experiment-store.js";
@@ -29,8 +29,9 @@ export function localStore(root: string): ExperimentStore {
     async listStreams(prefix) {
       return sortStreams(await streamsIn(experimentDir(absolute, prefix)));
     },
+    // With each run's effective status: CRASHED for a RUNNING run whose writer is gone.
     runs(prefix): Promise<RunRecord[]> {
-      return readRuns(runsFile(absolute, prefix));
+      return reader.runs(prefix);
     },
     countRecords(prefix, stream) {
       return countNewlines(streamFile(absolute, prefix, stream));

@@ -1,4 +1,7 @@
-import { mkdir } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { launchChromium, type Browser, type Page } from "@dashlog/test-browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +16,21 @@ const TRAINING_2 = "alice/ml/mnist-wider";
 const LIVE = "bob/live/run-1";
 const SEQUENTIAL = "carol/spans/from-logs";
 const SEQUENTIAL_STREAM = "carol/spans/from-stream";
+const CRASHED = "dave/oom/run-1";
+
+/** A run stored RUNNING whose process is gone (as after SIGKILL or the OOM killer): a pid that just exited, on this host. */
+async function writeCrashedRun(dir: string): Promise<void> {
+  const pid = await new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, ["-e", ""]);
+    child.once("exit", () => resolve(child.pid as number));
+  });
+  const base = join(dir, ...CRASHED.split("/"));
+  await mkdir(join(base, "logs"), { recursive: true });
+  await writeFile(join(base, "logs", "logs.jsonl"), `${JSON.stringify({ timestamp: "2025-10-29T12:00:00.000Z", level: "info", message: "Epoch 1 complete", metadata: null, sequenceNumber: 0 })}\n`);
+  const run = { runId: "r-1", status: "RUNNING", startedAt: "2025-10-29T12:00:00.000Z", firstSequenceNumber: 0, pid, hostname: hostname() };
+  await writeFile(join(base, "runs.jsonl"), `${JSON.stringify(run)}\n`);
+  await writeFile(join(base, ".lock"), JSON.stringify({ runId: "r-1", pid, hostname: hostname() }));
+}
 
 let root: { dir: string; remove(): Promise<void> };
 let counts: FixtureCounts;
@@ -58,6 +76,7 @@ beforeAll(async () => {
   await writeSequentialSpans(root.dir, SEQUENTIAL, false);
   await writeSequentialSpans(root.dir, SEQUENTIAL_STREAM, true);
   await writeLive(LIVE, ["first record"], 0);
+  await writeCrashedRun(root.dir);
   serve = await startServe(["--root", root.dir]);
   browser = await launchChromium();
 }, 120_000);
@@ -76,7 +95,8 @@ describe("dashlog serve", () => {
   it("lists every experiment as a tree by prefix, with status and record counts, and searches prefixes", async () => {
     const page = await open("/");
     const prefixes = await page.locator(".tree-exp").evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset["prefix"]));
-    expect(prefixes.sort()).toEqual([TRAINING, TRAINING_2, LIVE, SEQUENTIAL, SEQUENTIAL_STREAM].sort());
+    expect(prefixes.sort()).toEqual([TRAINING, TRAINING_2, LIVE, SEQUENTIAL, SEQUENTIAL_STREAM, CRASHED].sort());
+    expect(await page.locator(`.tree-exp[data-prefix="${CRASHED}"] .status`).textContent()).toBe("CRASHED");
     const row = page.locator(`.tree-exp[data-prefix="${TRAINING}"]`);
     expect(await row.locator(".status").textContent()).toBe("COMPLETED");
     expect(await row.locator(".facts").textContent()).toContain(`${counts.events} records`);
@@ -110,6 +130,13 @@ describe("dashlog serve", () => {
     expect(await page.locator("[data-chart] canvas").count()).toBe(charts.length);
     expect(await page.locator(".log-spacer .log-row").first().getAttribute("data-seq")).toBe(String(counts.events - 1));
     await page.screenshot({ path: `${DOCS_IMAGES}dashboard-run.png`, fullPage: true });
+    await page.close();
+  });
+
+  it("shows a run whose writer died while RUNNING as crashed, with the reason the store gives", async () => {
+    const page = await open(`/run?p=${encodeURIComponent(CRASHED)}`);
+    expect(await page.locator("#status").textContent()).toBe("CRASHED");
+    expect(await page.locator(".run-error").textContent()).toMatch(/^Crashed: its process \d+ on .+ is gone/);
     await page.close();
   });
 

@@ -10,6 +10,9 @@ const ROW_PX = 24;
 /** Rows fetched at a time for the unfiltered table; blocks are addressed by log order, so new records never move them. */
 const BLOCK = 200;
 const PAGE = 200;
+/** Above this many rows, the list's scroll range follows a growing run every RESYNC_MS rather than on every record. */
+const LARGE = 50_000;
+const RESYNC_MS = 2000;
 
 export interface LogTable {
   /** Level counts of the whole run (not of the rows loaded), for the chips. */
@@ -263,9 +266,26 @@ export function logTable(parent: HTMLElement, source: RunSource): LogTable {
     resize();
   }
 
+  // The virtual list lays out every row again when its count changes: cheap for thousands,
+  // tens of milliseconds for a million. Rows are drawn from `total` at once either way (newest
+  // first, row 0 is always the newest); only the scroll range may lag, by at most RESYNC_MS.
+  let synced = 0;
+  let resync: ReturnType<typeof setTimeout> | undefined;
   function resize(): void {
-    virtualizer.setOptions({ ...virtualizer.options, count: count() });
-    virtualizer._willUpdate();
+    const wanted = count();
+    const now = Date.now();
+    if (wanted < LARGE || now - synced >= RESYNC_MS || virtualizer.options.count === 0) {
+      clearTimeout(resync);
+      resync = undefined;
+      synced = now;
+      virtualizer.setOptions({ ...virtualizer.options, count: wanted });
+      virtualizer._willUpdate();
+    } else {
+      resync ??= setTimeout(() => {
+        resync = undefined;
+        resize();
+      }, RESYNC_MS);
+    }
     render();
   }
 

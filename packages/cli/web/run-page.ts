@@ -56,9 +56,9 @@ export async function runPage(app: HTMLElement, source: RunSource): Promise<void
       metrics.draw(c);
       system.draw(c);
     });
-  }, 1000);
+  }, 2000);
   // Up to 5,000 spans: redrawn less often than the charts.
-  const refreshTimeline = throttle(() => void source.timeline().then(drawTimeline), 3000);
+  const refreshTimeline = throttle(() => void source.timeline().then(drawTimeline), 5000);
   // The header and the new rows come with the change itself: a new record shows without a request.
   source.subscribe((change) => {
     const o = change.overview;
