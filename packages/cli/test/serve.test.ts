@@ -72,7 +72,7 @@ function writeLive(prefix: string, messages: readonly string[], everyMs: number)
 beforeAll(async () => {
   root = await tempRoot();
   counts = await writeTrainingRun(root.dir, TRAINING);
-  await writeTrainingRun(root.dir, TRAINING_2, 9);
+  await writeTrainingRun(root.dir, TRAINING_2, 9, 1.4);
   await writeSequentialSpans(root.dir, SEQUENTIAL, false);
   await writeSequentialSpans(root.dir, SEQUENTIAL_STREAM, true);
   await writeLive(LIVE, ["first record"], 0);

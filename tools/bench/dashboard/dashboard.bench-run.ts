@@ -10,7 +10,9 @@ import { liveViewers } from "./live-viewers.js";
 import { PREFIX, writeMillionRun } from "./million-run.js";
 import { paint, steps } from "./page-timings.js";
 
-// BENCH_DASHBOARD_RECORDS (default 1,000,000), BENCH_DASHBOARD_VIEWERS (20), BENCH_OUT (markdown file).
+// BENCH_DASHBOARD_RECORDS (default 1,000,000), BENCH_DASHBOARD_VIEWERS (20), BENCH_OUT (markdown file),
+// BENCH_DASHBOARD_SKIP (comma-separated: charts, steps) to run only part of it.
+const SKIP = new Set((process.env["BENCH_DASHBOARD_SKIP"] ?? "").split(",").filter((s) => s !== ""));
 const RECORDS = Number(process.env["BENCH_DASHBOARD_RECORDS"] ?? 1_000_000);
 const VIEWERS = Number(process.env["BENCH_DASHBOARD_VIEWERS"] ?? 20);
 const CLI = fileURLToPath(new URL("../../../packages/cli/dist/bin.js", import.meta.url));
@@ -39,7 +41,7 @@ it("dashboard benchmark", async () => {
     log(`# dashboard benchmark: ${RECORDS.toLocaleString("en-US")} log records, 10 streams, ${VIEWERS} live viewers`);
     log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(", ")}`);
     log();
-    const charts = await chartLibraries(browser, RECORDS, 3);
+    const charts = SKIP.has("charts") ? [] : await chartLibraries(browser, RECORDS, 3);
     log("| chart library | points | first draw (3 rounds) | zoom to 10 % and redraw |");
     log("|---|---:|---|---|");
     for (const c of charts) log(`| ${c.library} | ${c.points.toLocaleString("en-US")} | median ${ms(median(c.drawMs))} (${all(c.drawMs)}) | median ${ms(median(c.zoomMs))} (${all(c.zoomMs)}) |`);
@@ -73,7 +75,7 @@ it("dashboard benchmark", async () => {
     log(`| first visit (the server counts the run, then reads it in the background) | ${ms(cold.timing.firstPaintMs)} | ${ms(cold.timing.chartsMs)} (charts fill in as the read goes on) |`);
     log(`| next visit (run read) | ${ms(warm.timing.firstPaintMs)} | ${ms(warm.timing.chartsMs)} |`);
     log();
-    const step = await steps(warm.page, 3, RECORDS);
+    const step = SKIP.has("steps") ? { levelFilterMs: [], textFilterMs: [], textFilterDoneMs: [], scrollMs: [], zoomMs: [] } : await steps(warm.page, 3, RECORDS);
     await warm.page.close();
     log("| step on the open page | median | max | all |");
     log("|---|---:|---:|---|");
