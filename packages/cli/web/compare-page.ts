@@ -99,7 +99,15 @@ export async function comparePage(app: HTMLElement, api: Api, prefixes: readonly
       else plot.setData(uPlot.join(charts.map((run) => tablesFor(run, picker.value))));
     });
   }, 1000);
-  for (const s of sources) s.subscribe(refresh);
+  // Only when some run's charts would come out different, not on every record.
+  const seen = sources.map(() => "");
+  sources.forEach((s, i) =>
+    s.subscribe((change) => {
+      if (change.chartsVersion === seen[i]) return;
+      seen[i] = change.chartsVersion;
+      refresh();
+    }),
+  );
 }
 
 function tablesFor(run: readonly ReportChart[], choice: string): AlignedData {

@@ -59,6 +59,8 @@ export async function runPage(app: HTMLElement, source: RunSource): Promise<void
   }, 2000);
   // Up to 5,000 spans: redrawn less often than the charts.
   const refreshTimeline = throttle(() => void source.timeline().then(drawTimeline), 5000);
+  let chartsSeen = "";
+  let timelineSeen = "";
   // The header and the new rows come with the change itself: a new record shows without a request.
   source.subscribe((change) => {
     const o = change.overview;
@@ -68,8 +70,14 @@ export async function runPage(app: HTMLElement, source: RunSource): Promise<void
     if (change.newest !== null) table.prime(change.newest);
     table.setCounts(o.summary.levels, o.summary.records);
     table.refresh();
-    refreshCharts();
-    refreshTimeline();
+    if (change.chartsVersion !== chartsSeen) {
+      chartsSeen = change.chartsVersion;
+      refreshCharts();
+    }
+    if (change.timelineVersion !== timelineSeen) {
+      timelineSeen = change.timelineVersion;
+      refreshTimeline();
+    }
   });
 }
 

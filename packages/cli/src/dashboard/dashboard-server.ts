@@ -66,11 +66,11 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     // Twenty pages on one run ask for the same charts after every change: computed once per change.
     "/api/charts": async (url, _req, res) => {
       const index = await indexOf(url);
-      sendJsonText(res, memo(index, "charts", () => JSON.stringify(index.charts())));
+      sendJsonText(res, memo(index, "charts", index.chartsVersion, () => JSON.stringify(index.charts())));
     },
     "/api/timeline": async (url, _req, res) => {
       const index = await indexOf(url);
-      sendJsonText(res, memo(index, "timeline", () => JSON.stringify(index.timeline())));
+      sendJsonText(res, memo(index, "timeline", index.timelineVersion, () => JSON.stringify(index.timeline())));
     },
     "/api/logs": async (url, _req, res) => {
       const index = await indexOf(url);
@@ -90,14 +90,14 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     },
   };
 
-  const memos = new WeakMap<RunIndex, Map<string, { version: number; text: string }>>();
-  function memo(index: RunIndex, key: string, compute: () => string): string {
+  const memos = new WeakMap<RunIndex, Map<string, { version: string; text: string }>>();
+  function memo(index: RunIndex, key: string, version: string, compute: () => string): string {
     let byKey = memos.get(index);
     if (byKey === undefined) memos.set(index, (byKey = new Map()));
     const kept = byKey.get(key);
-    if (kept !== undefined && kept.version === index.version) return kept.text;
+    if (kept !== undefined && kept.version === version) return kept.text;
     const text = compute();
-    byKey.set(key, { version: index.version, text });
+    byKey.set(key, { version, text });
     return text;
   }
 

@@ -93,7 +93,7 @@ export class LiveFeed {
       w.status = overview.status;
       // The new rows and the header ride along, so a page shows them without asking back.
       const newest = fresh === 0 ? null : await index.logs.range(w.records - fresh, fresh);
-      const message = `event: change\ndata: ${JSON.stringify({ overview, newest })}\n\n`;
+      const message = `event: change\ndata: ${JSON.stringify({ overview, newest, chartsVersion: index.chartsVersion, timelineVersion: index.timelineVersion })}\n\n`;
       for (const client of w.clients) client.write(message);
     } catch {
       // A read that failed (a file replaced mid-read, a dropped connection) is tried again at the next tick.

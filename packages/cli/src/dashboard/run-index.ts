@@ -43,6 +43,7 @@ export class RunIndex {
   #updating: Promise<number> | undefined;
   #firstPassDone = false;
   #version = 0;
+  #chartsVersion = 0;
   readonly #countUnreadable: () => void;
 
   readonly #onLogRecord: ((record: StoredRecord, time: number) => void) | undefined;
@@ -131,7 +132,10 @@ export class RunIndex {
           state.records++;
           added++;
           const time = recordTime(record) ?? this.logs.timeOfSequence(record.sequenceNumber);
-          state.charts?.add(record, time);
+          if (state.charts !== undefined) {
+            state.charts.add(record, time);
+            this.#chartsVersion++;
+          }
           spans?.add(record, time);
         }
       }
@@ -143,6 +147,16 @@ export class RunIndex {
   /** Goes up whenever a read took in records: what was computed from the index before is stale. */
   get version(): number {
     return this.#version;
+  }
+
+  /** Go up only when the charts, or the timeline, would come out different: pages refetch those then, not on every record. */
+  get chartsVersion(): string {
+    return String(this.#chartsVersion);
+  }
+  get timelineVersion(): string {
+    // Unfinished spans are drawn up to the last record, so while any is open every record moves them.
+    const spans = this.#spans;
+    return spans === undefined ? "none" : `${spans.version}:${spans.openCount > 0 ? this.#version : 0}`;
   }
 
   overview(): RunOverview {
@@ -183,7 +197,7 @@ export class RunIndex {
   }
 
   #onLog(record: StoredRecord, time: number): void {
-    this.#metadata.add(time, record["metadata"] as JsonObject | null | undefined);
+    if (this.#metadata.add(time, record["metadata"] as JsonObject | null | undefined)) this.#chartsVersion++;
     const level = record["level"];
     if (level === "error" || level === "fatal") this.#spans?.noteError(record.sequenceNumber);
     if (this.#spans?.source === "logs") this.#spans.add(record, time);

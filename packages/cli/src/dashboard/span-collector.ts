@@ -42,6 +42,17 @@ export class SpanCollector {
   /** Sequence numbers of error-level finishes, for `failed` (logs come first or later; both are looked up). */
   readonly #failedSequences = new Set<number>();
   #dropped = 0;
+  #version = 0;
+
+  /** Spans started and not finished yet. */
+  get openCount(): number {
+    return this.#open.size;
+  }
+
+  /** Goes up whenever the timeline would draw something different (but for unfinished spans growing). */
+  get version(): number {
+    return this.#version;
+  }
 
   constructor(source: string) {
     this.source = source;
@@ -63,6 +74,7 @@ export class SpanCollector {
   /** An error-level log record: a span finished by this event failed. */
   noteError(sequence: number): void {
     if (this.#failedSequences.size < MAX_OPEN) this.#failedSequences.add(sequence);
+    this.#version++;
   }
 
   timeline(lastTime: number | null): ReportTimeline {
@@ -129,6 +141,7 @@ export class SpanCollector {
         return;
       }
       this.#open.set(key, { category, id, start: time, sequence });
+      this.#version++;
       return;
     }
     const open = this.#open.get(key);
@@ -138,6 +151,7 @@ export class SpanCollector {
   }
 
   #push(span: Collected): void {
+    this.#version++;
     this.#finished.push(span);
     // Keep the longest MAX_SPANS, pruning in halves so a long run costs amortised O(1) a span.
     if (this.#finished.length >= 2 * MAX_SPANS) {

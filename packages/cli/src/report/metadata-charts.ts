@@ -36,14 +36,16 @@ interface Series {
 export class MetadataCharts {
   readonly #series = new Map<string, Series>();
 
-  add(time: number, metadata: JsonObject | null | undefined): void {
-    if (metadata === null || metadata === undefined || typeof metadata !== "object") return;
+  /** Takes a record's metadata; true when it added a point to some series. */
+  add(time: number, metadata: JsonObject | null | undefined): boolean {
+    if (metadata === null || metadata === undefined || typeof metadata !== "object") return false;
     let numeric: string[] | undefined;
     for (const key in metadata) {
       const value = metadata[key];
       if (typeof value === "number" && Number.isFinite(value)) (numeric ??= []).push(key);
     }
-    if (numeric === undefined) return;
+    if (numeric === undefined) return false;
+    let added = false;
     const xKey = X_KEYS.find((k) => numeric.includes(k));
     const xValue = xKey === undefined ? time : (metadata[xKey] as number);
     const x = xKey ?? "time";
@@ -62,7 +64,9 @@ export class MetadataCharts {
       }
       series.last = value;
       series.buckets.add(xValue, value);
+      added = true;
     }
+    return added;
   }
 
   charts(): ReportChart[] {

@@ -141,4 +141,7 @@ export interface LiveChange {
   readonly overview: RunOverview;
   /** The rows that arrived (at most the last 100), oldest first; null when only the status moved. */
   readonly newest: LogPage | null;
+  /** Change when the charts, or the timeline, would come out different: refetch them only then. */
+  readonly chartsVersion: string;
+  readonly timelineVersion: string;
 }
