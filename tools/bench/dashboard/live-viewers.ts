@@ -43,19 +43,7 @@ export async function liveViewers(browser: Browser, url: string, root: string, v
     });
     pages.push(page);
   }
-  await new Promise<void>((resolve, reject) => {
-    const source = `
-      import { Experiment } from "@dashlog/core";
-      import { localJsonl } from "@dashlog/local-jsonl";
-      await new Experiment({ prefix: ${JSON.stringify(PREFIX)}, sink: localJsonl({ root: ${JSON.stringify(root)} }) }).run(async (exp) => {
-        for (let i = 0; i < ${markers}; i++) {
-          exp.log("marker " + i);
-          await exp.flush();
-          await new Promise((r) => setTimeout(r, ${everyMs}));
-        }
-      });`;
-    execFile(process.execPath, ["--input-type=module", "-e", source], { cwd: BENCH_DIR }, (error, _out, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve()));
-  });
+  await writeMarkers(root, markers, everyMs);
   await new Promise((r) => setTimeout(r, 3000));
   const latenciesMs: number[] = [];
   let missed = 0;
@@ -69,4 +57,21 @@ export async function liveViewers(browser: Browser, url: string, root: string, v
     await page.context().close();
   }
   return { viewers, markers, latenciesMs, missed };
+}
+
+/** Another process logs `markers` records to the run, one every `everyMs`, each flushed before the pause. */
+export function writeMarkers(root: string, markers: number, everyMs: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const source = `
+      import { Experiment } from "@dashlog/core";
+      import { localJsonl } from "@dashlog/local-jsonl";
+      await new Experiment({ prefix: ${JSON.stringify(PREFIX)}, sink: localJsonl({ root: ${JSON.stringify(root)} }) }).run(async (exp) => {
+        for (let i = 0; i < ${markers}; i++) {
+          exp.log("marker " + i);
+          await exp.flush();
+          await new Promise((r) => setTimeout(r, ${everyMs}));
+        }
+      });`;
+    execFile(process.execPath, ["--input-type=module", "-e", source], { cwd: BENCH_DIR }, (error, _out, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve()));
+  });
 }
