@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { escapeHtml, inlineScript, scriptJson } from "./script-json.js";
 
 // dist/report/page-shell.js -> dist/web, where build-web.mjs puts the bundle.
@@ -16,9 +16,12 @@ let assets: Promise<PageAssets> | undefined;
 
 /** The bundled front-end, read once per process. */
 export function loadPageAssets(): Promise<PageAssets> {
-  assets ??= Promise.all([readFile(join(WEB, "dashboard.js"), "utf8"), readFile(join(WEB, "dashboard.css"), "utf8")]).then(([script, style]) => ({
+  assets ??= Promise.all([
+    readFile(join(WEB, "dashboard.js"), "utf8"),
+    import(pathToFileURL(join(WEB, "dashboard-style.js")).href) as Promise<{ DASHBOARD_STYLE: string }>,
+  ]).then(([script, { DASHBOARD_STYLE }]) => ({
     script: inlineScript(script),
-    style: style.replace(/<\/(style)/gi, "<\\/$1"),
+    style: DASHBOARD_STYLE.replace(/<\/(style)/gi, "<\\/$1"),
   }));
   return assets;
 }
