@@ -1,10 +1,13 @@
-import type { ReportChart, ReportTimeline } from "../src/report/report-data.js";
+import type { LiveChange, ReportChart, ReportTimeline } from "../src/report/report-data.js";
 import { el, section, throttle } from "./dom.js";
 import { lineChart, type LineChart } from "./line-chart.js";
 import { logTable } from "./log-table.js";
 import { renderHeader, renderParameters, renderRuns } from "./run-header.js";
 import type { RunSource } from "./run-source.js";
 import { timelineChart, type TimelineChart } from "./timeline-chart.js";
+
+/** At most this often a live page redraws its header and table: a record still shows well within a second. */
+const LIVE_REDRAW_MS = 400;
 
 const NO_METRICS = "No numbers in log metadata to plot. Log them as metadata, e.g. exp.log(\"Epoch done\", { metadata: { epoch, train_loss } }).";
 const NO_STREAMS = "No numeric streams to plot. Add consumers such as memoryUsage(), cpuUsage() or eventLoopDelay() from @dashlog/events.";
@@ -62,12 +65,21 @@ export async function runPage(app: HTMLElement, source: RunSource): Promise<void
   let chartsSeen = "";
   let timelineSeen = "";
   // The header and the new rows come with the change itself: a new record shows without a request.
-  source.subscribe((change) => {
+  // Changes arriving faster than LIVE_REDRAW_MS are drawn together (their rows are all kept).
+  let latest: LiveChange | undefined;
+  let runsShown = JSON.stringify(overview.runs);
+  const redraw = throttle(() => {
+    const change = latest;
+    latest = undefined;
+    if (change === undefined) return;
     const o = change.overview;
     renderHeader(header, o, undefined);
-    renderRuns(runs, o);
-    renderParameters(params, o);
-    if (change.newest !== null) table.prime(change.newest);
+    const runsNow = JSON.stringify(o.runs);
+    if (runsNow !== runsShown) {
+      runsShown = runsNow;
+      renderRuns(runs, o);
+      renderParameters(params, o);
+    }
     table.setCounts(o.summary.levels, o.summary.records);
     table.refresh();
     if (change.chartsVersion !== chartsSeen) {
@@ -78,6 +90,11 @@ export async function runPage(app: HTMLElement, source: RunSource): Promise<void
       timelineSeen = change.timelineVersion;
       refreshTimeline();
     }
+  }, LIVE_REDRAW_MS);
+  source.subscribe((change) => {
+    if (change.newest !== null) table.prime(change.newest);
+    latest = change;
+    redraw();
   });
 }
 
