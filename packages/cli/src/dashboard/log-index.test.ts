@@ -73,3 +73,24 @@ it("interpolates the time of a sequence number between checkpoints", async () =>
   expect(index.timeOfSequence(100)).toBe(T0 + 100_000);
   expect(index.timeOfSequence(10_000)).toBe(T0 + (2 * CHECKPOINT_RECORDS - 1) * 1000);
 });
+
+it("counts and places records without parsing them, pages them at once, and the parse fills in the rest", async () => {
+  let text = "";
+  for (let i = 0; i < 3 * CHECKPOINT_RECORDS + 5; i++) text += line(i);
+  await writeFile(join(root, "a/b/c/logs/logs.jsonl"), `${text}{"torn":`);
+  const index = new LogIndex(localPositionedReader(root), PREFIX);
+  await index.skim();
+  expect([index.total, index.parsed]).toEqual([3 * CHECKPOINT_RECORDS + 5, 0]);
+  expect((await index.range(index.total - 2, 2)).rows.map((r) => r[3])).toEqual([`message ${index.total - 2}`, `message ${index.total - 1}`]);
+  // Before the parse, a filter cannot skip a checkpoint, but it finds what is there.
+  expect((await index.search({ levels: ["warn"], text: "message 70" }, null, 10)).rows.map((r) => r[0])).toEqual([709, 704]);
+  await appendFile(join(root, "a/b/c/logs/logs.jsonl"), `"late"}\n${line(3 * CHECKPOINT_RECORDS + 6)}`);
+  await index.update();
+  expect(index.parsed).toBe(index.total);
+  expect(index.total).toBe(3 * CHECKPOINT_RECORDS + 6);
+  const warns = [...Array(3 * CHECKPOINT_RECORDS + 5).keys(), 3 * CHECKPOINT_RECORDS + 6].filter((i) => i % 5 === 4).length;
+  expect(index.levels.warn).toBe(warns);
+  expect(index.timeOfSequence(CHECKPOINT_RECORDS)).toBe(T0 + CHECKPOINT_RECORDS * 1000);
+  await index.skim();
+  expect(index.total).toBe(3 * CHECKPOINT_RECORDS + 6);
+});

@@ -110,32 +110,32 @@ export class LogIndex {
     let added = 0;
     for await (const batch of this.#reader.readFrom(this.#prefix, "logs", this.#parseEnd, { signal, onUnreadable: this.#onUnreadable })) {
       for (const { record, start, end } of batch) {
-      const time = timeOf(record) ?? this.#lastTime ?? 0;
-      const level = levelOf(record);
-      const k = Math.floor(this.#parsed / CHECKPOINT_RECORDS);
-      if (this.#parsed % CHECKPOINT_RECORDS === 0) {
-        if (k >= this.#position.length) {
-          this.#position.push(start);
-          this.#firstSequence.push(record.sequenceNumber);
-          this.#firstTime.push(time);
-          this.#levelMask.push(0);
-        } else {
-          // Placed by skim(): now known.
-          this.#firstSequence.set(k, record.sequenceNumber);
-          this.#firstTime.set(k, time);
-          this.#levelMask.set(k, 0);
+        const time = timeOf(record) ?? this.#lastTime ?? 0;
+        const level = levelOf(record);
+        const k = Math.floor(this.#parsed / CHECKPOINT_RECORDS);
+        if (this.#parsed % CHECKPOINT_RECORDS === 0) {
+          if (k >= this.#position.length) {
+            this.#position.push(start);
+            this.#firstSequence.push(record.sequenceNumber);
+            this.#firstTime.push(time);
+            this.#levelMask.push(0);
+          } else {
+            // Placed by skim(): now known.
+            this.#firstSequence.set(k, record.sequenceNumber);
+            this.#firstTime.set(k, time);
+            this.#levelMask.set(k, 0);
+          }
         }
-      }
-      this.#levelMask.set(k, this.#levelMask.at(k) | LEVEL_BIT[level]);
-      this.levels[level]++;
-      this.#parsed++;
-      this.#total = Math.max(this.#total, this.#parsed);
-      this.#parseEnd = end;
-      this.#firstTimeSeen ??= time;
-      this.#lastTime = this.#lastTime === null ? time : Math.max(this.#lastTime, time);
-      this.#lastSequence = record.sequenceNumber;
-      this.#listener?.(record, time);
-      added++;
+        this.#levelMask.set(k, this.#levelMask.at(k) | LEVEL_BIT[level]);
+        this.levels[level]++;
+        this.#parsed++;
+        this.#total = Math.max(this.#total, this.#parsed);
+        this.#parseEnd = end;
+        this.#firstTimeSeen ??= time;
+        this.#lastTime = this.#lastTime === null ? time : Math.max(this.#lastTime, time);
+        this.#lastSequence = record.sequenceNumber;
+        this.#listener?.(record, time);
+        added++;
       }
     }
     return added;
