@@ -15,6 +15,8 @@ export interface ExampleOptions {
   readonly epochs: number;
   readonly stepsPerEpoch: number;
   readonly seed: number;
+  /** Wait this long after each step (see TrainingOptions.paceMs). */
+  readonly paceMs?: number | undefined;
 }
 
 export interface ExampleResult {

@@ -5,6 +5,11 @@ export interface TrainingOptions {
   readonly stepsPerEpoch: number;
   /** Seeds the pseudo-random losses so a run is reproducible. */
   readonly seed: number;
+  /**
+   * Milliseconds to wait after each step, for watching the run live (`pnpm example --serve`);
+   * with a pace, each step also logs its loss at debug level. Default 0: as fast as it goes.
+   */
+  readonly paceMs?: number | undefined;
 }
 
 /** A deterministic pseudo-random generator (mulberry32), so the example's output is stable. */
@@ -30,6 +35,7 @@ class CheckpointError extends Error {
  */
 export async function simulateTraining(exp: Run, options: TrainingOptions): Promise<void> {
   const next = random(options.seed);
+  const paceMs = options.paceMs ?? 0;
   const weights: number[][] = [];
   exp.log("Training started", { metadata: { epochs: options.epochs, steps_per_epoch: options.stepsPerEpoch } });
   exp.log("Model architecture: ResNet-50", { level: "debug" });
@@ -37,7 +43,11 @@ export async function simulateTraining(exp: Run, options: TrainingOptions): Prom
     await exp.span("epoch", epoch, async () => {
       for (let step = 0; step < options.stepsPerEpoch; step++) {
         weights.push(Array.from({ length: 256 }, next)); // some allocation for the memory consumers to see
-        if (step % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
+        if (paceMs > 0) {
+          const globalStep = (epoch - 1) * options.stepsPerEpoch + step;
+          exp.log(`step ${globalStep}`, { level: "debug", metadata: { step: globalStep, loss: round(2.3 / (epoch + step / options.stepsPerEpoch) + next() * 0.1) } });
+          await new Promise((resolve) => setTimeout(resolve, paceMs));
+        } else if (step % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
       }
       const trainLoss = 2.3 / epoch + next() * 0.05;
       const valLoss = trainLoss + 0.1 + next() * 0.05;

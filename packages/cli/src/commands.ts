@@ -5,6 +5,7 @@ import { lsCommand, lsSpec } from "./ls-command.js";
 import { paramsCommand, paramsSpec } from "./params-command.js";
 import { pushCommand, pushSpec } from "./push-command.js";
 import { reportCommand, reportSpec } from "./report-command.js";
+import { serveCommand, serveSpec } from "./serve-command.js";
 import { tailCommand, tailSpec } from "./tail-command.js";
 
 export interface Command {
@@ -20,4 +21,5 @@ export const COMMANDS: readonly Command[] = [
   { spec: paramsSpec, run: paramsCommand },
   { spec: pushSpec, run: pushCommand },
   { spec: reportSpec, run: reportCommand },
+  { spec: serveSpec, run: serveCommand },
 ];

@@ -1,4 +1,5 @@
 import type { MetricReader, RecordReader, RunRecord } from "@dashlog/core";
+import type { PositionedReader } from "./dashboard/positioned-reader.js";
 
 /** ml-dash's tracks (`tracks/<topic>/data.jsonl`), read-only; only local trees have them. */
 export interface TrackSource {
@@ -16,6 +17,11 @@ export interface ExperimentStore {
   readonly metrics: MetricReader;
   /** ml-dash's tracks, where the store can have them. */
   readonly tracks?: TrackSource | undefined;
+  /**
+   * Reading from a resumable position, when the store has a better one than sequence
+   * numbers (byte offsets of local files). The dashboard pages through it.
+   */
+  readonly positioned?: PositionedReader | undefined;
   /** Where the data is, for messages: a folder, or a MongoDB URI without credentials. */
   readonly location: string;
   /** Every experiment prefix, sorted. */
@@ -24,7 +30,7 @@ export interface ExperimentStore {
   hasExperiment(prefix: string): Promise<boolean>;
   /** Stream names of one experiment, sorted, `logs` first. */
   listStreams(prefix: string): Promise<string[]>;
-  /** Every run with its latest status, oldest first. */
+  /** Every run with its latest status, oldest first; a reader that knows a run crashed adds `effectiveStatus` (shown by `serve` and `report`). */
   runs(prefix: string): Promise<RunRecord[]>;
   /** How many records a stream holds (lines for a file, documents in MongoDB). */
   countRecords(prefix: string, stream: string): Promise<number>;

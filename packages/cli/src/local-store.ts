@@ -12,11 +12,11 @@ import {
   experimentDir,
   jsonlMetricReader,
   jsonlReader,
-  readRuns,
   runsFile,
   streamFile,
 } from "@dashlog/local-jsonl";
 import { countNewlines } from "./count-newlines.js";
+import { localPositionedReader } from "./dashboard/local-positioned-reader.js";
 import { sortStreams, type ExperimentStore } from "./experiment-store.js";
 
 /** Prefixes are at most this many folders deep; stops a walk into a huge unrelated tree. */
@@ -31,6 +31,7 @@ export function localStore(root: string): ExperimentStore {
     reader,
     metrics,
     tracks: metrics,
+    positioned: localPositionedReader(absolute),
     location: absolute,
     async listExperiments() {
       const found: string[] = [];
@@ -44,8 +45,9 @@ export function localStore(root: string): ExperimentStore {
     async listStreams(prefix) {
       return sortStreams(await streamsIn(experimentDir(absolute, prefix)));
     },
+    // With each run's effective status: CRASHED for a RUNNING run whose writer is gone.
     runs(prefix): Promise<RunRecord[]> {
-      return readRuns(runsFile(absolute, prefix));
+      return reader.runs(prefix);
     },
     countRecords(prefix, stream) {
       return countNewlines(streamFile(absolute, prefix, stream));

@@ -3,7 +3,6 @@ import { countOption, stringOption, type CommandSpec, type ParsedCommand } from 
 import { MONGO_OPTION } from "./mongo-option.js";
 import { openOutput } from "./output-file.js";
 import { progressBar } from "./progress-bar.js";
-import { readIssuePrinter } from "./read-issue-printer.js";
 import { collectReport } from "./report/collect-report.js";
 import { renderReportHtml } from "./report/render-report-html.js";
 import { ROOT_OPTION, openStore, requireExperiment } from "./store-options.js";
@@ -22,9 +21,9 @@ export const reportSpec: CommandSpec = {
     mongo: MONGO_OPTION,
   },
   details: [
-    "The page needs no network: the data, Apache ECharts, the script and the style are all inside it.",
+    "The page needs no network: the data, the dashboard's script (the one `dashlog serve` uses) and its style are all inside it.",
     "Charts: memory, CPU and event-loop streams of @dashlog/events, any other numeric stream, and numeric metadata",
-    "(e.g. train_loss and val_loss over epoch). The timeline needs a spans, full or core stream.",
+    "(e.g. train_loss and val_loss over epoch). The timeline pairs spans from the spans, full or core stream, else from the logs.",
   ],
   examples: ["dashlog report alice/ml/mnist-training -o report.html", "dashlog report alice/ml/mnist-training -o - > report.html"],
 };
@@ -37,16 +36,11 @@ export async function reportCommand(parsed: ParsedCommand, io: CliIo): Promise<n
   const store = await openStore(parsed, io, "report");
   try {
     await requireExperiment(store, prefix);
-    const streams = await store.listStreams(prefix);
-    const progress = progressBar(io.stderr, { label: "report", total: streams.length, unit: "streams" });
+    const progress = progressBar(io.stderr, { label: "report", total: 1, unit: "experiments" });
     let html: string;
     try {
-      const data = await collectReport(store, prefix, {
-        maxRows,
-        onIssue: (stream, issue) => readIssuePrinter(io, stream)(issue),
-        signal: io.signal,
-        onStream: () => progress.tick(),
-      });
+      const data = await collectReport(store, prefix, { maxRows, signal: io.signal });
+      progress.tick();
       // Reads stop quietly on Ctrl-C; a report of part of the run must not be written as if whole.
       io.signal.throwIfAborted();
       html = await renderReportHtml(data);

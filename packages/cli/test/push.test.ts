@@ -75,12 +75,14 @@ describe("dashlog push", () => {
     const report = await dashlog(["report", PREFIX, "-o", "-", "--mongo", uri]);
     expect(report.code).toBe(0);
     const data = JSON.parse(/<script type="application\/json" id="dashlog-data">(.*?)<\/script>/s.exec(report.stdout)?.[1] ?? "null") as {
-      status: string;
+      overview: { status: string; summary: { records: number } };
       logs: { rows: unknown[] };
       timeline: { spans: unknown[] };
       charts: unknown[];
     };
-    expect(data.status).toBe("COMPLETED");
+    // The report reads MongoDB through sequence-number positions, the way `dashlog serve --mongo` pages.
+    expect(data.overview.status).toBe("COMPLETED");
+    expect(data.overview.summary.records).toBe(records.length);
     expect(data.logs.rows).toHaveLength(records.length);
     expect(data.timeline.spans).toHaveLength(fixture.counts.spans);
     expect(data.charts).toHaveLength(7);

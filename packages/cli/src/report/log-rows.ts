@@ -1,5 +1,6 @@
-import { isAtLeast, type LogRecord } from "@dashlog/core";
 import type { ReportLogRow } from "./report-data.js";
+
+const IMPORTANT = new Set(["warn", "error", "fatal"]);
 
 /**
  * Keeps at most `max` log rows for the page: every row when they fit; otherwise warnings and
@@ -15,17 +16,10 @@ export class LogRows {
     this.#max = max;
   }
 
-  add(record: LogRecord, time: number): void {
+  add(row: ReportLogRow): void {
     this.#total++;
     if (this.#max === 0) return;
-    const row: ReportLogRow = [
-      record.sequenceNumber,
-      time,
-      record.level,
-      record.message,
-      record.metadata === null ? null : JSON.stringify(record.metadata),
-    ];
-    if (isAtLeast(record.level, "warn")) {
+    if (IMPORTANT.has(row[2])) {
       if (this.#important.length < this.#max) this.#important.push(row);
       return;
     }

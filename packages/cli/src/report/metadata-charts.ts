@@ -1,68 +1,94 @@
 import type { JsonObject } from "@dashlog/core";
-import { downsample } from "./downsample.js";
-import { MAX_POINTS } from "./stream-charts.js";
+import { MinMaxBuckets } from "../dashboard/min-max-buckets.js";
 import type { ReportChart } from "./report-data.js";
 
 /** Metadata keys that count progress: a value logged with one of these is plotted against it. */
-const X_KEYS = ["epoch", "step", "global_step", "iteration", "iter", "batch"];
+export const X_KEYS = ["epoch", "step", "global_step", "iteration", "iter", "batch"];
+
+/**
+ * Keys that name a position rather than measure something (`batch_idx`, `sample_index`,
+ * `worker_id`, `train_step`): never charted as a metric, like the X_KEYS themselves.
+ */
+const COUNTER_KEY = /(^|_)(idx|index|id|step|steps|batch|epoch|iter|iteration|seq|sequence)$/i;
 
 /** Series whose largest values differ by more than this share no chart (a loss next to a learning rate). */
 const MAGNITUDE_RATIO = 20;
 const MAX_CHARTS = 12;
+/** Series tracked at most; metadata with thousands of distinct numeric keys is not a set of curves. */
+const MAX_SERIES = 64;
 
 interface Series {
   readonly key: string;
   readonly x: string;
   /** The numeric keys logged with it the first time: keys logged together are charted together. */
   readonly group: string;
-  readonly points: [number, number][];
+  readonly buckets: MinMaxBuckets;
+  /** Still true while every value so far was an integer one above the previous: a counter, not a metric. */
+  counting: boolean;
+  last: number;
 }
 
 /**
- * Collects numeric metadata values (`train_loss`, `val_loss`, ...) from log records and turns
- * them into line charts: over `epoch` (or `step`, ...) when the record has one, else over time.
+ * Numeric metadata values (`train_loss`, `val_loss`, ...) of log records, as line charts:
+ * over `epoch` (or `step`, ...) when the record has one, else over time. Memory is bounded
+ * (MinMaxBuckets per series, MAX_SERIES series) however long the run.
  */
 export class MetadataCharts {
   readonly #series = new Map<string, Series>();
 
-  add(time: number, metadata: JsonObject | null): void {
-    if (metadata === null) return;
-    const numeric: string[] = [];
-    for (const [key, value] of Object.entries(metadata)) if (typeof value === "number" && Number.isFinite(value)) numeric.push(key);
-    if (numeric.length === 0) return;
+  /** Takes a record's metadata; true when it added a point to some series. */
+  add(time: number, metadata: JsonObject | null | undefined): boolean {
+    if (metadata === null || metadata === undefined || typeof metadata !== "object") return false;
+    let numeric: string[] | undefined;
+    for (const key in metadata) {
+      const value = metadata[key];
+      if (typeof value === "number" && Number.isFinite(value)) (numeric ??= []).push(key);
+    }
+    if (numeric === undefined) return false;
+    let added = false;
     const xKey = X_KEYS.find((k) => numeric.includes(k));
     const xValue = xKey === undefined ? time : (metadata[xKey] as number);
     const x = xKey ?? "time";
     for (const key of numeric) {
-      if (key === xKey) continue;
+      if (key === xKey || X_KEYS.includes(key) || COUNTER_KEY.test(key)) continue;
       const id = `${x}\u0000${key}`;
       let series = this.#series.get(id);
+      const value = metadata[key] as number;
       if (series === undefined) {
-        series = { key, x, group: `${x}\u0000${numeric.filter((k) => k !== xKey).sort().join("\u0000")}`, points: [] };
+        if (this.#series.size >= MAX_SERIES) continue;
+        const group = `${x}\u0000${numeric.filter((k) => k !== xKey && !X_KEYS.includes(k) && !COUNTER_KEY.test(k)).sort().join("\u0000")}`;
+        series = { key, x, group, buckets: new MinMaxBuckets(), counting: Number.isInteger(value), last: value };
         this.#series.set(id, series);
+      } else if (series.counting && value !== series.last + 1) {
+        series.counting = false;
       }
-      series.points.push([xValue, metadata[key] as number]);
+      series.last = value;
+      series.buckets.add(xValue, value);
+      added = true;
     }
+    return added;
   }
 
   charts(): ReportChart[] {
     const groups = new Map<string, Series[]>();
     for (const series of this.#series.values()) {
-      // One point is not a line; a value logged once belongs in the log table.
-      if (series.points.length < 2) continue;
+      // One point is not a line, and a value that only ever went up by one is a counter.
+      if (series.buckets.count < 2 || series.counting) continue;
       const list = groups.get(series.group) ?? [];
       list.push(series);
       groups.set(series.group, list);
     }
     const charts: ReportChart[] = [];
     for (const list of groups.values()) {
-      const byMagnitude = list.map((s) => ({ s, m: largest(s.points) })).sort((a, b) => b.m - a.m);
-      let current: Series[] = [];
+      const withPoints = list.map((s) => ({ s, points: s.buckets.points() }));
+      const byMagnitude = withPoints.map((e) => ({ ...e, m: largest(e.points) })).sort((a, b) => b.m - a.m);
+      let current: typeof byMagnitude = [];
       let top = 0;
       const flush = () => {
         if (current.length === 0) return;
-        const x = (current[0] as Series).x;
-        const names = current.map((s) => s.key).sort();
+        const x = (current[0] as (typeof byMagnitude)[number]).s.x;
+        const sorted = [...current].sort((a, b) => a.s.key.localeCompare(b.s.key));
+        const names = sorted.map((e) => e.s.key);
         charts.push({
           id: `metadata-${x}-${names.join("-")}`,
           kind: "metadata",
@@ -71,22 +97,20 @@ export class MetadataCharts {
           unit: "number",
           x: x === "time" ? "time" : "value",
           xName: x,
-          series: current.map((s) => ({ name: s.key, points: downsample(s.points, MAX_POINTS) })),
+          series: sorted.map((e) => ({ name: e.s.key, points: e.points })),
         });
         current = [];
       };
-      for (const { s, m } of byMagnitude) {
-        if (current.length > 0 && m * MAGNITUDE_RATIO < top) flush();
-        if (current.length === 0) top = m;
-        current.push(s);
+      for (const entry of byMagnitude) {
+        if (current.length > 0 && entry.m * MAGNITUDE_RATIO < top) flush();
+        if (current.length === 0) top = entry.m;
+        current.push(entry);
       }
       flush();
     }
     // Over epoch before step before time, then most points first: the curves a run is about.
     const rank = (c: ReportChart) => (c.x === "time" ? X_KEYS.length : X_KEYS.indexOf(c.xName));
-    return charts
-      .sort((a, b) => rank(a) - rank(b) || total(b) - total(a) || a.title.localeCompare(b.title))
-      .slice(0, MAX_CHARTS);
+    return charts.sort((a, b) => rank(a) - rank(b) || total(b) - total(a) || a.title.localeCompare(b.title)).slice(0, MAX_CHARTS);
   }
 }
 

@@ -1,21 +1,16 @@
 import type { Level } from "@dashlog/core";
 
-/** Everything the report page shows, embedded in it as JSON. Plain data: the page renders it. */
-export interface ReportData {
-  readonly prefix: string;
-  readonly generatedAt: string;
-  readonly version: string;
-  readonly status: "RUNNING" | "COMPLETED" | "FAILED" | "UNKNOWN";
-  readonly runs: readonly ReportRun[];
-  readonly summary: ReportSummary;
-  readonly timeline: ReportTimeline;
-  readonly charts: readonly ReportChart[];
-  readonly logs: ReportLogs;
-}
+// The data the dashboard page draws, the same whether it comes embedded in a `dashlog report`
+// file or from `dashlog serve`'s API: one shape, one renderer. Types only: the browser bundle
+// imports this file too.
 
+/** A run as the store reports it; `status` is shown as given (a store may say CRASHED). */
 export interface ReportRun {
   readonly runId: string;
-  readonly status: "RUNNING" | "COMPLETED" | "FAILED";
+  /** The effective status when the store knows one (CRASHED for a RUNNING run whose writer is gone), else the stored one. */
+  readonly status: string;
+  /** Why the store judged the run crashed; null otherwise. */
+  readonly crashReason: string | null;
   readonly startedAt: string;
   readonly endedAt: string | null;
   readonly firstSequenceNumber: number;
@@ -27,6 +22,8 @@ export interface ReportRun {
 
 export interface ReportSummary {
   readonly records: number;
+  /** Records read for the level counts, times and charts: below `records` while a large run is first read. */
+  readonly parsed: number;
   readonly levels: Readonly<Record<Level, number>>;
   /** Epoch ms of the first and last log record. */
   readonly firstTime: number | null;
@@ -34,6 +31,17 @@ export interface ReportSummary {
   readonly streams: readonly { readonly name: string; readonly records: number }[];
   /** Lines that could not be read (torn, malformed, invalid), over every stream read. */
   readonly unreadable: number;
+}
+
+/** The header of a run page: who, what state, how much. */
+export interface RunOverview {
+  readonly prefix: string;
+  /** The latest run's status, or UNKNOWN when the experiment has no run record. */
+  readonly status: string;
+  readonly runs: readonly ReportRun[];
+  readonly summary: ReportSummary;
+  /** Run parameters when the store keeps them (dotted keys); null when it does not. */
+  readonly parameters: Readonly<Record<string, unknown>> | null;
 }
 
 export interface ReportSpan {
@@ -60,13 +68,16 @@ export interface ReportTimeline {
   readonly omitted: number;
 }
 
+export type ChartUnit = "bytes" | "percent" | "ms" | "number" | "count";
+
 export interface ReportChart {
   readonly id: string;
   /** `metadata`: values logged in metadata (the run's own metrics); `stream`: a consumer's stream (the system). */
   readonly kind: "metadata" | "stream";
   readonly title: string;
   readonly subtitle: string;
-  readonly unit: "bytes" | "percent" | "ms" | "number";
+  /** Every series of a chart has this unit: different units never share an axis. */
+  readonly unit: ChartUnit;
   /** `time`: x is epoch ms; `value`: x is a metadata value such as `epoch`. */
   readonly x: "time" | "value";
   readonly xName: string;
@@ -81,4 +92,56 @@ export interface ReportLogs {
   readonly total: number;
   /** Rows left out (beyond `--max-rows`; warnings and errors are kept first). */
   readonly omitted: number;
+}
+
+/** What the log table asks for. Every field narrows; none means every record. */
+export interface LogQuery {
+  readonly levels?: readonly Level[] | undefined;
+  /** Case-insensitive text in the message or the metadata. */
+  readonly text?: string | undefined;
+  /** Epoch ms bounds, inclusive. */
+  readonly since?: number | undefined;
+  readonly until?: number | undefined;
+}
+
+/**
+ * One page of the log table, newest first. Without a filter pages are addressed by offset
+ * from the newest record (`total` is exact); with one, by the opaque `next` cursor the
+ * previous page returned (null: nothing older matches).
+ */
+export interface LogPage {
+  readonly rows: readonly ReportLogRow[];
+  readonly total: number;
+  readonly next: string | null;
+}
+
+/** One experiment on the home page. */
+export interface ExperimentListing {
+  readonly prefix: string;
+  readonly status: string;
+  readonly startedAt: string | null;
+  readonly endedAt: string | null;
+  readonly runs: number;
+  /** Records of the logs stream. */
+  readonly records: number;
+}
+
+/** Everything a `dashlog report` file embeds. */
+export interface ReportData {
+  readonly generatedAt: string;
+  readonly version: string;
+  readonly overview: RunOverview;
+  readonly timeline: ReportTimeline;
+  readonly charts: readonly ReportChart[];
+  readonly logs: ReportLogs;
+}
+
+/** What `dashlog serve` pushes to a run page when records arrive: the new header, and the newest rows. */
+export interface LiveChange {
+  readonly overview: RunOverview;
+  /** The rows that arrived (at most the last 100), oldest first; null when only the status moved. */
+  readonly newest: LogPage | null;
+  /** Change when the charts, or the timeline, would come out different: refetch them only then. */
+  readonly chartsVersion: string;
+  readonly timelineVersion: string;
 }

@@ -1,21 +1,19 @@
 import type { StoredRecord } from "@dashlog/core";
-import { downsample } from "./downsample.js";
-import type { ReportChart } from "./report-data.js";
+import { MinMaxBuckets } from "../dashboard/min-max-buckets.js";
+import type { ChartUnit, ReportChart } from "./report-data.js";
 
 /** Charts of well-known streams come first, in this order; the rest follow by name. */
-export const STREAM_CHART_ORDER = ["Memory", "CPU", "Event-loop delay", "Heap in use"];
+export const STREAM_CHART_ORDER = ["Memory", "CPU", "Event-loop delay", "Heap in use", "GC pauses", "GC collections", "Load average"];
 
 /** Fields that describe a sample rather than measure something. */
 const NOT_PLOTTED = new Set(["sequenceNumber", "timestamp", "monotonic", "intervalMs", "samples", "startMonotonic", "startSequenceNumber"]);
 
-/** Points per series in the page; plenty for a chart a few hundred pixels wide. */
-export const MAX_POINTS = 2_000;
-
-interface Shape {
-  readonly title: string;
-  readonly unit: ReportChart["unit"];
-  /** Series name and how to compute its value from a record; undefined skips the record. */
-  readonly series: readonly { readonly name: string; readonly value: (r: StoredRecord) => number | undefined }[];
+interface SeriesShape {
+  readonly name: string;
+  readonly unit: ChartUnit;
+  /** Which chart of the stream it goes to: series of different units never share one. */
+  readonly chart: string;
+  readonly value: (r: StoredRecord) => number | undefined;
 }
 
 const num = (r: StoredRecord, key: string): number | undefined => {
@@ -23,89 +21,95 @@ const num = (r: StoredRecord, key: string): number | undefined => {
   return typeof v === "number" && Number.isFinite(v) ? v : undefined;
 };
 
-/** Known consumers of @dashlog/events get meaningful series; anything else plots its numeric fields. */
-function shapeOf(stream: string, sample: StoredRecord): Shape | undefined {
+/** Known consumers of @dashlog/events get meaningful series; anything else plots its numeric fields, one chart per unit. */
+function shapeOf(stream: string, sample: StoredRecord): SeriesShape[] {
   const has = (...keys: string[]) => keys.every((k) => typeof sample[k] === "number");
-  if (has("rss", "heapUsed", "heapTotal")) {
-    return {
-      title: "Memory",
-      unit: "bytes",
-      series: ["rss", "heapTotal", "heapUsed", "external"].filter((k) => has(k)).map((k) => ({ name: k, value: (r) => num(r, k) })),
-    };
-  }
+  const plain = (chart: string, unit: ChartUnit) => (k: string, name = k): SeriesShape => ({ name, unit, chart, value: (r) => num(r, k) });
+  if (has("rss", "heapUsed", "heapTotal")) return ["rss", "heapTotal", "heapUsed", "external"].filter((k) => has(k)).map((k) => plain("Memory", "bytes")(k));
   if (has("userUs", "systemUs", "intervalMs")) {
-    const percent = (keys: string[]) => (r: StoredRecord) => {
-      const interval = num(r, "intervalMs");
-      if (interval === undefined || interval <= 0) return undefined;
-      let us = 0;
-      for (const k of keys) us += num(r, k) ?? 0;
-      return (us / 1000 / interval) * 100;
-    };
-    return {
-      title: "CPU",
+    const percent = (name: string, keys: string[]): SeriesShape => ({
+      name,
       unit: "percent",
-      series: [
-        { name: "total", value: percent(["userUs", "systemUs"]) },
-        { name: "user", value: percent(["userUs"]) },
-        { name: "system", value: percent(["systemUs"]) },
-      ],
-    };
+      chart: "CPU",
+      value: (r) => {
+        const interval = num(r, "intervalMs");
+        if (interval === undefined || interval <= 0) return undefined;
+        let us = 0;
+        for (const k of keys) us += num(r, k) ?? 0;
+        return (us / 1000 / interval) * 100;
+      },
+    });
+    return [percent("total", ["userUs", "systemUs"]), percent("user", ["userUs"]), percent("system", ["systemUs"])];
   }
-  if (has("p50Ms", "p99Ms", "maxMs")) {
-    return {
-      title: "Event-loop delay",
-      unit: "ms",
-      series: ["p50Ms", "meanMs", "p99Ms", "maxMs"].filter((k) => has(k)).map((k) => ({ name: k.replace(/Ms$/, ""), value: (r) => num(r, k) })),
-    };
+  if (has("p50Ms", "p99Ms", "maxMs")) return ["p50Ms", "meanMs", "p99Ms", "maxMs"].filter((k) => has(k)).map((k) => plain("Event-loop delay", "ms")(k, k.replace(/Ms$/, "")));
+  if (has("count", "pauseMs", "maxPauseMs")) {
+    return [plain("GC pauses", "ms")("pauseMs", "pause"), plain("GC pauses", "ms")("maxPauseMs", "longest pause"), plain("GC collections", "count")("count", "collections"), plain("GC collections", "count")("major", "major")].filter((s) => s.name !== "major" || has("major"));
   }
-  const keys = Object.keys(sample).filter((k) => !NOT_PLOTTED.has(k) && typeof sample[k] === "number");
-  if (keys.length === 0) return undefined;
-  const bytes = keys.length === 1 && /heap|bytes|memory|rss/i.test(keys[0] as string);
-  return {
-    title: stream === "bytes" && keys[0] === "heapUsed" ? "Heap in use" : stream,
-    unit: bytes ? "bytes" : keys.every((k) => /Ms$/.test(k)) ? "ms" : "number",
-    series: keys.slice(0, 8).map((k) => ({ name: k, value: (r) => num(r, k) })),
-  };
+  if (has("load1", "load5", "load15")) return ["load1", "load5", "load15"].map((k) => plain("Load average", "number")(k));
+  const keys = Object.keys(sample).filter((k) => !NOT_PLOTTED.has(k) && typeof sample[k] === "number").slice(0, 8);
+  return keys.map((k): SeriesShape => {
+    const unit: ChartUnit = /bytes|heap|memory|rss/i.test(k) ? "bytes" : /Ms$/.test(k) ? "ms" : /fraction|percent/i.test(k) ? "percent" : "number";
+    const title = stream === "bytes" && k === "heapUsed" ? "Heap in use" : stream;
+    const value = /fraction/i.test(k) ? (r: StoredRecord) => {
+      const v = num(r, k);
+      return v === undefined ? undefined : v * 100;
+    } : (r: StoredRecord) => num(r, k);
+    return { name: k, unit, chart: `${title}\u0000${unit}`, value };
+  });
 }
 
 /**
- * A line chart of one stream over time, or undefined when it has nothing numeric to plot.
- * Records carry no time of their own; `timeOf` gives the time of their sequence number
- * (from the `logs` stream, which has one record per event).
+ * The charts of one consumer stream, fed a record at a time in bounded memory. Records carry
+ * no time of their own; the caller gives the time of their sequence number.
  */
-export async function streamChart(
-  stream: string,
-  records: AsyncIterable<StoredRecord>,
-  timeOf: (record: StoredRecord) => number | undefined,
-): Promise<ReportChart | undefined> {
-  let shape: Shape | undefined;
-  let points: [number, number][][] = [];
-  for await (const record of records) {
-    if (shape === undefined) {
-      shape = shapeOf(stream, record);
-      if (shape === undefined) return undefined;
-      points = shape.series.map(() => []);
+export class StreamCharts {
+  readonly #stream: string;
+  #shape: SeriesShape[] | undefined;
+  #buckets: MinMaxBuckets[] = [];
+
+  constructor(stream: string) {
+    this.#stream = stream;
+  }
+
+  add(record: StoredRecord, time: number | undefined): void {
+    if (this.#shape === undefined) {
+      this.#shape = shapeOf(this.#stream, record);
+      this.#buckets = this.#shape.map(() => new MinMaxBuckets());
     }
-    const time = timeOf(record);
-    if (time === undefined) continue;
-    shape.series.forEach((s, i) => {
+    if (time === undefined) return;
+    this.#shape.forEach((s, i) => {
       const value = s.value(record);
-      if (value !== undefined) (points[i] as [number, number][]).push([time, value]);
+      if (value !== undefined) (this.#buckets[i] as MinMaxBuckets).add(time, value);
     });
   }
-  if (shape === undefined) return undefined;
-  const series = shape.series
-    .map((s, i) => ({ name: s.name, points: downsample(points[i] as [number, number][], MAX_POINTS) }))
-    .filter((s) => s.points.length >= 2);
-  if (series.length === 0) return undefined;
-  return {
-    id: `stream-${stream}`,
-    kind: "stream",
-    title: shape.title,
-    subtitle: `stream ${stream}`,
-    unit: shape.unit,
-    x: "time",
-    xName: "time",
-    series,
-  };
+
+  charts(): ReportChart[] {
+    const shape = this.#shape ?? [];
+    const byChart = new Map<string, { unit: ChartUnit; series: { name: string; points: [number, number][] }[] }>();
+    shape.forEach((s, i) => {
+      const points = (this.#buckets[i] as MinMaxBuckets).points();
+      if (points.length < 2) return;
+      const entry = byChart.get(s.chart) ?? { unit: s.unit, series: [] };
+      entry.series.push({ name: s.name, points });
+      byChart.set(s.chart, entry);
+    });
+    const several = byChart.size > 1;
+    return [...byChart].map(([chart, { unit, series }]) => {
+      const title = chart.split("\u0000")[0] as string;
+      return {
+        id: `stream-${this.#stream}${several ? `-${unit}` : ""}`,
+        kind: "stream" as const,
+        title: several && !STREAM_CHART_ORDER.includes(title) ? `${title} (${unitName(unit)})` : title,
+        subtitle: `stream ${this.#stream}`,
+        unit,
+        x: "time" as const,
+        xName: "time",
+        series,
+      };
+    });
+  }
+}
+
+function unitName(unit: ChartUnit): string {
+  return unit === "ms" ? "ms" : unit === "percent" ? "%" : unit;
 }

@@ -1,0 +1,96 @@
+import { mkdtemp, mkdir, rm, writeFile, appendFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { CHECKPOINT_RECORDS, LogIndex } from "./log-index.js";
+import { localPositionedReader } from "./local-positioned-reader.js";
+
+const PREFIX = "a/b/c";
+const T0 = Date.UTC(2025, 0, 1);
+const LEVELS = ["debug", "info", "info", "info", "warn"] as const;
+let root: string;
+
+const line = (i: number): string =>
+  `${JSON.stringify({ timestamp: new Date(T0 + i * 1000).toISOString(), level: i === 777 ? "error" : LEVELS[i % 5], message: `message ${i}`, metadata: i % 2 ? { i } : null, sequenceNumber: i })}\n`;
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), "dashlog-index-"));
+  await mkdir(join(root, "a/b/c/logs"), { recursive: true });
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function indexOf(count: number, extra = ""): Promise<LogIndex> {
+  let text = "";
+  for (let i = 0; i < count; i++) text += line(i);
+  await writeFile(join(root, "a/b/c/logs/logs.jsonl"), text + extra);
+  const unreadable: number[] = [];
+  const index = new LogIndex(localPositionedReader(root), PREFIX, undefined, () => unreadable.push(1));
+  await index.update();
+  return index;
+}
+
+it("pages any range by log order from the nearest checkpoint", async () => {
+  const index = await indexOf(3 * CHECKPOINT_RECORDS + 10);
+  expect(index.total).toBe(3 * CHECKPOINT_RECORDS + 10);
+  const page = await index.range(CHECKPOINT_RECORDS - 2, 5);
+  expect(page.rows.map((r) => r[0])).toEqual([254, 255, 256, 257, 258]);
+  expect(page.rows[1]).toEqual([255, T0 + 255_000, "debug", "message 255", '{"i":255}']);
+  expect((await index.range(index.total - 1, 50)).rows.map((r) => r[0])).toEqual([index.total - 1]);
+  expect((await index.range(index.total, 50)).rows).toEqual([]);
+});
+
+it("takes in appended records and leaves a line still being written for later", async () => {
+  const index = await indexOf(10, '{"timestamp":"2025-01-01T00:00:10.000Z","level":"info","mess');
+  expect(index.total).toBe(10);
+  await appendFile(join(root, "a/b/c/logs/logs.jsonl"), 'age":"late","metadata":null,"sequenceNumber":10}\n');
+  expect(await index.update()).toBe(1);
+  expect((await index.range(10, 1)).rows[0]?.[3]).toBe("late");
+  expect(index.levels.info + index.levels.debug + index.levels.warn).toBe(11);
+});
+
+it("searches newest first by level, text and time, skipping checkpoints without the level, with a cursor", async () => {
+  const index = await indexOf(4 * CHECKPOINT_RECORDS);
+  const errors = await index.search({ levels: ["error"] }, null, 10);
+  expect(errors.rows.map((r) => r[0])).toEqual([777]);
+  expect(errors.next).toBeNull();
+  const text = await index.search({ text: "MESSAGE 100" }, null, 5);
+  expect(text.rows.map((r) => r[0])).toEqual([1009, 1008, 1007, 1006, 1005]);
+  expect(text.next).toBe("1005");
+  const more = await index.search({ text: "MESSAGE 100" }, text.next, 1000);
+  expect(more.rows.map((r) => r[0])).toEqual([1004, 1003, 1002, 1001, 1000, 100]);
+  expect(more.next).toBeNull();
+  const timed = await index.search({ since: T0 + 100_000, until: T0 + 102_000 }, null, 100);
+  expect(timed.rows.map((r) => r[0])).toEqual([102, 101, 100]);
+  expect(timed.next).toBeNull();
+  await expect(index.search({}, "99999", 10)).rejects.toThrow("cursor must be a log position up to 1024, got \"99999\"");
+});
+
+it("interpolates the time of a sequence number between checkpoints", async () => {
+  const index = await indexOf(2 * CHECKPOINT_RECORDS);
+  expect(index.timeOfSequence(CHECKPOINT_RECORDS)).toBe(T0 + CHECKPOINT_RECORDS * 1000);
+  expect(index.timeOfSequence(100)).toBe(T0 + 100_000);
+  expect(index.timeOfSequence(10_000)).toBe(T0 + (2 * CHECKPOINT_RECORDS - 1) * 1000);
+});
+
+it("counts and places records without parsing them, pages them at once, and the parse fills in the rest", async () => {
+  let text = "";
+  for (let i = 0; i < 3 * CHECKPOINT_RECORDS + 5; i++) text += line(i);
+  await writeFile(join(root, "a/b/c/logs/logs.jsonl"), `${text}{"torn":`);
+  const index = new LogIndex(localPositionedReader(root), PREFIX);
+  await index.skim();
+  expect([index.total, index.parsed]).toEqual([3 * CHECKPOINT_RECORDS + 5, 0]);
+  expect((await index.range(index.total - 2, 2)).rows.map((r) => r[3])).toEqual([`message ${index.total - 2}`, `message ${index.total - 1}`]);
+  // Before the parse, a filter cannot skip a checkpoint, but it finds what is there.
+  expect((await index.search({ levels: ["warn"], text: "message 70" }, null, 10)).rows.map((r) => r[0])).toEqual([709, 704]);
+  await appendFile(join(root, "a/b/c/logs/logs.jsonl"), `"late"}\n${line(3 * CHECKPOINT_RECORDS + 6)}`);
+  await index.update();
+  expect(index.parsed).toBe(index.total);
+  expect(index.total).toBe(3 * CHECKPOINT_RECORDS + 6);
+  const warns = [...Array(3 * CHECKPOINT_RECORDS + 5).keys(), 3 * CHECKPOINT_RECORDS + 6].filter((i) => i % 5 === 4).length;
+  expect(index.levels.warn).toBe(warns);
+  expect(index.timeOfSequence(CHECKPOINT_RECORDS)).toBe(T0 + CHECKPOINT_RECORDS * 1000);
+  await index.skim();
+  expect(index.total).toBe(3 * CHECKPOINT_RECORDS + 6);
+});

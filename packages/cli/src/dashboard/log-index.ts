@@ -1,0 +1,278 @@
+import { LEVELS, type Level, type StoredRecord } from "@dashlog/core";
+import type { LogPage, LogQuery, ReportLogRow } from "../report/report-data.js";
+import type { PositionedReader } from "./positioned-reader.js";
+
+/** Records per checkpoint: a page read starts at most this many records before its first row. */
+export const CHECKPOINT_RECORDS = 256;
+/** Records a filtered page may scan before it answers with what it found and a cursor. */
+const SCAN_BUDGET = 64 * CHECKPOINT_RECORDS;
+/** Once a filtered page has some rows, it answers after this long; the table asks for more as it is scrolled. */
+const FIRST_ROWS_MS = 40;
+
+const LEVEL_BIT: Record<Level, number> = { debug: 1, info: 2, warn: 4, error: 8, fatal: 16 };
+
+/** Growable column of numbers: 8 bytes a checkpoint, so a million records cost about 30 KiB. */
+class Column {
+  #data = new Float64Array(64);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.#data.length) {
+      const grown = new Float64Array(this.#data.length * 2);
+      grown.set(this.#data);
+      this.#data = grown;
+    }
+    this.#data[this.length++] = value;
+  }
+  at(index: number): number {
+    return this.#data[index] as number;
+  }
+  set(index: number, value: number): void {
+    this.#data[index] = value;
+  }
+}
+
+/** What the index hands on for each log record it takes in (charts, spans, errors). */
+export type LogRecordListener = (record: StoredRecord, time: number) => void;
+
+/**
+ * The logs stream of one experiment, indexed as it grows: every CHECKPOINT_RECORDS records
+ * it keeps the position, first sequence number, first time and the levels seen, so any page
+ * of the table is one short read, a level filter skips whole checkpoints, and a time range
+ * is a binary search. The records themselves stay in the store.
+ */
+export class LogIndex {
+  readonly #reader: PositionedReader;
+  readonly #prefix: string;
+  readonly #position = new Column();
+  readonly #firstSequence = new Column();
+  readonly #firstTime = new Column();
+  readonly #levelMask = new Column();
+  readonly #listener: LogRecordListener | undefined;
+  /** Where the parse stopped, and how many records it took in. */
+  #parseEnd = 0;
+  #parsed = 0;
+  /** Where the count without parsing stopped; `#total` is the larger of what it and the parse found. */
+  #skimEnd = 0;
+  #total = 0;
+  #firstTimeSeen: number | null = null;
+  #lastTime: number | null = null;
+  #lastSequence = -1;
+  readonly levels: Record<Level, number> = Object.fromEntries(LEVELS.map((l) => [l, 0])) as Record<Level, number>;
+
+  readonly #onUnreadable: (() => void) | undefined;
+
+  constructor(reader: PositionedReader, prefix: string, listener?: LogRecordListener, onUnreadable?: () => void) {
+    this.#onUnreadable = onUnreadable;
+    this.#reader = reader;
+    this.#prefix = prefix;
+    this.#listener = listener;
+  }
+
+  get total(): number {
+    return this.#total;
+  }
+  /** Records parsed so far: level counts, charts and times cover these. Below `total` while a large run is first read. */
+  get parsed(): number {
+    return this.#parsed;
+  }
+  /** True when the store can count records without parsing them (local files). */
+  get skims(): boolean {
+    return this.#reader.recordStarts !== undefined;
+  }
+
+  /**
+   * Counts and places records appended since the last look without parsing them, so a page of
+   * the newest rows can be read before the parse reaches them. A no-op for stores that cannot.
+   */
+  async skim(signal?: AbortSignal): Promise<void> {
+    if (this.#reader.recordStarts === undefined) return;
+    if (this.#parsed >= this.#total) this.#skimEnd = Math.max(this.#skimEnd, this.#parseEnd);
+    const found = await this.#reader.recordStarts(this.#prefix, "logs", this.#skimEnd, this.#total, CHECKPOINT_RECORDS, signal);
+    for (const start of found.starts) {
+      // Unknown until parsed: any level may be there, and no time or sequence number yet.
+      this.#position.push(start);
+      this.#firstSequence.push(Number.NaN);
+      this.#firstTime.push(Number.NaN);
+      this.#levelMask.push(31);
+    }
+    this.#total += found.records;
+    this.#skimEnd = found.end;
+  }
+  get firstTime(): number | null {
+    return this.#firstTimeSeen;
+  }
+  get lastTime(): number | null {
+    return this.#lastTime;
+  }
+
+  /** Reads what was appended since the last call; returns how many records were new. */
+  async update(signal?: AbortSignal): Promise<number> {
+    let added = 0;
+    for await (const batch of this.#reader.readFrom(this.#prefix, "logs", this.#parseEnd, { signal, onUnreadable: this.#onUnreadable })) {
+      for (const { record, start, end } of batch) {
+        const time = timeOf(record) ?? this.#lastTime ?? 0;
+        const level = levelOf(record);
+        const k = Math.floor(this.#parsed / CHECKPOINT_RECORDS);
+        if (this.#parsed % CHECKPOINT_RECORDS === 0) {
+          if (k >= this.#position.length) {
+            this.#position.push(start);
+            this.#firstSequence.push(record.sequenceNumber);
+            this.#firstTime.push(time);
+            this.#levelMask.push(0);
+          } else {
+            // Placed by skim(): now known.
+            this.#firstSequence.set(k, record.sequenceNumber);
+            this.#firstTime.set(k, time);
+            this.#levelMask.set(k, 0);
+          }
+        }
+        this.#levelMask.set(k, this.#levelMask.at(k) | LEVEL_BIT[level]);
+        this.levels[level]++;
+        this.#parsed++;
+        this.#total = Math.max(this.#total, this.#parsed);
+        this.#parseEnd = end;
+        this.#firstTimeSeen ??= time;
+        this.#lastTime = this.#lastTime === null ? time : Math.max(this.#lastTime, time);
+        this.#lastSequence = record.sequenceNumber;
+        this.#listener?.(record, time);
+        added++;
+      }
+    }
+    return added;
+  }
+
+  /**
+   * Wall-clock ms of a sequence number, for streams whose records carry none: exact at
+   * checkpoints, interpolated between them (a checkpoint spans a few hundred events).
+   */
+  timeOfSequence(sequence: number): number | undefined {
+    const n = Math.ceil(this.#parsed / CHECKPOINT_RECORDS);
+    if (n === 0) return undefined;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.#firstSequence.at(mid) <= sequence) lo = mid;
+      else hi = mid - 1;
+    }
+    const s0 = this.#firstSequence.at(lo);
+    const t0 = this.#firstTime.at(lo);
+    const s1 = lo + 1 < n ? this.#firstSequence.at(lo + 1) : this.#lastSequence;
+    const t1 = lo + 1 < n ? this.#firstTime.at(lo + 1) : (this.#lastTime ?? t0);
+    if (sequence <= s0 || s1 <= s0) return t0;
+    if (sequence >= s1) return t1;
+    return t0 + ((t1 - t0) * (sequence - s0)) / (s1 - s0);
+  }
+
+  /** Rows `first` to `first + count - 1` in log order (0 is the oldest), oldest first. */
+  async range(first: number, count: number, signal?: AbortSignal): Promise<LogPage> {
+    const total = this.#total;
+    const from = Math.max(0, first);
+    const to = Math.min(total, first + count);
+    if (to <= from) return { rows: [], total, next: null };
+    return { rows: await this.#readOrdinals(from, to - from, signal), total, next: null };
+  }
+
+  /**
+   * Rows matching `query`, newest first, below the log position `cursor` (null: from the newest).
+   * Answers with at most `limit` rows, or fewer once SCAN_BUDGET records were read, and the
+   * cursor to continue from (null when nothing older can match).
+   */
+  async search(query: LogQuery, cursor: string | null, limit: number, signal?: AbortSignal): Promise<LogPage> {
+    const total = this.#total;
+    let below = cursor === null ? total : Number(cursor);
+    if (!Number.isSafeInteger(below) || below < 0 || below > total) throw new RangeError(`cursor must be a log position up to ${total}, got ${JSON.stringify(cursor)}`);
+    const mask = query.levels === undefined ? 31 : query.levels.reduce((m, l) => m | LEVEL_BIT[l], 0);
+    const text = query.text === undefined || query.text === "" ? undefined : query.text.toLowerCase();
+    const { since, until } = query;
+    // Checkpoints the parse has not reached have no time yet: the time shortcuts wait for it.
+    const n = this.#parsed >= total ? this.#position.length : 0;
+    // Times only grow within a run: a checkpoint that starts after `until` holds nothing wanted.
+    if (until !== undefined && n > 0) below = Math.min(below, (this.#lastCheckpointStartingBy(until) + 1) * CHECKPOINT_RECORDS);
+    const rows: ReportLogRow[] = [];
+    let scanned = 0;
+    const started = performance.now();
+    while (below > 0 && rows.length < limit && scanned < SCAN_BUDGET && (rows.length === 0 || performance.now() - started < FIRST_ROWS_MS)) {
+      const k = Math.floor((below - 1) / CHECKPOINT_RECORDS);
+      // Once a checkpoint ends before `since`, every older one does too.
+      if (since !== undefined && k + 1 < n && this.#firstTime.at(k + 1) < since) {
+        below = 0;
+        break;
+      }
+      const first = k * CHECKPOINT_RECORDS;
+      if ((this.#levelMask.at(k) & mask) === 0) {
+        below = first;
+        continue;
+      }
+      const chunk = await this.#readOrdinals(first, below - first, signal);
+      scanned += chunk.length;
+      let i = chunk.length - 1;
+      for (; i >= 0 && rows.length < limit; i--) {
+        const row = chunk[i] as ReportLogRow;
+        if ((LEVEL_BIT[row[2]] & mask) === 0) continue;
+        if (since !== undefined && row[1] < since) continue;
+        if (until !== undefined && row[1] > until) continue;
+        if (text !== undefined && !row[3].toLowerCase().includes(text) && !(row[4] ?? "").toLowerCase().includes(text)) continue;
+        rows.push(row);
+      }
+      below = first + i + 1;
+    }
+    return { rows, total, next: below > 0 ? String(below) : null };
+  }
+
+  #lastCheckpointStartingBy(time: number): number {
+    let lo = 0;
+    let hi = this.#position.length - 1;
+    if (hi < 0 || this.#firstTime.at(0) > time) return -1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.#firstTime.at(mid) <= time) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  async #readOrdinals(first: number, count: number, signal?: AbortSignal): Promise<ReportLogRow[]> {
+    const k = Math.floor(first / CHECKPOINT_RECORDS);
+    let skip = first - k * CHECKPOINT_RECORDS;
+    const rows: ReportLogRow[] = [];
+    if (count <= 0 || k >= this.#position.length) return rows;
+    for await (const batch of this.#reader.readFrom(this.#prefix, "logs", this.#position.at(k), { limit: skip + count, signal })) {
+      for (const { record } of batch) {
+        if (skip > 0) {
+          skip--;
+          continue;
+        }
+        rows.push(toRow(record, timeOf(record) ?? 0));
+      }
+    }
+    return rows;
+  }
+}
+
+export function timeOf(record: StoredRecord): number | undefined {
+  const t = record["timestamp"];
+  if (typeof t === "string") {
+    const ms = Date.parse(t);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  return typeof t === "number" && Number.isFinite(t) ? t : undefined;
+}
+
+function levelOf(record: StoredRecord): Level {
+  const level = record["level"];
+  return typeof level === "string" && level in LEVEL_BIT ? (level as Level) : "info";
+}
+
+/** A record as a table row; text fields stay text (the page never parses them as HTML). */
+export function toRow(record: StoredRecord, time: number): ReportLogRow {
+  const message = record["message"];
+  const metadata = record["metadata"];
+  return [
+    record.sequenceNumber,
+    time,
+    levelOf(record),
+    typeof message === "string" ? message : String(message ?? ""),
+    metadata === null || metadata === undefined ? null : JSON.stringify(metadata),
+  ];
+}

@@ -1,0 +1,229 @@
+import type { JsonObject, RunRecord, StoredRecord } from "@dashlog/core";
+import type { ExperimentStore } from "../experiment-store.js";
+import { MetadataCharts } from "../report/metadata-charts.js";
+import type { ReportChart, ReportRun, ReportTimeline, RunOverview } from "../report/report-data.js";
+import { STREAM_CHART_ORDER, StreamCharts } from "../report/stream-charts.js";
+import { LogIndex } from "./log-index.js";
+import type { PositionedReader } from "./positioned-reader.js";
+import { sequencePositionedReader } from "./sequence-positioned-reader.js";
+import { SpanCollector } from "./span-collector.js";
+
+/** Streams that hold spans, best first; `logs` is the last resort (default span messages). */
+const SPAN_SOURCES = ["spans", "full", "core"];
+/** Streams that are not measurements: event descriptions and identifiers. */
+const NOT_CHARTED = new Set(["logs", "spans", "full", "core", "ids"]);
+
+/** How long the first request for a run waits for its first full read before answering with what is counted. */
+const FIRST_PASS_WAIT_MS = 300;
+/** How often a stream that is counted but not drawn is counted again. */
+const COUNT_EVERY_MS = 10_000;
+
+interface StreamState {
+  position: number;
+  records: number;
+  countedAt: number;
+  readonly charts: StreamCharts | undefined;
+}
+
+/**
+ * Everything the dashboard shows of one experiment, kept up to date by `update()`: the log
+ * index, metadata and stream charts, spans, counts. Bounded memory: checkpoints of the log,
+ * fixed-size chart buckets, at most MAX_SPANS spans; the records stay in the store.
+ */
+export class RunIndex {
+  readonly prefix: string;
+  readonly logs: LogIndex;
+  readonly #store: ExperimentStore;
+  readonly #reader: PositionedReader;
+  readonly #metadata = new MetadataCharts();
+  readonly #streams = new Map<string, StreamState>();
+  #spans: SpanCollector | undefined;
+  #runs: readonly RunRecord[] = [];
+  #unreadable = 0;
+  #updating: Promise<number> | undefined;
+  #firstPassDone = false;
+  #version = 0;
+  #chartsVersion = 0;
+  readonly #countUnreadable: () => void;
+
+  readonly #onLogRecord: ((record: StoredRecord, time: number) => void) | undefined;
+
+  /** `onLog` sees every log record once, as the index takes it in (the report keeps rows with it). */
+  constructor(store: ExperimentStore, prefix: string, options: { readonly onLog?: (record: StoredRecord, time: number) => void } = {}) {
+    this.prefix = prefix;
+    this.#onLogRecord = options.onLog;
+    this.#store = store;
+    // Byte offsets for local files; sequence numbers for any other store (MongoDB answers them from its index).
+    this.#reader = store.positioned ?? sequencePositionedReader(store.reader);
+    const unreadable = () => {
+      this.#unreadable++;
+    };
+    this.logs = new LogIndex(this.#reader, prefix, (record, time) => this.#onLog(record, time), unreadable);
+    this.#countUnreadable = unreadable;
+  }
+
+  /**
+   * What a request needs before it answers: newly appended log records counted and placed
+   * (no parse, for local files), and a read of everything new started. The first read of a
+   * large run goes on in the background, the page showing its counts and charts filling in;
+   * later reads are small and awaited.
+   */
+  async refresh(signal?: AbortSignal): Promise<void> {
+    if (!this.#firstPassDone) this.#runs = await this.#store.runs(this.prefix);
+    await this.logs.skim(signal);
+    const pass = this.update(signal);
+    if (this.#firstPassDone || !this.logs.skims) {
+      await pass;
+      return;
+    }
+    // A small run is read by then, and its page never shows a half-read state.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([pass.catch(() => 0), new Promise((resolve) => (timer = setTimeout(resolve, FIRST_PASS_WAIT_MS)))]);
+    clearTimeout(timer);
+  }
+
+  /**
+   * Reads whatever was appended to any stream since the last call; concurrent callers share
+   * one pass. Resolves to the number of new records.
+   */
+  update(signal?: AbortSignal): Promise<number> {
+    this.#updating ??= this.#update(signal).finally(() => {
+      this.#updating = undefined;
+      this.#firstPassDone = true;
+    });
+    return this.#updating;
+  }
+
+  async #update(signal?: AbortSignal): Promise<number> {
+    const [runs, names] = await Promise.all([this.#store.runs(this.prefix), this.#store.listStreams(this.prefix)]);
+    this.#runs = runs;
+    if (this.#spans === undefined) {
+      const source = SPAN_SOURCES.find((s) => names.includes(s)) ?? (names.includes("logs") ? "logs" : undefined);
+      if (source !== undefined) this.#spans = new SpanCollector(source);
+    }
+    let added = names.includes("logs") ? await this.logs.update(signal) : 0;
+    for (const name of names) {
+      if (name === "logs") continue;
+      let state = this.#streams.get(name);
+      if (state === undefined) {
+        state = { position: 0, records: 0, countedAt: Number.NEGATIVE_INFINITY, charts: NOT_CHARTED.has(name) ? undefined : new StreamCharts(name) };
+        this.#streams.set(name, state);
+      }
+      const spans = this.#spans?.source === name ? this.#spans : undefined;
+      if (state.charts === undefined && spans === undefined) {
+        // Counted, not read: nothing of it is drawn, and the count of a big event stream is a whole-file scan,
+        // so it is refreshed at most every COUNT_EVERY_MS.
+        if (Date.now() - state.countedAt >= COUNT_EVERY_MS) {
+          // In the background: a live update must not wait for a scan of a big event stream.
+          const counted = state;
+          counted.countedAt = Date.now();
+          this.#store.countRecords(this.prefix, name).then(
+            (n) => {
+              counted.records = n;
+            },
+            () => {},
+          );
+        }
+        continue;
+      }
+      for await (const batch of this.#reader.readFrom(this.prefix, name, state.position, { signal, onUnreadable: this.#countUnreadable })) {
+        for (const { record, end } of batch) {
+          state.position = end;
+          state.records++;
+          added++;
+          const time = recordTime(record) ?? this.logs.timeOfSequence(record.sequenceNumber);
+          if (state.charts !== undefined) {
+            state.charts.add(record, time);
+            this.#chartsVersion++;
+          }
+          spans?.add(record, time);
+        }
+      }
+    }
+    if (added > 0) this.#version++;
+    return added;
+  }
+
+  /** Goes up whenever a read took in records: what was computed from the index before is stale. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** Go up only when the charts, or the timeline, would come out different: pages refetch those then, not on every record. */
+  get chartsVersion(): string {
+    return String(this.#chartsVersion);
+  }
+  get timelineVersion(): string {
+    // Unfinished spans are drawn up to the last record, so while any is open every record moves them.
+    const spans = this.#spans;
+    return spans === undefined ? "none" : `${spans.version}:${spans.openCount > 0 ? this.#version : 0}`;
+  }
+
+  overview(): RunOverview {
+    const runs = this.#runs.map(toReportRun);
+    const streams = [{ name: "logs", records: this.logs.total }, ...[...this.#streams].map(([name, s]) => ({ name, records: s.records }))].filter(
+      (s) => s.name !== "logs" || this.logs.total > 0 || this.#streams.size === 0,
+    );
+    return {
+      prefix: this.prefix,
+      status: runs.at(-1)?.status ?? "UNKNOWN",
+      runs,
+      summary: {
+        records: this.logs.total,
+        parsed: this.logs.parsed,
+        levels: { ...this.logs.levels },
+        firstTime: this.logs.firstTime,
+        lastTime: this.logs.lastTime,
+        streams,
+        unreadable: this.#unreadable,
+      },
+      parameters: null,
+    };
+  }
+
+  charts(): ReportChart[] {
+    const streamCharts: ReportChart[] = [];
+    for (const state of this.#streams.values()) if (state.charts !== undefined) streamCharts.push(...state.charts.charts());
+    const rank = (c: ReportChart) => {
+      const i = STREAM_CHART_ORDER.indexOf(c.title);
+      return i < 0 ? STREAM_CHART_ORDER.length : i;
+    };
+    streamCharts.sort((a, b) => rank(a) - rank(b) || a.title.localeCompare(b.title));
+    return [...this.#metadata.charts(), ...streamCharts];
+  }
+
+  timeline(): ReportTimeline {
+    return this.#spans?.timeline(this.logs.lastTime) ?? { source: null, lanes: [], spans: [], omitted: 0 };
+  }
+
+  #onLog(record: StoredRecord, time: number): void {
+    if (this.#metadata.add(time, record["metadata"] as JsonObject | null | undefined)) this.#chartsVersion++;
+    const level = record["level"];
+    if (level === "error" || level === "fatal") this.#spans?.noteError(record.sequenceNumber);
+    if (this.#spans?.source === "logs") this.#spans.add(record, time);
+    this.#onLogRecord?.(record, time);
+  }
+}
+
+function recordTime(record: StoredRecord): number | undefined {
+  const t = record["timestamp"];
+  if (typeof t !== "string") return undefined;
+  const ms = Date.parse(t);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** A reader that knows when a run's writer is gone says so in `effectiveStatus`; the page shows that, not the stored RUNNING. */
+function toReportRun(r: RunRecord & { readonly effectiveStatus?: string; readonly crashReason?: string }): ReportRun {
+  return {
+    runId: r.runId,
+    status: typeof r.effectiveStatus === "string" ? r.effectiveStatus : r.status,
+    crashReason: typeof r.crashReason === "string" ? r.crashReason : null,
+    startedAt: r.startedAt,
+    endedAt: r.endedAt ?? null,
+    firstSequenceNumber: r.firstSequenceNumber,
+    nextSequenceNumber: r.nextSequenceNumber ?? null,
+    error: r.error ?? null,
+    hostname: r.hostname ?? null,
+    pid: r.pid ?? null,
+  };
+}

@@ -1,0 +1,22 @@
+import { expect, it } from "vitest";
+import type { StoredRecord } from "@dashlog/core";
+import { StreamCharts } from "./stream-charts.js";
+
+it("draws the gc stream as two charts, milliseconds apart from counts", () => {
+  const gc = new StreamCharts("gc");
+  for (let i = 0; i < 5; i++) gc.add({ sequenceNumber: i, count: i, major: i % 2, pauseMs: i * 1.5, maxPauseMs: i, intervalMs: 1000 } as StoredRecord, 1000 * i);
+  const charts = gc.charts();
+  expect(charts.map((c) => [c.id, c.title, c.unit, c.series.map((s) => s.name)])).toEqual([
+    ["stream-gc-ms", "GC pauses", "ms", ["pause", "longest pause"]],
+    ["stream-gc-count", "GC collections", "count", ["collections", "major"]],
+  ]);
+});
+
+it("splits an unknown stream's fields by unit and skips sample descriptions", () => {
+  const s = new StreamCharts("queue");
+  for (let i = 0; i < 3; i++) s.add({ sequenceNumber: i, depth: i, waitMs: i * 2, intervalMs: 10 } as StoredRecord, i);
+  expect(s.charts().map((c) => [c.title, c.unit, c.series.map((x) => x.name)])).toEqual([
+    ["queue (number)", "number", ["depth"]],
+    ["queue (ms)", "ms", ["waitMs"]],
+  ]);
+});

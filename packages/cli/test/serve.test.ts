@@ -1,0 +1,281 @@
+import { spawn } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { launchChromium, type Browser, type Page } from "@dashlog/test-browser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeSequentialSpans } from "./fixtures/sequential-spans.js";
+import { HOSTILE_MESSAGE, writeTrainingRun, type FixtureCounts } from "./fixtures/training-run.js";
+import { tempRoot } from "./helpers/run-dashlog.js";
+import { runNode, startServe, type ServeProcess } from "./helpers/serve-process.js";
+
+const DOCS_IMAGES = fileURLToPath(new URL("../../../docs/images/", import.meta.url));
+const TRAINING = "alice/ml/mnist-training";
+const TRAINING_2 = "alice/ml/mnist-wider";
+const LIVE = "bob/live/run-1";
+const SEQUENTIAL = "carol/spans/from-logs";
+const SEQUENTIAL_STREAM = "carol/spans/from-stream";
+const CRASHED = "dave/oom/run-1";
+
+/** A run stored RUNNING whose process is gone (as after SIGKILL or the OOM killer): a pid that just exited, on this host. */
+async function writeCrashedRun(dir: string): Promise<void> {
+  const pid = await new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, ["-e", ""]);
+    child.once("exit", () => resolve(child.pid as number));
+  });
+  const base = join(dir, ...CRASHED.split("/"));
+  await mkdir(join(base, "logs"), { recursive: true });
+  await writeFile(join(base, "logs", "logs.jsonl"), `${JSON.stringify({ timestamp: "2025-10-29T12:00:00.000Z", level: "info", message: "Epoch 1 complete", metadata: null, sequenceNumber: 0 })}\n`);
+  const run = { runId: "r-1", status: "RUNNING", startedAt: "2025-10-29T12:00:00.000Z", firstSequenceNumber: 0, pid, hostname: hostname() };
+  await writeFile(join(base, "runs.jsonl"), `${JSON.stringify(run)}\n`);
+  await writeFile(join(base, ".lock"), JSON.stringify({ runId: "r-1", pid, hostname: hostname() }));
+}
+
+let root: { dir: string; remove(): Promise<void> };
+let counts: FixtureCounts;
+let serve: ServeProcess;
+let browser: Browser;
+const problems: string[] = [];
+const foreignRequests: string[] = [];
+
+async function open(path: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("request", (r) => {
+    if (!r.url().startsWith(serve.origin)) foreignRequests.push(r.url());
+  });
+  await page.goto(`${serve.origin}${path}`);
+  await page.waitForSelector("html[data-ready=true]", { timeout: 30_000 });
+  return page;
+}
+
+/** A run that logs `count` records in another process, one every `everyMs`, then ends. */
+function writeLive(prefix: string, messages: readonly string[], everyMs: number): Promise<string> {
+  return runNode(`
+    import { Experiment } from "@dashlog/core";
+    import { localJsonl } from "@dashlog/local-jsonl";
+    const messages = ${JSON.stringify(messages)};
+    await new Experiment({ prefix: ${JSON.stringify(prefix)}, sink: localJsonl({ root: process.env.ROOT }) }).run(async (exp) => {
+      for (const [i, message] of messages.entries()) {
+        exp.log(message, { metadata: { step: i, score: i * i } });
+        await exp.flush?.();
+        await new Promise((r) => setTimeout(r, ${everyMs}));
+      }
+    });
+  `, { ROOT: root.dir });
+}
+
+beforeAll(async () => {
+  root = await tempRoot();
+  counts = await writeTrainingRun(root.dir, TRAINING);
+  await writeTrainingRun(root.dir, TRAINING_2, 9, 1.4);
+  await writeSequentialSpans(root.dir, SEQUENTIAL, false);
+  await writeSequentialSpans(root.dir, SEQUENTIAL_STREAM, true);
+  await writeLive(LIVE, ["first record"], 0);
+  await writeCrashedRun(root.dir);
+  serve = await startServe(["--root", root.dir]);
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+  await root?.remove();
+});
+
+describe("dashlog serve", () => {
+  it("prints a loopback URL without a token by default", () => {
+    expect(serve.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  });
+
+  it("lists every experiment as a tree by prefix, with status and record counts, and searches prefixes", async () => {
+    const page = await open("/");
+    const prefixes = await page.locator(".tree-exp").evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset["prefix"]));
+    expect(prefixes.sort()).toEqual([TRAINING, TRAINING_2, LIVE, SEQUENTIAL, SEQUENTIAL_STREAM, CRASHED].sort());
+    expect(await page.locator(`.tree-exp[data-prefix="${CRASHED}"] .status`).textContent()).toBe("CRASHED");
+    const row = page.locator(`.tree-exp[data-prefix="${TRAINING}"]`);
+    expect(await row.locator(".status").textContent()).toBe("COMPLETED");
+    expect(await row.locator(".facts").textContent()).toContain(`${counts.events} records`);
+    expect(await page.locator(".tree-folder > details > summary").allTextContents()).toEqual(expect.arrayContaining(["alice/", "ml/", "bob/", "carol/"]));
+    await mkdir(DOCS_IMAGES, { recursive: true });
+    await page.screenshot({ path: `${DOCS_IMAGES}dashboard-home.png` });
+    await page.fill("input.search", "carol");
+    expect(await page.locator(".tree-exp").count()).toBe(2);
+    await page.close();
+  });
+
+  it("shows a run: header, summary counts of every record, charts, timeline and log table", async () => {
+    const page = await open(`/run?p=${encodeURIComponent(TRAINING)}`);
+    expect(await page.locator("#status").textContent()).toBe("COMPLETED");
+    const summary = await page.locator("#summary").textContent();
+    expect(summary).toContain(`Log records${counts.events}`);
+    expect(summary).toContain(`Errors${counts.levels.error + counts.levels.fatal}`);
+    // The level chips count the whole run, not the rows drawn.
+    expect(await page.locator("button.level-toggle[data-level=debug] .count").textContent()).toBe(String(counts.levels.debug));
+    const charts = await page.locator("[data-chart]").evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset["chart"]));
+    expect(charts).toEqual([
+      "timeline",
+      "metadata-epoch-train_loss-val_loss",
+      "metadata-epoch-learning_rate",
+      "metadata-step-loss",
+      "stream-memory",
+      "stream-cpu",
+      "stream-eventLoopDelay",
+      "stream-bytes",
+    ]);
+    expect(await page.locator("[data-chart] canvas").count()).toBe(charts.length);
+    expect(await page.locator(".log-spacer .log-row").first().getAttribute("data-seq")).toBe(String(counts.events - 1));
+    await page.screenshot({ path: `${DOCS_IMAGES}dashboard-run.png`, fullPage: true });
+    await page.close();
+  });
+
+  it("shows a run whose writer died while RUNNING as crashed, with the reason the store gives", async () => {
+    const page = await open(`/run?p=${encodeURIComponent(CRASHED)}`);
+    expect(await page.locator("#status").textContent()).toBe("CRASHED");
+    expect(await page.locator(".run-error").textContent()).toMatch(/^Crashed: its process \d+ on .+ is gone/);
+    await page.close();
+  });
+
+  it("filters the log table by level and text on the server, newest first", async () => {
+    const page = await open(`/run?p=${encodeURIComponent(TRAINING)}`);
+    const levels = () => page.locator(".log-spacer .log-row").evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset["level"]));
+    const shows = (text: string) => page.waitForFunction((t) => document.querySelector("#shown-count")?.textContent === t && !document.querySelector(".log-row.loading"), text);
+    for (const level of ["debug", "info"]) await page.click(`button.level-toggle[data-level=${level}]`);
+    await shows(`${counts.levels.warn + counts.levels.error} matching of ${counts.events}`);
+    expect((await levels()).sort()).toEqual([...Array(counts.levels.warn).fill("warn"), ...Array(counts.levels.error).fill("error")].sort());
+    for (const level of ["debug", "info"]) await page.click(`button.level-toggle[data-level=${level}]`);
+    await page.fill(".toolbar input.search", "epoch 3 complete");
+    await shows(`1 matching of ${counts.events}`);
+    expect(await page.locator(".log-spacer .log-row .msg").allTextContents()).toEqual(["Epoch 3 complete"]);
+    await page.close();
+  });
+
+  it("shows messages and metadata full of HTML and script as text", async () => {
+    const page = await open(`/run?p=${encodeURIComponent(TRAINING)}`);
+    const cell = page.locator(".log-spacer .log-row .msg", { hasText: "Loss is" });
+    expect(await cell.textContent()).toBe(HOSTILE_MESSAGE);
+    expect(await page.locator(".log-table img, .log-table script").count()).toBe(0);
+    await cell.click();
+    expect(await page.locator(".log-detail .detail-meta").textContent()).toContain('"note": "</script><!--"');
+    expect(await page.title()).toBe(`${TRAINING} · dashlog`);
+    await page.close();
+  });
+
+  it("shows a record logged by another process within a second, without reloading", async () => {
+    const page = await open(`/run?p=${encodeURIComponent(LIVE)}`);
+    await page.waitForFunction(() => document.querySelector(".log-spacer .log-row .msg")?.textContent === "first record");
+    expect(await page.locator(".log-spacer .log-row .msg").allTextContents()).toEqual(["first record"]);
+    const writer = writeLive(LIVE, ["live one", "live two", "live three"], 400);
+    const latencies: number[] = [];
+    for (const message of ["live one", "live two", "live three"]) {
+      // When the row shows, against the record's own timestamp (same machine clock): the delay a person sees.
+      const seen = await page.waitForFunction(
+        (m) => {
+          const row = Array.from(document.querySelectorAll(".log-spacer .log-row")).find((r) => r.querySelector(".msg")?.textContent === m);
+          const time = row?.querySelector(".time")?.textContent;
+          return time ? Date.now() - Date.parse(`${time.replace(" ", "T")}Z`) : false;
+        },
+        message,
+        { timeout: 5000, polling: 20 },
+      );
+      latencies.push((await seen.jsonValue()) as number);
+    }
+    await writer;
+    for (const ms of latencies) expect(ms).toBeLessThan(1000);
+    await page.waitForFunction(() => document.querySelector("#status")?.textContent === "COMPLETED", null, { timeout: 5000 });
+    expect(await page.locator(".log-spacer .log-row").first().locator(".msg").textContent()).toBe("live three");
+    await page.close();
+  });
+
+  it("lanes sequential spans on one lane and concurrent ones on two, from the logs stream or the spans stream", async () => {
+    for (const prefix of [SEQUENTIAL, SEQUENTIAL_STREAM]) {
+      const response = await fetch(`${serve.origin}/api/timeline?p=${encodeURIComponent(prefix)}`);
+      const timeline = (await response.json()) as { source: string; lanes: string[]; spans: { category: string; lane: number }[] };
+      expect(timeline.source).toBe(prefix === SEQUENTIAL ? "logs" : "spans");
+      expect(timeline.lanes).toEqual(["epoch", "load", "load (2)"]);
+      expect(timeline.spans.filter((s) => s.category === "epoch").every((s) => s.lane === 0)).toBe(true);
+      expect(timeline.spans.filter((s) => s.category === "epoch")).toHaveLength(20);
+    }
+    const page = await open(`/run?p=${encodeURIComponent(SEQUENTIAL)}`);
+    expect(await page.locator("#summary").textContent()).toContain("Spans22");
+    await page.click("button[data-seek=zoomIn]");
+    await page.click("button[data-seek=back]");
+    await page.click("button[data-seek=reset]");
+    await page.close();
+  });
+
+  it("compares a metric of ticked runs on one chart", async () => {
+    const page = await open("/");
+    await page.check(`.tree-exp[data-prefix="${TRAINING}"] input[type=checkbox]`);
+    await page.check(`.tree-exp[data-prefix="${TRAINING_2}"] input[type=checkbox]`);
+    await Promise.all([page.waitForURL(/\/compare\?/), page.click("#compare")]);
+    await page.waitForSelector("html[data-ready=true]");
+    await page.selectOption("#metric", { label: "train_loss over epoch" });
+    const legend = await page.locator(".compare-chart .u-legend .u-label").allTextContents();
+    expect(legend).toEqual(["epoch", TRAINING, TRAINING_2]);
+    expect(await page.locator(".compare-chart canvas").count()).toBe(1);
+    await page.screenshot({ path: `${DOCS_IMAGES}dashboard-compare.png` });
+    await page.close();
+  });
+
+  it("refuses prefixes that would leave the root, however they are encoded", async () => {
+    for (const p of ["..", "../etc", "alice/../../etc", "%2e%2e/etc", "alice%2f..%2f..%2fetc", "/etc/passwd", "..%5c..%5cetc", "alice//ml"]) {
+      for (const path of ["/api/overview", "/api/logs", "/api/live", "/run"]) {
+        const response = await fetch(`${serve.origin}${path}?p=${p}`);
+        expect([path, p, response.status]).toEqual([path, p, 400]);
+        expect(((await response.json()) as { error: string }).error).toMatch(/^p "/);
+      }
+    }
+    const missing = await fetch(`${serve.origin}/api/overview?p=nobody/here`);
+    expect(missing.status).toBe(404);
+    expect((await fetch(`${serve.origin}/../../etc/passwd`)).status).toBe(404);
+    expect((await fetch(`${serve.origin}/api/overview?p=${TRAINING}`, { method: "POST" })).status).toBe(405);
+  });
+
+  it("renders every page with no console error and no request leaving its server", () => {
+    expect(problems).toEqual([]);
+    expect(foreignRequests).toEqual([]);
+  });
+});
+
+describe("dashlog serve --host beyond loopback", () => {
+  let guarded: ServeProcess;
+  beforeAll(async () => {
+    guarded = await startServe(["--root", root.dir, "--host", "0.0.0.0"]);
+  }, 60_000);
+  afterAll(async () => {
+    await guarded?.stop();
+  });
+
+  it("prints a URL with a random token and refuses every request without it", async () => {
+    const token = new URL(guarded.url).searchParams.get("token") as string;
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const port = new URL(guarded.url).port;
+    const base = `http://127.0.0.1:${port}`;
+    for (const path of ["/", `/run?p=${TRAINING}`, `/api/experiments`, `/api/overview?p=${TRAINING}`, `/api/live?p=${TRAINING}`]) {
+      const sep = path.includes("?") ? "&" : "?";
+      expect([path, (await fetch(`${base}${path}`)).status]).toEqual([path, 401]);
+      expect([path, (await fetch(`${base}${path}${sep}token=${token.slice(1)}x`)).status]).toEqual([path, 401]);
+    }
+    expect((await fetch(`${base}/api/experiments?token=${token}`)).status).toBe(200);
+    expect((await fetch(`${base}/api/experiments`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+  });
+
+  it("serves the page and its live feed with the token", async () => {
+    const page = await browser.newPage();
+    const url = new URL(guarded.url);
+    await page.goto(`http://127.0.0.1:${url.port}/${url.search}`);
+    await page.waitForSelector("html[data-ready=true]", { timeout: 30_000 });
+    await Promise.all([page.waitForURL(/\/run\?/), page.click(`.tree-exp[data-prefix="${LIVE}"] a`)]);
+    await page.waitForSelector("html[data-ready=true]");
+    await page.waitForFunction(() => document.querySelector(".log-spacer .log-row .msg")?.textContent === "live three");
+    const writer = writeLive(LIVE, ["guarded live"], 0);
+    await page.locator(".log-spacer .log-row .msg", { hasText: "guarded live" }).waitFor({ timeout: 5000 });
+    await writer;
+    await page.close();
+  });
+});

@@ -1,0 +1,118 @@
+import type { LiveChange, ReportChart, ReportTimeline } from "../src/report/report-data.js";
+import { el, section, throttle } from "./dom.js";
+import { lineChart, type LineChart } from "./line-chart.js";
+import { logTable } from "./log-table.js";
+import { renderHeader, renderParameters, renderRuns } from "./run-header.js";
+import type { RunSource } from "./run-source.js";
+import { timelineChart, type TimelineChart } from "./timeline-chart.js";
+
+/** At most this often a live page redraws its header and table: a record still shows well within a second. */
+const LIVE_REDRAW_MS = 400;
+
+const NO_METRICS = "No numbers in log metadata to plot. Log them as metadata, e.g. exp.log(\"Epoch done\", { metadata: { epoch, train_loss } }).";
+const NO_STREAMS = "No numeric streams to plot. Add consumers such as memoryUsage(), cpuUsage() or eventLoopDelay() from @dashlog/events.";
+const NO_SPANS = "No spans were recorded. Record them with exp.span(category, id, fn); spanDurations() or coreMetrics() of @dashlog/events store them exactly.";
+
+/** One run: header, runs, parameters, timeline, metric and system charts, log table; live when the source is. */
+export async function runPage(app: HTMLElement, source: RunSource): Promise<void> {
+  const [overview, charts, timeline] = await Promise.all([source.overview(), source.charts(), source.timeline()]);
+  const header = el("div", "run-header");
+  app.appendChild(header);
+  renderHeader(header, overview, timeline);
+  const runs = el("section", "panel");
+  runs.id = "runs";
+  app.appendChild(runs);
+  renderRuns(runs, overview);
+  const params = el("section", "panel");
+  params.id = "parameters";
+  app.appendChild(params);
+  renderParameters(params, overview);
+
+  const logs = section(app, "Logs", "logs");
+  const table = logTable(logs, source);
+  table.setCounts(overview.summary.levels, overview.summary.records);
+
+  const timelineSection = section(app, "Timeline", "timeline");
+  let gantt: TimelineChart | undefined;
+  const drawTimeline = (tl: ReportTimeline) => {
+    if (tl.spans.length === 0) {
+      if (gantt === undefined) timelineSection.replaceChildren(timelineSection.firstChild as Node, el("p", "empty", NO_SPANS));
+      return;
+    }
+    if (gantt !== undefined) return gantt.update(tl);
+    timelineSection.replaceChildren(timelineSection.firstChild as Node);
+    if (tl.omitted > 0) timelineSection.appendChild(el("p", "note", `${tl.omitted.toLocaleString("en-US")} short spans are left out; the ${tl.spans.length.toLocaleString("en-US")} longest are drawn.`));
+    timelineSection.appendChild(el("p", "hint", `from stream ${tl.source ?? "–"} · drag to zoom, wheel to zoom, buttons to seek, double-click to reset`));
+    gantt = timelineChart(timelineSection, tl);
+  };
+  drawTimeline(timeline);
+
+  const metrics = chartSection(app, "Metrics", "metrics", "metadata", NO_METRICS);
+  const system = chartSection(app, "System", "system", "stream", NO_STREAMS);
+  metrics.draw(charts);
+  system.draw(charts);
+  document.documentElement.dataset["ready"] = "true";
+
+  if (!source.live) return;
+  const refreshCharts = throttle(() => {
+    void source.charts().then((c) => {
+      metrics.draw(c);
+      system.draw(c);
+    });
+  }, 2000);
+  // Up to 5,000 spans: redrawn less often than the charts.
+  const refreshTimeline = throttle(() => void source.timeline().then(drawTimeline), 5000);
+  let chartsSeen = "";
+  let timelineSeen = "";
+  // The header and the new rows come with the change itself: a new record shows without a request.
+  // Changes arriving faster than LIVE_REDRAW_MS are drawn together (their rows are all kept).
+  let latest: LiveChange | undefined;
+  let runsShown = JSON.stringify(overview.runs);
+  const redraw = throttle(() => {
+    const change = latest;
+    latest = undefined;
+    if (change === undefined) return;
+    const o = change.overview;
+    renderHeader(header, o, undefined);
+    const runsNow = JSON.stringify(o.runs);
+    if (runsNow !== runsShown) {
+      runsShown = runsNow;
+      renderRuns(runs, o);
+      renderParameters(params, o);
+    }
+    table.setCounts(o.summary.levels, o.summary.records);
+    table.refresh();
+    if (change.chartsVersion !== chartsSeen) {
+      chartsSeen = change.chartsVersion;
+      refreshCharts();
+    }
+    if (change.timelineVersion !== timelineSeen) {
+      timelineSeen = change.timelineVersion;
+      refreshTimeline();
+    }
+  }, LIVE_REDRAW_MS);
+  source.subscribe((change) => {
+    if (change.newest !== null) table.prime(change.newest);
+    latest = change;
+    redraw();
+  });
+}
+
+function chartSection(app: HTMLElement, title: string, id: string, kind: ReportChart["kind"], empty: string) {
+  const s = section(app, title, id);
+  const grid = el("div", "chart-grid");
+  const note = el("p", "empty", empty);
+  s.append(note, grid);
+  const drawn = new Map<string, LineChart>();
+  return {
+    draw(charts: readonly ReportChart[]) {
+      const list = charts.filter((c) => c.kind === kind);
+      note.hidden = list.length > 0;
+      for (const chart of list) {
+        const existing = drawn.get(chart.id);
+        if (existing !== undefined) existing.update(chart);
+        else drawn.set(chart.id, lineChart(grid, chart));
+      }
+    },
+  };
+}

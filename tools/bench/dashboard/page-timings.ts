@@ -1,0 +1,100 @@
+import type { Browser, Page } from "@dashlog/test-browser";
+
+export interface PaintTiming {
+  /** From navigation start to the header and the newest log rows drawn. */
+  readonly firstPaintMs: number;
+  /** ... and every chart drawn. */
+  readonly chartsMs: number;
+}
+
+/** Opens the run page and times, from the page's own navigation start, when it is worth looking at. */
+export async function paint(browser: Browser, url: string): Promise<{ page: Page; timing: PaintTiming }> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.goto(url, { waitUntil: "commit" });
+  const firstPaint = await page.waitForFunction(
+    () => (document.querySelector("#summary") !== null && document.querySelector(".log-spacer .log-row[data-seq]") !== null ? performance.now() : false),
+    null,
+    { timeout: 600_000, polling: 10 },
+  );
+  const charts = await page.waitForFunction(() => (document.documentElement.dataset["ready"] === "true" ? performance.now() : false), null, { timeout: 600_000, polling: 10 });
+  return { page, timing: { firstPaintMs: (await firstPaint.jsonValue()) as number, chartsMs: (await charts.jsonValue()) as number } };
+}
+
+export interface StepTimings {
+  readonly levelFilterMs: number[];
+  /** Typing in the text box, after its 150 ms debounce. */
+  readonly textFilterMs: number[];
+  /** ... until the search has been through all million records (the table keeps reading older pages). */
+  readonly textFilterDoneMs: number[];
+  readonly scrollMs: number[];
+  readonly zoomMs: number[];
+}
+
+/** Interactions on an open run page, each timed in the page until the table or chart shows the result. */
+export async function steps(page: Page, rounds: number, records: number): Promise<StepTimings> {
+  const settled = () =>
+    page.waitForFunction(() => document.querySelector(".log-row.loading") === null && document.querySelector(".log-spacer .log-row[data-seq]") !== null, null, { polling: 5, timeout: 120_000 });
+  const timed = async (act: () => Promise<void>): Promise<number> => {
+    const t0 = await page.evaluate(() => performance.now());
+    await act();
+    await settled();
+    return (await page.evaluate(() => performance.now())) - t0;
+  };
+  const levelFilterMs: number[] = [];
+  const textFilterMs: number[] = [];
+  const textFilterDoneMs: number[] = [];
+  const scrollMs: number[] = [];
+  const zoomMs: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    // Everything but errors and warnings hidden, then shown again.
+    levelFilterMs.push(await timed(async () => {
+      await page.click("button.level-toggle[data-level=info]");
+      await page.waitForFunction(() => document.querySelector("#shown-count")?.textContent?.includes("matching"));
+    }));
+    levelFilterMs.push(await timed(async () => {
+      await page.click("button.level-toggle[data-level=info]");
+      await page.waitForFunction(() => document.querySelector("#shown-count")?.textContent?.startsWith("showing"));
+    }));
+    // A message near the newest end, as someone looking for a recent step would type it.
+    const needle = `step ${records - 1000 - r} done`;
+    const t0 = await page.evaluate(() => performance.now());
+    await page.fill(".toolbar input.search", needle);
+    const shown = await page.waitForFunction((n) => (document.querySelector(".log-spacer .log-row .msg")?.textContent?.startsWith(n) === true ? performance.now() : false), needle, { polling: 5, timeout: 120_000 });
+    textFilterMs.push(((await shown.jsonValue()) as number) - t0 - 150);
+    await settled();
+    textFilterDoneMs.push((await page.evaluate(() => performance.now())) - t0 - 150);
+    await page.fill(".toolbar input.search", "");
+    await page.waitForFunction(() => document.querySelector("#shown-count")?.textContent?.startsWith("showing"));
+    for (const fraction of [0.5, 0.93, 0.1, 0.77]) {
+      scrollMs.push(await timed(async () => {
+        await page.evaluate((f) => {
+          const s = document.querySelector(".log-scroll") as HTMLElement;
+          s.scrollTop = (s.scrollHeight - s.clientHeight) * f;
+        }, fraction);
+        // Done when the row at the new top is the one that belongs there (24 px rows, newest first).
+        await page.waitForFunction(
+          () => {
+            const s = document.querySelector(".log-scroll") as HTMLElement;
+            const total = Number((document.querySelector("#shown-count")?.textContent ?? "").replace(/^showing ([\d,]+).*$/, "$1").replace(/,/g, ""));
+            const want = String(total - 1 - Math.floor(s.scrollTop / 24));
+            return document.querySelector(`.log-spacer .log-row[data-seq="${want}"]`) !== null;
+          },
+          null,
+          { polling: 5, timeout: 120_000 },
+        );
+      }));
+    }
+    await page.evaluate(() => ((document.querySelector(".log-scroll") as HTMLElement).scrollTop = 0));
+    for (const button of ["zoomIn", "zoomIn", "back", "reset"]) {
+      zoomMs.push(
+        await page.evaluate(async (b) => {
+          const t = performance.now();
+          (document.querySelector(`button[data-seek=${b}]`) as HTMLButtonElement).click();
+          await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+          return performance.now() - t;
+        }, button),
+      );
+    }
+  }
+  return { levelFilterMs, textFilterMs, textFilterDoneMs, scrollMs, zoomMs };
+}
