@@ -236,7 +236,8 @@ describe("an ml-dash writer at the same time", () => {
   it("refuses to write after another process appended during the run, and says so on the issue channel", async () => {
     const { root, dir } = await mlDashTree();
     const issues: DashlogIssue[] = [];
-    const run = await new Experiment({ prefix, sink: localJsonl({ root }), onIssue: (i) => issues.push(i), clock: manualClock(T0) }).start();
+    // The sink keeps refusing, so the run's end gives up after endTimeoutMs (10 s by default).
+    const run = await new Experiment({ prefix, sink: localJsonl({ root }), onIssue: (i) => issues.push(i), clock: manualClock(T0), endTimeoutMs: 300 }).start();
     run.log("before");
     await run.flush();
     mlDashLog(dir, { message: "ml-dash in between", timestamp: pyTimestamp(T0) });
