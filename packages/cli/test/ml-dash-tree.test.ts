@@ -129,6 +129,12 @@ describe("the CLI on a tree ml-dash wrote", () => {
     expect(html.code).toBe(0);
     expect(html.stderr).toBe("");
     for (const message of ["Training started", "lr set", "loss diverged"]) expect(html.stdout).toContain(message);
+    // The page's data: every record (the bare-NaN line too) and ml-dash's parameters.
+    const data = JSON.parse(/<script type="application\/json" id="dashlog-data">(.*?)<\/script>/s.exec(html.stdout)?.[1] ?? "null") as {
+      overview: { summary: { records: number; unreadable: number }; parameters: Record<string, unknown> | null };
+    };
+    expect(data.overview.summary).toMatchObject({ records: 4, unreadable: 0 });
+    expect(data.overview.parameters).toEqual({ "model.name": "resnet", lr: 0.0005, "optimizer.betas": [0.9, 0.99] });
   });
 
   it("params shows the parameters flat, as JSON, or nested", async () => {

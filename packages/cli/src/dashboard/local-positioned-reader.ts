@@ -1,6 +1,6 @@
 import { open } from "node:fs/promises";
 import type { StoredRecord } from "@dashlog/core";
-import { streamFile } from "@dashlog/local-jsonl";
+import { parseLenientJson, streamFile } from "@dashlog/local-jsonl";
 import type { PositionedReader, PositionedRecord, RecordStarts } from "./positioned-reader.js";
 
 /** Bytes read per step: a page of a few hundred records in one read, a million records in a few hundred. */
@@ -108,7 +108,8 @@ export function localPositionedReader(root: string): PositionedReader {
 function parseRecord(line: string): StoredRecord | undefined {
   if (line.length < 2) return undefined;
   try {
-    const value: unknown = JSON.parse(line);
+    // ml-dash writes bare NaN/Infinity: read them as every other reader does.
+    const value: unknown = parseLenientJson(line);
     if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
     if (typeof (value as Record<string, unknown>)["sequenceNumber"] !== "number") return undefined;
     return value as StoredRecord;

@@ -34,6 +34,8 @@ export class RunIndex {
   readonly prefix: string;
   readonly logs: LogIndex;
   readonly #store: ExperimentStore;
+  /** Dotted keys, as `exp.params` (or ml-dash) stored them; null when the experiment has none. */
+  #parameters: Readonly<Record<string, unknown>> | null = null;
   readonly #reader: PositionedReader;
   readonly #metadata = new MetadataCharts();
   readonly #streams = new Map<string, StreamState>();
@@ -95,8 +97,13 @@ export class RunIndex {
   }
 
   async #update(signal?: AbortSignal): Promise<number> {
-    const [runs, names] = await Promise.all([this.#store.runs(this.prefix), this.#store.listStreams(this.prefix)]);
+    const [runs, names, params] = await Promise.all([
+      this.#store.runs(this.prefix),
+      this.#store.listStreams(this.prefix),
+      this.#store.metrics.readParams(this.prefix),
+    ]);
     this.#runs = runs;
+    this.#parameters = params?.data ?? null;
     if (this.#spans === undefined) {
       const source = SPAN_SOURCES.find((s) => names.includes(s)) ?? (names.includes("logs") ? "logs" : undefined);
       if (source !== undefined) this.#spans = new SpanCollector(source);
@@ -177,7 +184,7 @@ export class RunIndex {
         streams,
         unreadable: this.#unreadable,
       },
-      parameters: null,
+      parameters: this.#parameters,
     };
   }
 
