@@ -16,8 +16,8 @@ import { MongoClient, type Collection, type Document } from "mongodb";
 import { sleep } from "./backoff.js";
 import { fromMetricDocument, fromParamsDocument } from "./metric-document.js";
 import { toMongoSinkError } from "./mongo-sink-error.js";
-import { resolveConnection, type MongoConnectionOptions, type ResolvedConnection } from "./mongo-options.js";
-import { redactUri, uriSecrets } from "./redact-uri.js";
+import type { MongoConnectionOptions, ResolvedConnection } from "./mongo-options.js";
+import { openReaderConnection } from "./reader-connection.js";
 
 export interface MongoMetricReaderOptions extends MongoConnectionOptions {
   /** Points fetched per query. Default 1,000. */
@@ -38,25 +38,12 @@ export class MongoMetricReader implements MetricReader {
   readonly #pageSize: number;
 
   constructor(options: MongoMetricReaderOptions) {
-    this.#connection = resolveConnection(
-      {
-        uri: options.uri,
-        ...(options.database === undefined ? {} : { database: options.database }),
-        ...(options.collections === undefined ? {} : { collections: options.collections }),
-        ...(options.clientOptions === undefined ? {} : { clientOptions: options.clientOptions }),
-      },
-      "mongoMetricReader",
-    );
-    const pageSize = options.pageSize ?? 1000;
-    if (!Number.isSafeInteger(pageSize) || pageSize <= 0) throw new InvalidArgumentError("mongoMetricReader option pageSize", pageSize, "must be a positive integer");
-    this.#pageSize = pageSize;
-    this.#secrets = uriSecrets(this.#connection.uri);
-    this.redactedUri = redactUri(this.#connection.uri);
-    try {
-      this.#client = new MongoClient(this.#connection.uri, this.#connection.clientOptions);
-    } catch (error) {
-      throw toMongoSinkError("connect", `invalid MongoDB connection string ${this.redactedUri}`, error, this.#secrets);
-    }
+    const opened = openReaderConnection(options, "mongoMetricReader");
+    this.#connection = opened.connection;
+    this.#client = opened.client;
+    this.#pageSize = opened.pageSize;
+    this.#secrets = opened.secrets;
+    this.redactedUri = opened.redactedUri;
   }
 
   async listMetrics(prefix: string): Promise<MetricInfo[]> {

@@ -18,9 +18,9 @@ import { MongoClient, type ChangeStream, type ChangeStreamDocument, type Collect
 import { sleep } from "./backoff.js";
 import { after, buildQuery } from "./build-query.js";
 import { toMongoSinkError } from "./mongo-sink-error.js";
-import { resolveConnection, type MongoConnectionOptions, type ResolvedConnection } from "./mongo-options.js";
+import type { MongoConnectionOptions, ResolvedConnection } from "./mongo-options.js";
 import { fromDocument } from "./record-document.js";
-import { redactUri, uriSecrets } from "./redact-uri.js";
+import { openReaderConnection } from "./reader-connection.js";
 import { readRunStates } from "./run-states.js";
 
 export interface MongoReaderOptions extends MongoConnectionOptions {
@@ -54,25 +54,12 @@ export class MongoReader implements RecordReader {
   readonly #pageSize: number;
 
   constructor(options: MongoReaderOptions) {
-    this.#connection = resolveConnection(
-      {
-        uri: options.uri,
-        ...(options.database === undefined ? {} : { database: options.database }),
-        ...(options.collections === undefined ? {} : { collections: options.collections }),
-        ...(options.clientOptions === undefined ? {} : { clientOptions: options.clientOptions }),
-      },
-      "mongoReader",
-    );
-    const pageSize = options.pageSize ?? 1000;
-    if (!Number.isSafeInteger(pageSize) || pageSize <= 0) throw new InvalidArgumentError("mongoReader option pageSize", pageSize, "must be a positive integer");
-    this.#pageSize = pageSize;
-    this.#secrets = uriSecrets(this.#connection.uri);
-    this.redactedUri = redactUri(this.#connection.uri);
-    try {
-      this.#client = new MongoClient(this.#connection.uri, this.#connection.clientOptions);
-    } catch (error) {
-      throw toMongoSinkError("connect", `invalid MongoDB connection string ${this.redactedUri}`, error, this.#secrets);
-    }
+    const opened = openReaderConnection(options, "mongoReader");
+    this.#connection = opened.connection;
+    this.#client = opened.client;
+    this.#pageSize = opened.pageSize;
+    this.#secrets = opened.secrets;
+    this.redactedUri = opened.redactedUri;
   }
 
   async *read(prefix: string, options: ReadOptions = {}): AsyncGenerator<StoredRecord> {
