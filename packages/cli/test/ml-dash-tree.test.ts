@@ -132,9 +132,14 @@ describe("the CLI on a tree ml-dash wrote", () => {
     // The page's data: every record (the bare-NaN line too) and ml-dash's parameters.
     const data = JSON.parse(/<script type="application\/json" id="dashlog-data">(.*?)<\/script>/s.exec(html.stdout)?.[1] ?? "null") as {
       overview: { summary: { records: number; unreadable: number }; parameters: Record<string, unknown> | null };
+      charts: { title: string; subtitle: string; xName: string; series: { name: string; points: [number, number][] }[] }[];
     };
     expect(data.overview.summary).toMatchObject({ records: 4, unreadable: 0 });
     expect(data.overview.parameters).toEqual({ "model.name": "resnet", lr: 0.0005, "optimizer.betas": [0.9, 0.99] });
+    // The metric series, over its step; the NaN point (read as the string "NaN") is not drawn.
+    const train = data.charts.find((c) => c.title === "train.loss");
+    expect(train).toMatchObject({ subtitle: "metrics over step", xName: "step" });
+    expect(train?.series).toEqual([{ name: "train.loss", points: [[1, 0.9], [3, 0.5]] }]);
   });
 
   it("params shows the parameters flat, as JSON, or nested", async () => {

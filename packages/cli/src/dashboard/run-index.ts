@@ -1,6 +1,6 @@
-import type { JsonObject, RunRecord, StoredRecord } from "@dashlog/core";
+import { ROOT_METRIC, type JsonObject, type RunRecord, type StoredRecord } from "@dashlog/core";
 import type { ExperimentStore } from "../experiment-store.js";
-import { MetadataCharts } from "../report/metadata-charts.js";
+import { MetadataCharts, X_KEYS } from "../report/metadata-charts.js";
 import type { ReportChart, ReportRun, ReportTimeline, RunOverview } from "../report/report-data.js";
 import { STREAM_CHART_ORDER, StreamCharts } from "../report/stream-charts.js";
 import { LogIndex } from "./log-index.js";
@@ -38,6 +38,9 @@ export class RunIndex {
   #parameters: Readonly<Record<string, unknown>> | null = null;
   readonly #reader: PositionedReader;
   readonly #metadata = new MetadataCharts();
+  /** Named metric series (`exp.metrics`, ml-dash's metrics/), charted like metadata; and where each was read up to. */
+  readonly #metricCharts = new MetadataCharts("metrics");
+  readonly #metricNext = new Map<string, number>();
   readonly #streams = new Map<string, StreamState>();
   #spans: SpanCollector | undefined;
   #runs: readonly RunRecord[] = [];
@@ -109,6 +112,7 @@ export class RunIndex {
       if (source !== undefined) this.#spans = new SpanCollector(source);
     }
     let added = names.includes("logs") ? await this.logs.update(signal) : 0;
+    added += await this.#updateMetrics(signal);
     for (const name of names) {
       if (name === "logs") continue;
       let state = this.#streams.get(name);
@@ -188,6 +192,23 @@ export class RunIndex {
     };
   }
 
+  /** Reads the points each metric gained since the last call (by index) into its charts. */
+  async #updateMetrics(signal?: AbortSignal): Promise<number> {
+    let added = 0;
+    for (const metric of await this.#store.metrics.listMetrics(this.prefix)) {
+      const from = this.#metricNext.get(metric.name) ?? 0;
+      if (metric.nextIndex <= from) continue;
+      for await (const point of this.#store.metrics.readMetric(this.prefix, metric.name, { fromIndex: from })) {
+        if (signal?.aborted) return added;
+        this.#metricNext.set(metric.name, point.index + 1);
+        const time = point.createdAt === null ? Number.NaN : Date.parse(point.createdAt);
+        if (this.#metricCharts.add(time, metricValues(metric.name, point.data))) this.#chartsVersion++;
+        added++;
+      }
+    }
+    return added;
+  }
+
   charts(): ReportChart[] {
     const streamCharts: ReportChart[] = [];
     for (const state of this.#streams.values()) if (state.charts !== undefined) streamCharts.push(...state.charts.charts());
@@ -196,7 +217,7 @@ export class RunIndex {
       return i < 0 ? STREAM_CHART_ORDER.length : i;
     };
     streamCharts.sort((a, b) => rank(a) - rank(b) || a.title.localeCompare(b.title));
-    return [...this.#metadata.charts(), ...streamCharts];
+    return [...this.#metadata.charts(), ...this.#metricCharts.charts(), ...streamCharts];
   }
 
   timeline(): ReportTimeline {
@@ -233,4 +254,16 @@ function toReportRun(r: RunRecord & { readonly effectiveStatus?: string; readonl
     hostname: r.hostname ?? null,
     pid: r.pid ?? null,
   };
+}
+
+/**
+ * A point's values named after their series (`train.loss`, `eval.loss`), so series of several
+ * metrics can share a chart; the progress keys (`epoch`, `step`, ...) keep their names, as
+ * they are the x axis. ml-dash's unnamed series keeps plain names.
+ */
+function metricValues(metric: string, data: JsonObject): JsonObject {
+  if (metric === ROOT_METRIC) return data;
+  const out: JsonObject = {};
+  for (const key in data) out[X_KEYS.includes(key) ? key : `${metric}.${key}`] = data[key] as JsonObject[string];
+  return out;
 }

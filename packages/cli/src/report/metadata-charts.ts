@@ -35,6 +35,12 @@ interface Series {
  */
 export class MetadataCharts {
   readonly #series = new Map<string, Series>();
+  /** What the values are: log metadata, or the points of named metric series (`exp.metrics`). */
+  readonly #source: "metadata" | "metrics";
+
+  constructor(source: "metadata" | "metrics" = "metadata") {
+    this.#source = source;
+  }
 
   /** Takes a record's metadata; true when it added a point to some series. */
   add(time: number, metadata: JsonObject | null | undefined): boolean {
@@ -90,10 +96,10 @@ export class MetadataCharts {
         const sorted = [...current].sort((a, b) => a.s.key.localeCompare(b.s.key));
         const names = sorted.map((e) => e.s.key);
         charts.push({
-          id: `metadata-${x}-${names.join("-")}`,
+          id: `${this.#source}-${x}-${names.join("-")}`,
           kind: "metadata",
           title: names.join(", "),
-          subtitle: x === "time" ? "metadata over time" : `metadata over ${x}`,
+          subtitle: x === "time" ? `${this.#source} over time` : `${this.#source} over ${x}`,
           unit: "number",
           x: x === "time" ? "time" : "value",
           xName: x,
