@@ -241,6 +241,11 @@ export class Run implements AsyncDisposable {
   // the same reason: the caller cannot see that the run ended.
   #acceptsAfterEnd(what: string): boolean {
     if (this.#status === "RUNNING") return true;
+    this.#countAfterEnd(what);
+    return false;
+  }
+
+  #countAfterEnd(what: string): void {
     this.#droppedAfterEnd++;
     this.issues.report(
       "run",
@@ -249,7 +254,6 @@ export class Run implements AsyncDisposable {
         `${what} in run ${this.runId} of ${JSON.stringify(this.experiment)} after it ended (${this.#status}): dropped (${this.#droppedAfterEnd} so far)`,
       ),
     );
-    return false;
   }
 
   // A logger must not take its host down for a state the caller cannot see (the run ended
@@ -262,11 +266,7 @@ export class Run implements AsyncDisposable {
     message: string | undefined,
     payload: unknown,
   ): Event {
-    this.#droppedAfterEnd++;
-    const error = new RunStateError(
-      `a ${category} event was logged to run ${this.runId} of ${JSON.stringify(this.experiment)} after it ended (${this.#status}); it was dropped (${this.#droppedAfterEnd} so far)`,
-    );
-    this.issues.report("run", "after end", error);
+    this.#countAfterEnd(`a ${category} event`);
     return {
       sequenceNumber: -1,
       timestamp: this.#lastTimestamp,
