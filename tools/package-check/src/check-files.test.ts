@@ -17,6 +17,14 @@ describe("checkFiles", () => {
     expect(checkFiles("p", packed)).toEqual([]);
   });
 
+  it("accepts the command files the manifest's bin names, and only those", () => {
+    const packed = files({ "package.json": "{}", "bin/tool.js": "import '../dist/bin.js';\n", "bin/other.js": "" });
+    expect(checkFiles("p", packed, { bin: { tool: "./bin/tool.js" } }).map((f) => [f.check, f.message.split(" ")[0]])).toEqual([
+      ["files:unexpected", "bin/other.js"],
+    ]);
+    expect(checkFiles("p", files({ "bin/tool.js": "" }), { bin: "bin/tool.js" })).toEqual([]);
+  });
+
   it("reports tests, fixtures and build info, and anything outside dist", () => {
     const packed = files({
       "dist/a.test.js": "",

@@ -7,11 +7,13 @@ const NOT_FOR_USERS = /(?:^|\/)(?:__tests__|__fixtures__|fixtures?|test|tests)\/
 const MAP_URL = /\/[/*]# sourceMappingURL=([^\s*]+)/;
 
 /**
- * The packed file list is minimal: package.json, README.md, LICENSE, CHANGELOG.md and the
- * build output in dist/, with no tests, fixtures or build info; and source maps never point
- * at files the tarball does not have (a map to `../src/x.ts` without src/ only confuses debuggers).
+ * The packed file list is minimal: package.json, README.md, LICENSE, CHANGELOG.md, the
+ * build output in dist/ and the command files the manifest's `bin` names, with no tests,
+ * fixtures or build info; and source maps never point at files the tarball does not have (a
+ * map to `../src/x.ts` without src/ only confuses debuggers).
  */
-export function checkFiles(name: string, files: ReadonlyMap<string, Uint8Array>): Finding[] {
+export function checkFiles(name: string, files: ReadonlyMap<string, Uint8Array>, manifest: Record<string, unknown> = {}): Finding[] {
+  const commands = binFiles(manifest);
   const findings: Finding[] = [];
   const add = (check: string, message: string) => findings.push({ package: name, check, message });
   // One finding per kind, not per file: the fix is one build setting, not forty.
@@ -22,7 +24,7 @@ export function checkFiles(name: string, files: ReadonlyMap<string, Uint8Array>)
       add("files:not-for-users", `${path} is a test, fixture or build-info file: exclude it from "files" (e.g. "!dist/**/*.test.*")`);
       continue;
     }
-    if (!ALWAYS_ALLOWED.has(path) && !BUILD_OUTPUT.test(path)) {
+    if (!ALWAYS_ALLOWED.has(path) && !BUILD_OUTPUT.test(path) && !commands.has(path)) {
       add("files:unexpected", `${path} is published but is neither build output in dist/ nor package.json, README.md, LICENSE: narrow "files"`);
       continue;
     }
@@ -61,4 +63,11 @@ function mapSources(path: string, body: Uint8Array): string[] {
   const root = typeof map.sourceRoot === "string" ? map.sourceRoot : "";
   const sources = Array.isArray(map.sources) ? map.sources.filter((s): s is string => typeof s === "string") : [];
   return sources.map((source) => posix.normalize(posix.join(posix.dirname(path), root, source)));
+}
+
+/** The files `bin` names (a path, or an object of command names to paths), normalised as in the tarball. */
+function binFiles(manifest: Record<string, unknown>): Set<string> {
+  const bin = manifest["bin"];
+  const paths = typeof bin === "string" ? [bin] : typeof bin === "object" && bin !== null ? Object.values(bin) : [];
+  return new Set(paths.filter((p): p is string => typeof p === "string").map((p) => posix.normalize(p)));
 }

@@ -34,7 +34,7 @@ export async function checkPublishedPackage(pkg: WorkspacePackage): Promise<Pack
     const findings = [
       // pnpm pack copies the root LICENSE into a package that has none; the folder itself must have one too.
       ...checkManifest(pkg.name, manifest, paths, existsSync(join(pkg.dir, "LICENSE"))),
-      ...checkFiles(pkg.name, files),
+      ...checkFiles(pkg.name, files, manifest),
       ...checkExports(pkg.name, manifest, paths),
       ...(readme === undefined ? [] : checkReadmeLinks(pkg.name, Buffer.from(readme).toString("utf8"))),
       ...(await runPublint(pkg.name, tarball)),

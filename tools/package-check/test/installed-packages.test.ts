@@ -118,7 +118,8 @@ describe("what a package installs", () => {
     const names = project.installed.map((p) => p.replace(/@[^@]+$/, ""));
     // The dashboard's chart and table libraries are bundled into its dist at build time.
     for (const name of ["mongodb", "@dashlog/remote-mongo", "echarts", "uplot", "@tanstack/virtual-core", "esbuild"]) expect(names).not.toContain(name);
-    const bin = join(project.dir, "node_modules", "@dashlog", "cli", "dist", "bin.js");
+    // The command as npm links it: node_modules/.bin/dashlog -> the package's bin/dashlog.js.
+    const bin = join(project.dir, "node_modules", ".bin", "dashlog");
     const ls = await node(project.dir, [bin, "ls", "--root", join(project.dir, "empty")]);
     expect(ls.code).toBe(0);
     const mongo = await node(project.dir, [bin, "ls", "--mongo", "mongodb://127.0.0.1:9/dashlog"]);
