@@ -58,6 +58,11 @@ export class MongoSink implements Sink {
 
   /** Records go to the spool, not the queue, until the replay has emptied it. */
   #spilling = false;
+  /**
+   * Spool appends decided on but not landed. The replay's emptiness check can run before such
+   * an append reaches the spool's queue; while one is on its way the spool is not empty.
+   */
+  #appending = 0;
   #exiting = false;
   /** Batches `writeSync` handed to an async spool append that has not landed yet. */
   readonly #unsettled = new Set<readonly RecordBatch[]>();
@@ -149,7 +154,7 @@ export class MongoSink implements Sink {
     this.#noteHighest(batches);
     if (this.#spilling || this.#sender.size + count > this.#options.maxQueueLength) {
       if (!this.#spilling) this.#startSpilling(`more than maxQueueLength (${this.#options.maxQueueLength}) records wait for it`);
-      await this.spool.append(batches);
+      await this.#appendToSpool(batches);
       this.#counters.spooled += count;
       this.#signal();
       return;
@@ -207,8 +212,7 @@ export class MongoSink implements Sink {
     // An async append may be half-way through the same file: queue behind it rather than
     // interleave. Until it lands the batches are held here, and the exit handler writes them.
     this.#unsettled.add(batches);
-    void this.spool
-      .append(batches)
+    void this.#appendToSpool(batches)
       .then(
         (n) => {
           this.#counters.spooled += n;
@@ -222,6 +226,13 @@ export class MongoSink implements Sink {
         this.#unsettled.delete(batches);
         this.#signal();
       });
+  }
+
+  #appendToSpool(batches: readonly RecordBatch[]): Promise<number> {
+    this.#appending++;
+    return this.spool.append(batches).finally(() => {
+      this.#appending--;
+    });
   }
 
   #enqueue(batches: readonly RecordBatch[]): void {
@@ -386,7 +397,7 @@ export class MongoSink implements Sink {
       if (this.#spilling) {
         const step = await this.#replay
           .next(() => {
-            this.#spilling = false;
+            if (this.#appending === 0) this.#spilling = false;
           })
           .catch((error: unknown) => {
             this.#report("replay", toMongoSinkError("replay", "replay of the spool failed", error, this.#secrets));
@@ -445,8 +456,7 @@ export class MongoSink implements Sink {
     const at = this.#sender.oldestQueuedAt ?? Date.now();
     const queued = this.#sender.takeAll();
     this.#unsettled.add(queued);
-    return this.spool
-      .append(queued)
+    return this.#appendToSpool(queued)
       .then(
         (n) => {
           this.#counters.spooled += n;

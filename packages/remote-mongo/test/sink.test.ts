@@ -1,7 +1,8 @@
 import { Experiment, ExperimentLockedError, defineConsumer, type DashlogIssue } from "@dashlog/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { mongoReader, mongoSink, type MongoSinkOptions } from "../src/index.js";
-import { TEST_CLIENT_OPTIONS, startTarget, storedSequenceNumbers, exactlyOnceProblems, type MongoTarget } from "./helpers/mongo-target.js";
+import { TEST_CLIENT_OPTIONS, startTarget, storedSequenceNumbers, exactlyOnceProblems, until, type MongoTarget } from "./helpers/mongo-target.js";
+import { Spool } from "../src/spool.js";
 import { tempDir } from "./helpers/temp-dir.js";
 
 let target: MongoTarget;
@@ -119,6 +120,32 @@ describe("mongoSink", () => {
     expect(report.complete).toBe(true);
     expect([report.stats.spooled, report.stats.replayed]).toEqual([0, 0]);
     expect(exactlyOnceProblems(await storedSequenceNumbers(target, "alice/project/no-yield"), 30_000)).toBe("");
+  });
+
+  it("replays a record written while the replay was finding the spool empty (a race once seen in CI)", async () => {
+    const experiment = "alice/project/replay-race";
+    const opts = await options({ flushTimeoutMs: 5000, closeTimeoutMs: 5000 });
+    const record = (sequenceNumber: number) => ({ sequenceNumber, timestamp: new Date().toISOString(), message: `record ${sequenceNumber}` });
+    await new Spool(opts.spoolDir as string).append([{ experiment, stream: "logs", records: [record(0)] }]);
+    const sink = mongoSink(opts);
+    // The replay looks twice before it calls the spool empty: outside the spool's queue, then in
+    // it. A record written during the second look is appended behind it, so that look misses it.
+    const pendingFiles = sink.spool.pendingFiles.bind(sink.spool);
+    let emptyLooks = 0;
+    let late: Promise<void> | undefined;
+    sink.spool.pendingFiles = async (...args) => {
+      const files = await pendingFiles(...args);
+      if (files.length === 0 && sink.stats.replayed > 0 && ++emptyLooks === 2) {
+        late = sink.write([{ experiment, stream: "logs", records: [record(1)] }]);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return files;
+    };
+    await until(() => late !== undefined, "the replay to look at an empty spool twice");
+    await late;
+    const report = await sink.closeWithReport();
+    expect(report.unwritten.records).toBe(0);
+    expect(exactlyOnceProblems(await storedSequenceNumbers(target, experiment), 2)).toBe("");
   });
 
   it("records RUNNING while the run lasts", async () => {
