@@ -3,7 +3,7 @@ import { Experiment, type DashlogIssue, type Run } from "@dashlog/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { mongoSink, type MongoSinkOptions } from "../src/index.js";
 import { TEST_CLIENT_OPTIONS, exactlyOnceProblems, startTarget, storedSequenceNumbers, until, type MongoTarget } from "./helpers/mongo-target.js";
-import { tempDir } from "./helpers/temp-dir.js";
+import { faultSinkOptions } from "./helpers/fault-sink-options.js";
 
 let target: MongoTarget;
 const cleanups: (() => Promise<void>)[] = [];
@@ -21,21 +21,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-async function sinkOptions(extra: Partial<MongoSinkOptions> = {}): Promise<MongoSinkOptions> {
-  const spool = await tempDir();
-  cleanups.push(spool.remove);
-  return {
-    uri: target.uri,
-    database: target.database,
-    spoolDir: spool.path,
-    clientOptions: TEST_CLIENT_OPTIONS,
-    flushIntervalMs: 5,
-    retryInitialDelayMs: 20,
-    retryMaxDelayMs: 200,
-    // Retries are expected here; keep them off the test output (tests that check issues pass their own).
-    onIssue: () => undefined,
-    ...extra,
-  };
+function sinkOptions(extra: Partial<MongoSinkOptions> = {}): Promise<MongoSinkOptions> {
+  return faultSinkOptions(target, cleanups, extra);
 }
 
 /** Logs `n` records, yielding to the event loop every `chunk` so the sink works meanwhile; `each` runs after every chunk. */

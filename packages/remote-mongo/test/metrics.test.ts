@@ -3,7 +3,7 @@ import { Experiment, manualClock } from "@dashlog/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { mongoMetricReader, mongoSink, type MongoSinkOptions } from "../src/index.js";
 import { TEST_CLIENT_OPTIONS, exactlyOnceProblems, startTarget, until, type MongoTarget } from "./helpers/mongo-target.js";
-import { tempDir } from "./helpers/temp-dir.js";
+import { faultSinkOptions } from "./helpers/fault-sink-options.js";
 
 let target: MongoTarget;
 const cleanups: (() => Promise<void>)[] = [];
@@ -20,20 +20,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-async function sinkOptions(extra: Partial<MongoSinkOptions> = {}): Promise<MongoSinkOptions> {
-  const spool = await tempDir();
-  cleanups.push(spool.remove);
-  return {
-    uri: target.uri,
-    database: target.database,
-    spoolDir: spool.path,
-    clientOptions: TEST_CLIENT_OPTIONS,
-    flushIntervalMs: 5,
-    retryInitialDelayMs: 20,
-    retryMaxDelayMs: 200,
-    onIssue: () => undefined,
-    ...extra,
-  };
+function sinkOptions(extra: Partial<MongoSinkOptions> = {}): Promise<MongoSinkOptions> {
+  return faultSinkOptions(target, cleanups, extra);
 }
 
 function reader() {
