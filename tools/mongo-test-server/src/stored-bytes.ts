@@ -24,11 +24,44 @@ export function storedBytes(document: Document): Uint8Array | undefined {
   return (document as { [BYTES]?: Uint8Array })[BYTES];
 }
 
-/** A reply entry that is BSON already (a stored document, projected on its bytes): spliced into the reply as it is. */
+/**
+ * A reply entry that is BSON already: some elements of a stored document's bytes (all of
+ * them, or those a projection keeps), written straight into the reply that sends it, so a
+ * projected document costs no buffer of its own.
+ */
 export class EncodedDocument {
-  readonly bytes: Uint8Array;
-  constructor(bytes: Uint8Array) {
-    this.bytes = bytes;
+  readonly source: Uint8Array;
+  /** `[from, to)` offsets into `source` of the elements kept, in order. */
+  readonly ranges: readonly number[];
+  /** Bytes of the document: its length, the kept elements, the terminator. */
+  readonly length: number;
+
+  constructor(source: Uint8Array, ranges: readonly number[], length: number) {
+    this.source = source;
+    this.ranges = ranges;
+    this.length = length;
+  }
+
+  /** The document's bytes, on their own. */
+  get bytes(): Uint8Array {
+    const out = Buffer.allocUnsafe(this.length);
+    this.writeTo(out, 0);
+    return out;
+  }
+
+  /** Writes the document at `at`; returns the offset after it. */
+  writeTo(out: Buffer, at: number): number {
+    out.writeInt32LE(this.length, at);
+    let to = at + 4;
+    for (let i = 0; i < this.ranges.length; i += 2) {
+      const from = this.ranges[i] as number;
+      const end = this.ranges[i + 1] as number;
+      if (Buffer.isBuffer(this.source)) this.source.copy(out, to, from, end);
+      else out.set(this.source.subarray(from, end), to);
+      to += end - from;
+    }
+    out[to] = 0;
+    return to + 1;
   }
 }
 
@@ -38,8 +71,7 @@ export class EncodedDocument {
  */
 export function projectedBytes(document: Document, excluded: ReadonlySet<string>): EncodedDocument | undefined {
   const bytes = storedBytes(document);
-  const projected = bytes === undefined ? undefined : withoutTopLevelFields(bytes, excluded);
-  return projected === undefined ? undefined : new EncodedDocument(projected);
+  return bytes === undefined ? undefined : keptElements(bytes, excluded);
 }
 
 /** Nesting a reply puts above its documents: `{ cursor: { firstBatch: [ ...documents ] } }`. */
@@ -83,39 +115,64 @@ const TYPE_DOCUMENT = 0x03;
 const TYPE_ARRAY = 0x04;
 
 function serializeContainer(value: Document, array: boolean): Uint8Array {
-  const parts: Uint8Array[] = [];
+  // Two passes: the pieces and their length, then one buffer written in place (a buffer or
+  // two per element made replies of 1,000 documents cost more than the documents).
+  const types: number[] = [];
+  const names: string[] = [];
+  const bodies: (Uint8Array | EncodedDocument)[] = [];
   let length = 5;
   const keys = array ? Array.from({ length: (value as unknown[]).length }, (_, i) => String(i)) : Object.keys(value);
   for (const key of keys) {
     const item: unknown = array ? (value as unknown[])[Number(key)] : value[key];
     if (item === undefined && !array) continue; // BSON.serialize leaves undefined out (ignoreUndefined aside)
-    let element: Uint8Array;
     if (isContainer(item) || item instanceof EncodedDocument) {
-      const body = serializeDocument(item as Document);
-      const name = Buffer.from(key, "utf8");
-      const head = Buffer.alloc(name.length + 2);
-      head[0] = Array.isArray(item) ? TYPE_ARRAY : TYPE_DOCUMENT;
-      name.copy(head, 1);
-      parts.push(head);
-      length += head.length;
-      element = body;
+      const body = item instanceof EncodedDocument ? item : serializeDocument(item);
+      types.push(Array.isArray(item) ? TYPE_ARRAY : TYPE_DOCUMENT);
+      names.push(key);
+      bodies.push(body);
+      length += 2 + utf8Length(key) + body.length;
     } else {
       // Any other value: BSON's own encoding of `{ key: value }`, less its length and terminator.
       const single = BSON.serialize(array ? { [key]: item === undefined ? null : item } : { [key]: item });
-      element = single.subarray(4, single.length - 1);
+      types.push(-1);
+      names.push(key);
+      bodies.push(single.subarray(4, single.length - 1));
+      length += single.length - 5;
     }
-    parts.push(element);
-    length += element.length;
   }
   const out = Buffer.allocUnsafe(length);
   out.writeInt32LE(length, 0);
-  let offset = 4;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
+  let at = 4;
+  for (let i = 0; i < bodies.length; i++) {
+    const type = types[i] as number;
+    if (type >= 0) {
+      out[at++] = type;
+      at = writeName(out, at, names[i] as string);
+      out[at++] = 0;
+    }
+    const body = bodies[i] as Uint8Array | EncodedDocument;
+    if (body instanceof EncodedDocument) {
+      at = body.writeTo(out, at);
+    } else {
+      out.set(body, at);
+      at += body.length;
+    }
   }
-  out[offset] = 0;
+  out[at] = 0;
   return out;
+}
+
+/** UTF-8 bytes of a field name; names are nearly always ASCII (array indexes always are). */
+function utf8Length(name: string): number {
+  for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) >= 0x80) return Buffer.byteLength(name, "utf8");
+  return name.length;
+}
+
+/** Writes a field name at `at` (without its NUL); returns the offset after it. */
+function writeName(out: Buffer, at: number, name: string): number {
+  for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) >= 0x80) return at + out.write(name, at, "utf8");
+  for (let i = 0; i < name.length; i++) out[at + i] = name.charCodeAt(i);
+  return at + name.length;
 }
 
 /**
@@ -123,38 +180,58 @@ function serializeContainer(value: Document, array: boolean): Uint8Array {
  * undefined when an element's type is not one this walk knows how to skip.
  */
 export function withoutTopLevelFields(bytes: Uint8Array, excluded: ReadonlySet<string>): Uint8Array | undefined {
+  return keptElements(bytes, excluded)?.bytes;
+}
+
+/** The elements of `bytes` (one BSON document) not named in `excluded`, as ranges of it; undefined as above. */
+function keptElements(bytes: Uint8Array, excluded: ReadonlySet<string>): EncodedDocument | undefined {
+  const size = bytes.length >= 5 ? (bytes[0] as number) | ((bytes[1] as number) << 8) | ((bytes[2] as number) << 16) | ((bytes[3] as number) << 24) : -1;
+  if (size !== bytes.length || bytes[size - 1] !== 0) return undefined;
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const end = view.readInt32LE(0) - 1;
-  const kept: [number, number][] = [];
+  const end = size - 1;
+  // Kept elements as ranges, adjacent ones merged: a reader's projection drops the leading
+  // `_id` and `experiment`, so the rest is usually one range.
+  const ranges: number[] = [];
   let length = 5;
-  let offset = 4;
-  while (offset < end) {
-    const start = offset;
-    const type = view[offset] as number;
-    const nameEnd = view.indexOf(0, offset + 1);
-    if (nameEnd < 0 || nameEnd >= end) return undefined;
-    const size = valueSize(view, type, nameEnd + 1);
-    if (size < 0) return undefined;
-    offset = nameEnd + 1 + size;
-    if (offset > end) return undefined;
-    if (!excluded.has(view.toString("utf8", start + 1, nameEnd))) {
-      kept.push([start, offset]);
-      length += offset - start;
-    }
-  }
-  const out = Buffer.allocUnsafe(length);
-  out.writeInt32LE(length, 0);
   let at = 4;
-  for (const [from, to] of kept) {
-    view.copy(out, at, from, to);
-    at += to - from;
+  while (at < end) {
+    const start = at;
+    const type = view[at] as number;
+    let nameEnd = at + 1;
+    while (nameEnd < end && view[nameEnd] !== 0) nameEnd++;
+    if (nameEnd >= end) return undefined;
+    const valueSize = valueSizeAt(view, type, nameEnd + 1);
+    if (valueSize < 0) return undefined;
+    at = nameEnd + 1 + valueSize;
+    if (at > end) return undefined;
+    if (excluded.size > 0 && isNamed(view, start + 1, nameEnd, excluded)) continue;
+    if (ranges.length > 0 && ranges[ranges.length - 1] === start) ranges[ranges.length - 1] = at;
+    else ranges.push(start, at);
+    length += at - start;
   }
-  out[at] = 0;
-  return out;
+  return new EncodedDocument(bytes, ranges, length);
+}
+
+/** True when the name at `start..end` is one of `names` (ASCII names compared without decoding). */
+function isNamed(view: Buffer, start: number, end: number, names: ReadonlySet<string>): boolean {
+  for (const name of names) {
+    if (name.length !== end - start) continue;
+    let same = true;
+    for (let i = 0; i < name.length; i++) {
+      if (name.charCodeAt(i) !== view[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return true;
+  }
+  // A name with non-ASCII characters: compare it decoded.
+  for (let i = start; i < end; i++) if ((view[i] as number) >= 0x80) return names.has(view.toString("utf8", start, end));
+  return false;
 }
 
 /** Bytes of the value of an element of `type` starting at `at`; -1 for a type not handled. */
-function valueSize(view: Buffer, type: number, at: number): number {
+function valueSizeAt(view: Buffer, type: number, at: number): number {
   switch (type) {
     case 0x01: // double
     case 0x09: // date

@@ -92,6 +92,16 @@ describe("stored document bytes", () => {
     expect(projectedBytes({ a: 1 }, new Set(["a"]))).toBeUndefined();
   });
 
+  it("writes projected documents into a reply as BSON.serialize writes the projected objects", () => {
+    const documents = [stored({ _id: 1, experiment: "e", a: 1 }), stored({ experiment: "e", _id: 2, b: { c: "d" } }), stored({ _id: 3, experiment: "e" })];
+    const projection = { _id: 0, experiment: 0 };
+    const excluded = topLevelExclusions(projection) as ReadonlySet<string>;
+    const encoded = documents.map((d) => projectedBytes(d, excluded) as EncodedDocument);
+    const objects = documents.map((d) => applyProjection(d, projection));
+    const reply = (batch: unknown[]) => ({ cursor: { nextBatch: batch, id: Long.fromNumber(0), ns: "db.c" }, ok: 1 });
+    expect(Buffer.from(serializeDocument(reply(encoded)))).toEqual(Buffer.from(BSON.serialize(reply(objects))));
+  });
+
   it("projects on bytes only for exclusions of top-level fields", () => {
     expect(topLevelExclusions({ _id: 0, experiment: 0 })).toEqual(new Set(["_id", "experiment"]));
     expect(topLevelExclusions({ _id: 1, a: 0 })).toEqual(new Set(["a"]));
