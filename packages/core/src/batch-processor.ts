@@ -294,7 +294,12 @@ export class BatchProcessor {
       room -= n;
       this.#pendingCount -= n;
       if (from + n === entries.length) {
-        this.#pending.delete(stream);
+        // A fresh array under the same key, not a delete. With more than four streams,
+        // deleting and re-adding the keys on every write made young collections promote the
+        // queued records (the heap grew ~2.6 MiB per scavenge between full collections; peak
+        // RSS 140 instead of 96 MiB and a third of the CPU of a run with every consumer on,
+        // BENCHMARKS.md issue 16 1b), most likely through the Map's reallocated tables.
+        this.#pending.set(stream, []);
         this.#taken.delete(stream);
       } else if (from + n >= 4096 && (from + n) * 2 >= entries.length) {
         // A stream that never drains fully (a steady flow) must not keep its written entries alive.

@@ -1,6 +1,6 @@
 export { bytesAllocated, type BytesAllocatedOptions, type HeapRecord } from "./bytes-allocated.js";
 export { toChromeTrace, type ChromeTrace, type ChromeTraceEvent, type ChromeTraceOptions } from "./chrome-trace.js";
-export { coreMetrics, type CoreRecord } from "./core-metrics.js";
+export { coreMetrics, type CoreMetricsOptions, type CoreRecord } from "./core-metrics.js";
 export { cpuUsage, type CpuRecord, type CpuUsageOptions } from "./cpu-usage.js";
 export { debugSaturation, type DebugSaturationOptions, type SaturationLevel, type SaturationLogger } from "./debug-saturation.js";
 export {

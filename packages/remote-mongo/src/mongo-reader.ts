@@ -19,6 +19,7 @@ import { sleep } from "./backoff.js";
 import { after, buildQuery } from "./build-query.js";
 import { toMongoSinkError } from "./mongo-sink-error.js";
 import type { MongoConnectionOptions, ResolvedConnection } from "./mongo-options.js";
+import { recordFromBytes, topLevelNumber } from "./record-bytes.js";
 import { fromDocument } from "./record-document.js";
 import { openReaderConnection } from "./reader-connection.js";
 import { readRunStates } from "./run-states.js";
@@ -52,10 +53,13 @@ export class MongoReader implements RecordReader {
   readonly #secrets: readonly string[];
   readonly #client: MongoClient;
   readonly #pageSize: number;
+  /** Pages come as BSON bytes, decoded straight into records; off when the caller set the driver's own decoding options. */
+  readonly #rawPages: boolean;
 
   constructor(options: MongoReaderOptions) {
     const opened = openReaderConnection(options, "mongoReader");
     this.#connection = opened.connection;
+    this.#rawPages = !DECODING_OPTIONS.some((name) => (opened.connection.clientOptions as Record<string, unknown> | undefined)?.[name] !== undefined);
     this.#client = opened.client;
     this.#pageSize = opened.pageSize;
     this.#secrets = opened.secrets;
@@ -68,8 +72,8 @@ export class MongoReader implements RecordReader {
     const query = buildQuery(prefix, filter);
     let position = 0;
     let last = -1;
-    const fetch = (from: number): Promise<Document[]> => {
-      const page = this.#find(filter.stream, from < 0 ? query : after(query, from), { sequenceNumber: 1 }, this.#pageSize);
+    const fetch = (from: number): Promise<Page> => {
+      const page = this.#findPage(filter.stream, from < 0 ? query : after(query, from), this.#pageSize);
       // Marked handled: a caller that stops reading early leaves the prefetched page behind.
       page.catch(() => undefined);
       return page;
@@ -78,16 +82,14 @@ export class MongoReader implements RecordReader {
     for (;;) {
       if (options.signal?.aborted) return;
       const page = await next;
-      for (const document of page) {
-        const seq = document["sequenceNumber"];
-        if (typeof seq === "number" && seq > last) last = seq;
-      }
+      const seq = page.lastSequenceNumber();
+      if (seq !== undefined && seq > last) last = seq;
       const more = page.length >= this.#pageSize && last >= 0;
       // The next page is asked for before this one is converted and handed out, so the
       // server's work and the round trip overlap the reader's (they were half of its time).
       if (more) next = fetch(last);
-      for (const document of page) {
-        const record = this.#toRecord(document, filter, ++position, options.onIssue);
+      for (let i = 0; i < page.length; i++) {
+        const record = this.#checked(page.record(i), filter, ++position, options.onIssue);
         if (record !== undefined) yield record;
       }
       if (!more) return;
@@ -235,20 +237,49 @@ export class MongoReader implements RecordReader {
     return this.#client.db(database).collection(stream === LOGS_STREAM ? collections.logs : collections.streams);
   }
 
-  async #find(stream: string, query: Document, sort: Document, limit: number): Promise<Document[]> {
+  async #find(stream: string, query: Document, sort: Document, limit: number, raw = false): Promise<Document[]> {
     try {
       // The experiment (and a stream's name) are known and `_id` is not part of a record: not
       // sending them back saves the server encoding and the driver decoding (an ObjectId is
       // an object of its own) three fields per document.
       const projection = stream === LOGS_STREAM ? { _id: 0, experiment: 0 } : { _id: 0, experiment: 0, stream: 0 };
-      return await this.#collection(stream).find(query, { sort, limit, batchSize: limit, projection }).toArray();
+      return await this.#collection(stream).find(query, { sort, limit, batchSize: limit, projection, ...(raw ? { raw: true } : {}) }).toArray();
     } catch (error) {
       throw toMongoSinkError("read", `cannot read from MongoDB at ${this.redactedUri}`, error, this.#secrets);
     }
   }
 
+  /** One page of `read`, sorted by sequence number: BSON bytes decoded one by one, or the driver's documents. */
+  async #findPage(stream: string, query: Document, limit: number): Promise<Page> {
+    if (!this.#rawPages) {
+      const documents = await this.#find(stream, query, { sequenceNumber: 1 }, limit);
+      return {
+        length: documents.length,
+        lastSequenceNumber: () => lastNumber(documents.map((d) => d["sequenceNumber"])),
+        record: (i) => fromDocument(documents[i] as Document, stream),
+      };
+    }
+    const pages = (await this.#find(stream, query, { sequenceNumber: 1 }, limit, true)) as unknown as Uint8Array[];
+    return {
+      length: pages.length,
+      lastSequenceNumber: () => {
+        // Sorted ascending, numbers together: the last number is the largest.
+        for (let i = pages.length - 1; i >= 0; i--) {
+          const seq = topLevelNumber(pages[i] as Uint8Array, "sequenceNumber");
+          if (seq !== undefined && !Number.isNaN(seq)) return seq;
+        }
+        return undefined;
+      },
+      record: (i) => recordFromBytes(pages[i] as Uint8Array, stream),
+    };
+  }
+
   #toRecord(document: Document, filter: RecordFilter, position: number, onIssue: ((issue: ReadIssue) => void) | undefined): StoredRecord | undefined {
-    const record = fromDocument(document, filter.stream);
+    return this.#checked(fromDocument(document, filter.stream), filter, position, onIssue);
+  }
+
+  /** The record if it is a valid record of the filter, else undefined (an invalid one reported through `onIssue`). */
+  #checked(record: Record<string, unknown>, filter: RecordFilter, position: number, onIssue: ((issue: ReadIssue) => void) | undefined): StoredRecord | undefined {
     const schema = filter.stream === LOGS_STREAM ? logRecordSchema : storedRecordSchema;
     const result = schema.safeParse(record);
     if (!result.success) {
@@ -256,7 +287,7 @@ export class MongoReader implements RecordReader {
       onIssue?.({
         kind: "invalid",
         line: position,
-        message: `document ${position} of the query (sequenceNumber ${JSON.stringify(document["sequenceNumber"])}): ${first === undefined ? "invalid" : `${first.path.join(".") || "record"} ${first.message}`}`,
+        message: `document ${position} of the query (sequenceNumber ${JSON.stringify(record["sequenceNumber"])}): ${first === undefined ? "invalid" : `${first.path.join(".") || "record"} ${first.message}`}`,
         text: JSON.stringify(record).slice(0, 200),
       });
       return undefined;
@@ -265,6 +296,23 @@ export class MongoReader implements RecordReader {
     const stored = record as StoredRecord;
     return matchesFilter(stored, filter) ? stored : undefined;
   }
+}
+
+/** A page of `read`: its size, its largest numeric sequence number, and its records, converted when asked for. */
+interface Page {
+  readonly length: number;
+  lastSequenceNumber(): number | undefined;
+  record(index: number): Record<string, unknown>;
+}
+
+/** Client options that change how the driver decodes documents: with any of them, pages are decoded by the driver. */
+const DECODING_OPTIONS = ["raw", "promoteLongs", "promoteValues", "promoteBuffers", "bsonRegExp", "useBigInt64", "fieldsAsRaw", "enableUtf8Validation"] as const;
+
+/** The largest number among `values`, as the reader's keyset paging needs it. */
+function lastNumber(values: readonly unknown[]): number | undefined {
+  let last: number | undefined;
+  for (const value of values) if (typeof value === "number" && !Number.isNaN(value) && (last === undefined || value > last)) last = value;
+  return last;
 }
 
 /** Creates a reader; call `close()` when done. */

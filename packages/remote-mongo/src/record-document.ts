@@ -43,6 +43,34 @@ function timestampMs(value: string): number {
 }
 
 /**
+ * The Date of the last timestamp converted, shared by the documents of its millisecond:
+ * the driver only reads it when it serialises them, and nothing changes it.
+ */
+let lastDateMs = Number.NaN;
+let lastDate = new Date(0);
+
+function dateOf(ms: number): Date {
+  if (ms !== lastDateMs) {
+    lastDate = new Date(ms);
+    lastDateMs = ms;
+  }
+  return lastDate;
+}
+
+/** Top-level field names as stored, by record field name: records repeat the same few. */
+const topLevelNames = new Map<string, string>();
+const TOP_LEVEL_NAMES_KEPT = 256;
+
+function topLevelName(key: string): string {
+  let name = topLevelNames.get(key);
+  if (name === undefined) {
+    name = escapeTopLevelKey(key);
+    if (topLevelNames.size < TOP_LEVEL_NAMES_KEPT) topLevelNames.set(key, name);
+  }
+  return name;
+}
+
+/**
  * The document stored for one record: `experiment` (and `stream` unless it is `logs`), then
  * the record's fields in order, with the canonical ISO `timestamp` as a BSON date and field
  * names escaped (see escape-keys.ts). Throws RecordRejectedError for what cannot be stored.
@@ -59,18 +87,20 @@ export function toDocument(experiment: string, stream: string, record: StoredRec
     bound += 3 * stream.length;
   }
   const seq = record.sequenceNumber;
-  for (const key of Object.keys(record)) {
+  // for..in walks the object's enumeration cache: no array of keys per record.
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
     const value = record[key];
     if (value === undefined) continue;
     if (key === "timestamp" && typeof value === "string") {
       const ms = timestampMs(value);
       if (!Number.isNaN(ms)) {
-        document["timestamp"] = new Date(ms);
+        document["timestamp"] = dateOf(ms);
         bound += 24;
         continue;
       }
     }
-    const name = escapeTopLevelKey(key);
+    const name = topLevelName(key);
     const size = storedSize(value);
     if (size < 0) {
       const copy = toBsonValue(value, key, seq);

@@ -7,6 +7,9 @@ import type { RecordBatch } from "@dashlog/core";
  * garbage collections, so each extra object per record is copied and promoted, and the
  * profile showed that work rivalling the inserts themselves.
  */
+/** What a dropped batch's slot holds until the array is compacted. */
+const DROPPED: RecordBatch = { experiment: "", stream: "", records: [] };
+
 export class RecordQueue {
   #batches: RecordBatch[] = [];
   /** When each batch was pushed (`Date.now()`), index for index: how long the oldest record has waited. */
@@ -81,6 +84,9 @@ export class RecordQueue {
         break;
       }
       left -= rest;
+      // The slot lets go of its batch now, not at the next compaction: a stored batch must
+      // not keep its records (and their metadata) alive while the queue is long.
+      this.#batches[this.#first] = DROPPED;
       this.#first++;
       this.#offset = 0;
     }

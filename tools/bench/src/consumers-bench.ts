@@ -34,6 +34,7 @@ const printingDebugLogger = pino({ level: "debug" }, { write: () => undefined })
 // The defaults a user gets; the `everyMs: 0` rows show what the original's per-event OS calls cost.
 const single: Record<string, () => Consumer> = {
   "coreMetrics()": coreMetrics,
+  "coreMetrics({ dense: true })": () => coreMetrics({ dense: true }),
   "idMetrics()": idMetrics,
   "payloadMetrics()": payloadMetrics,
   "fullMetrics()": fullMetrics,

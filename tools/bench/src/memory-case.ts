@@ -39,7 +39,7 @@ export interface MemoryCaseResult {
 }
 
 /**
- * Logs `records` records through a run with `coreMetrics` and a `logWindow` aggregator to
+ * Logs `records` records through a run with a dense `coreMetrics` and a `logWindow` aggregator to
  * local JSONL (fsync "never": the file is thrown away), sampling RSS and heap after
  * `gc()` (needs `--expose-gc`).
  */
@@ -51,7 +51,9 @@ export async function runMemoryCase(options: MemoryCaseOptions): Promise<MemoryC
     const experiment = new Experiment({
       prefix: "bench/memory",
       sink: localJsonl({ root: dir, fsync: "never" }),
-      consumers: { core: coreMetrics() },
+      // Dense: a second record per event, as this case has measured since issue 8 (plain
+      // coreMetrics() leaves log events out since issue 16).
+      consumers: { core: coreMetrics({ dense: true }) },
       aggregators: { window: logWindow({ windowMs: options.windowMs }) },
     });
     const exp = await experiment.start();

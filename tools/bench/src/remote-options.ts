@@ -9,6 +9,8 @@ export interface RemoteCaseOptions {
   readonly burst: number;
   /** Sink only: its `maxQueueLength` (default 100,000: beyond it records go to the spool on disk and are replayed). */
   readonly sinkMaxQueueLength?: number;
+  /** Sink only: its `spillAfterMs` (default 1,000: a record waiting longer moves the queue to the spool). */
+  readonly sinkSpillAfterMs?: number;
   /** `insertMany` calls on their way at once: the sink's `maxConcurrentInserts` (default 2), the raw loop's own (default 1). */
   readonly concurrency?: number;
 }

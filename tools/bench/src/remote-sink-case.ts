@@ -26,6 +26,7 @@ export async function runRemoteSinkCase(options: RemoteCaseOptions): Promise<Rem
     flushTimeoutMs: PATIENT_MS,
     closeTimeoutMs: PATIENT_MS,
     ...(options.sinkMaxQueueLength === undefined ? {} : { maxQueueLength: options.sinkMaxQueueLength }),
+    ...(options.sinkSpillAfterMs === undefined ? {} : { spillAfterMs: options.sinkSpillAfterMs }),
     ...(options.concurrency === undefined ? {} : { maxConcurrentInserts: options.concurrency }),
   });
   try {

@@ -49,3 +49,19 @@ export function copyDocument<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * The fields an exclusion projection of top-level fields only (`{ _id: 0, experiment: 0 }`,
+ * the readers' projection) leaves out, or undefined for any other projection.
+ */
+export function topLevelExclusions(projection: Document | undefined): ReadonlySet<string> | undefined {
+  if (projection === undefined) return undefined;
+  const excluded = new Set<string>();
+  for (const [path, value] of Object.entries(projection)) {
+    if (typeof value === "object" && value !== null) return undefined;
+    if (path.includes(".")) return undefined;
+    if (!value) excluded.add(path);
+    else if (path !== "_id") return undefined;
+  }
+  return excluded.size === 0 ? undefined : excluded;
+}

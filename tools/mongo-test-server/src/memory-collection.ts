@@ -4,6 +4,7 @@ import { compareValues } from "./compare-values.js";
 import { getPath } from "./document-path.js";
 import { matchFilter } from "./match-filter.js";
 import { SortedView, rangeOf } from "./sorted-view.js";
+import { storedBytes } from "./stored-bytes.js";
 
 export interface IndexSpec {
   readonly v: number;
@@ -20,7 +21,8 @@ export class MemoryCollection {
   readonly namespace: string;
   #documents: Document[] = [];
   readonly #indexes = new Map<string, IndexSpec>();
-  readonly #uniqueKeys = new Map<string, Set<string>>();
+  /** The unique indexes with their key paths and the keys taken; an array, checked on every insert. */
+  readonly #unique: UniqueIndex[] = [];
 
   readonly #onInsert: ((document: Document) => void) | undefined;
   /** Documents ordered by a field, built by the first limited query sorted on it; dropped by any change it cannot follow. */
@@ -65,13 +67,13 @@ export class MemoryCollection {
 
   #addIndex(spec: IndexSpec, unique: boolean): void {
     if (unique) {
-      const keys = new Set<string>();
+      const index: UniqueIndex = { spec, paths: Object.keys(spec.key), keys: new Set<string>() };
       for (const document of this.#documents) {
-        const k = indexKey(document, spec.key);
-        if (keys.has(k)) throw duplicateKey(this.namespace, spec, document);
-        keys.add(k);
+        const k = indexKey(document, index.paths);
+        if (index.keys.has(k)) throw duplicateKey(this.namespace, spec, document);
+        index.keys.add(k);
       }
-      this.#uniqueKeys.set(spec.name, keys);
+      this.#unique.push(index);
     }
     this.#indexes.set(spec.name, spec);
   }
@@ -79,11 +81,12 @@ export class MemoryCollection {
   /** Inserts one document or throws the write error MongoDB would report for it. */
   insert(document: Document): void {
     if (document["_id"] === undefined) document = { _id: new ObjectId(), ...document };
-    if (BSON.calculateObjectSize(document) > MAX_BSON_OBJECT_SIZE) {
-      throw new CommandError(10334, "BSONObjectTooLarge", `object to insert too large. size in bytes: ${BSON.calculateObjectSize(document)}, max size: ${MAX_BSON_OBJECT_SIZE}`);
+    const size = storedBytes(document)?.length ?? BSON.calculateObjectSize(document);
+    if (size > MAX_BSON_OBJECT_SIZE) {
+      throw new CommandError(10334, "BSONObjectTooLarge", `object to insert too large. size in bytes: ${size}, max size: ${MAX_BSON_OBJECT_SIZE}`);
     }
     const keys = this.#checkUnique(document, undefined);
-    for (const [name, key] of keys) this.#uniqueKeys.get(name)?.add(key);
+    for (let i = 0; i < keys.length; i++) this.#unique[i]?.keys.add(keys[i] as string);
     this.#documents.push(document);
     for (const [path, view] of this.#views) if (!view.append(document)) this.#views.delete(path);
     this.#onInsert?.(document);
@@ -134,10 +137,8 @@ export class MemoryCollection {
   /** Replaces `before` by `after` in place, keeping unique indexes right. */
   replace(before: Document, after: Document): void {
     const keys = this.#checkUnique(after, before);
-    for (const [name, spec] of this.#indexes) {
-      if (this.#uniqueKeys.has(name)) this.#uniqueKeys.get(name)?.delete(indexKey(before, spec.key));
-    }
-    for (const [name, key] of keys) this.#uniqueKeys.get(name)?.add(key);
+    for (const index of this.#unique) index.keys.delete(indexKey(before, index.paths));
+    for (let i = 0; i < keys.length; i++) this.#unique[i]?.keys.add(keys[i] as string);
     const index = this.#documents.indexOf(before);
     if (index >= 0) this.#documents[index] = after;
     this.#views.clear();
@@ -149,7 +150,7 @@ export class MemoryCollection {
     for (const document of this.#documents) {
       if ((limit === 0 || removed < limit) && matchFilter(document, filter)) {
         removed++;
-        for (const [name, spec] of this.#indexes) this.#uniqueKeys.get(name)?.delete(indexKey(document, spec.key));
+        for (const index of this.#unique) index.keys.delete(indexKey(document, index.paths));
       } else {
         kept.push(document);
       }
@@ -159,24 +160,29 @@ export class MemoryCollection {
     return removed;
   }
 
-  #checkUnique(document: Document, replacing: Document | undefined): [string, string][] {
-    const keys: [string, string][] = [];
-    for (const [name, spec] of this.#indexes) {
-      const set = this.#uniqueKeys.get(name);
-      if (set === undefined) continue;
-      const key = indexKey(document, spec.key);
-      if (set.has(key) && (replacing === undefined || indexKey(replacing, spec.key) !== key)) {
-        throw duplicateKey(this.namespace, spec, document);
+  /** The document's key in each unique index (in `#unique`'s order), or the duplicate-key error MongoDB would give. */
+  #checkUnique(document: Document, replacing: Document | undefined): string[] {
+    const keys: string[] = [];
+    for (const index of this.#unique) {
+      const key = indexKey(document, index.paths);
+      if (index.keys.has(key) && (replacing === undefined || indexKey(replacing, index.paths) !== key)) {
+        throw duplicateKey(this.namespace, index.spec, document);
       }
-      keys.push([name, key]);
+      keys.push(key);
     }
     return keys;
   }
 }
 
-function indexKey(document: Document, key: Document): string {
+interface UniqueIndex {
+  readonly spec: IndexSpec;
+  readonly paths: readonly string[];
+  readonly keys: Set<string>;
+}
+
+function indexKey(document: Document, paths: readonly string[]): string {
   let out = "";
-  for (const path of Object.keys(key)) {
+  for (const path of paths) {
     const value = getPath(document, path);
     out += `${encodeKeyValue(value)}\u0000`;
   }

@@ -1,9 +1,10 @@
 import { Long, type Document } from "bson";
-import { applyProjection } from "./apply-projection.js";
+import { applyProjection, topLevelExclusions } from "./apply-projection.js";
 import { CommandError, badValue } from "./command-error.js";
 import { MAX_BSON_OBJECT_SIZE, sortDocuments } from "./memory-collection.js";
 import type { MemoryStore } from "./memory-store.js";
 import { runAggregate } from "./run-aggregate.js";
+import { projectedBytes } from "./stored-bytes.js";
 import { updateDocument, upsertSeed } from "./update-document.js";
 
 export interface CommandContext {
@@ -160,7 +161,11 @@ const HANDLERS: Record<string, Handler> = {
       results = results.slice(skip, limit > 0 ? skip + limit : undefined);
     }
     const projection = command["projection"] as Document | undefined;
-    if (projection !== undefined) results = results.map((d) => applyProjection(d, projection));
+    if (projection !== undefined) {
+      // Stored documents are projected on their bytes (no object, no encoding per reply); others as objects.
+      const excluded = topLevelExclusions(projection);
+      results = results.map((d) => (excluded === undefined ? undefined : projectedBytes(d, excluded)) ?? applyProjection(d, projection));
+    }
     return openResults(context, `${db}.${name}`, results, toNumber(command["batchSize"]), command["singleBatch"] === true);
   },
   getMore: (command, _db, context) => {

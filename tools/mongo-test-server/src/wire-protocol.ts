@@ -1,4 +1,5 @@
 import { BSON, type Document } from "bson";
+import { rememberBytes, serializeDocument } from "./stored-bytes.js";
 
 export const OP_REPLY = 1;
 export const OP_QUERY = 2004;
@@ -63,10 +64,17 @@ export function decodeRequest(message: Buffer): WireRequest {
         const identifier = message.toString("utf8", cursor, nul);
         cursor = nul + 1;
         const documents: Document[] = [];
-        while (cursor < sectionEnd) {
-          const docSize = message.readInt32LE(cursor);
-          documents.push(BSON.deserialize(message.subarray(cursor, cursor + docSize), deserializeOptions));
-          cursor += docSize;
+        // The documents' bytes are kept (see stored-bytes.ts): copied once per section, so a
+        // stored document does not hold on to the socket's read buffer.
+        const section = Buffer.from(message.subarray(cursor, sectionEnd));
+        let at = 0;
+        while (at < section.length) {
+          const docSize = section.readInt32LE(at);
+          const bytes = section.subarray(at, at + docSize);
+          const document = BSON.deserialize(bytes, deserializeOptions);
+          rememberBytes(document, bytes);
+          documents.push(document);
+          at += docSize;
         }
         sequences.push([identifier, documents]);
         offset = sectionEnd;
@@ -95,7 +103,7 @@ export function decodeRequest(message: Buffer): WireRequest {
 }
 
 export function encodeMsgReply(responseTo: number, requestId: number, body: Document): Buffer {
-  const payload = BSON.serialize(body);
+  const payload = serializeDocument(body);
   const out = Buffer.alloc(HEADER_LENGTH + 4 + 1 + payload.length);
   out.writeInt32LE(out.length, 0);
   out.writeInt32LE(requestId, 4);
@@ -108,7 +116,7 @@ export function encodeMsgReply(responseTo: number, requestId: number, body: Docu
 }
 
 export function encodeLegacyReply(responseTo: number, requestId: number, body: Document): Buffer {
-  const payload = BSON.serialize(body);
+  const payload = serializeDocument(body);
   const out = Buffer.alloc(HEADER_LENGTH + 20 + payload.length);
   out.writeInt32LE(out.length, 0);
   out.writeInt32LE(requestId, 4);
