@@ -11,8 +11,24 @@ describe("fullMetrics", () => {
     expect(fullMetrics()(start)).toStrictEqual({ timestamp: "2025-10-29T10:30:00.000Z", monotonic: 4, category: "epoch", kind: "start", id: 1, sequenceNumber: 0 });
   });
 
+  it("leaves out plain log events without a payload by default, and keeps them when dense or standalone", () => {
+    const plain = createEvent({ monotonic: 2, message: "epoch 3 done" });
+    expect(fullMetrics()(plain)).toBeUndefined();
+    expect(fullMetrics({ dense: true })(plain)).toStrictEqual({ monotonic: 2, category: "log", kind: "point", sequenceNumber: 0 });
+    expect(fullMetrics({ standalone: true })(plain)).toMatchObject({ message: "epoch 3 done", monotonic: 2 });
+    // Any other event keeps its entry: another category, a span event, a payload.
+    expect(fullMetrics()(createEvent({ monotonic: 2, category: "io" }))).toMatchObject({ category: "io", kind: "point" });
+    expect(fullMetrics()(createEvent({ monotonic: 2, kind: "start", id: 7 }))).toMatchObject({ kind: "start", id: 7 });
+    expect(fullMetrics()(createEvent({ monotonic: 2, payload: 0 }))).toMatchObject({ payload: 0 });
+    expect(fullMetrics({ dense: true }).fresh?.()(plain)).toMatchObject({ monotonic: 2 });
+  });
+
+  it("rejects a bad dense option", () => {
+    expect(() => fullMetrics({ dense: "yes" as unknown as boolean })).toThrow(/fullMetrics option dense must be true or false, got "yes"/);
+  });
+
   it("keeps monotonic to the microsecond", () => {
-    expect(fullMetrics()(createEvent({ monotonic: 1234.567891234 }))?.monotonic).toBe(1234.568);
+    expect(fullMetrics({ dense: true })(createEvent({ monotonic: 1234.567891234 }))?.monotonic).toBe(1234.568);
   });
 
   it("rejects a bad standalone option", () => {

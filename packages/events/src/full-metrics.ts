@@ -8,6 +8,7 @@ import {
   type Level,
   type SpanId,
 } from "@dashlog/core";
+import { isPlainLogEvent } from "./core-metrics.js";
 import { isoTimestamps } from "./iso-timestamps.js";
 import { checkBoolean, checkOptions } from "./option-checks.js";
 
@@ -47,25 +48,34 @@ export interface FullMetricsOptions {
    * Default false: those fields would double the bytes on disk of a run.
    */
   readonly standalone?: boolean | undefined;
+  /**
+   * Also store plain log events without a payload (every `exp.log`), so the stream has an entry
+   * for every event. Default false: the only field such an entry adds to its `logs` record is
+   * `monotonic`, and storing it cost a record per log call. `standalone` implies it.
+   */
+  readonly dense?: boolean | undefined;
 }
 
 /**
- * Records every field of every event (the original's FullMetrics), as JSON: a payload
+ * Records every field of the events (the original's FullMetrics), as JSON: a payload
  * that JSON cannot hold is left out and the reason kept in `payloadError`, so the rest of
  * the event is still recorded.
  *
  * Every event also has a `logs` record with the same `sequenceNumber` holding its
  * timestamp, level, message and metadata, so by default those are not stored again here:
- * join the two streams on `sequenceNumber` for the whole event. Span starts and finishes
- * keep their `timestamp`, so a trace can be built from this stream alone.
- * `{ standalone: true }` stores every field in each entry.
+ * join the two streams on `sequenceNumber` for the whole event. Plain log events without a
+ * payload (`exp.log`) get no entry by default: theirs would add only `monotonic`
+ * (`{ dense: true }` keeps them). Span starts and finishes keep their `timestamp`, so a trace
+ * can be built from this stream alone. `{ standalone: true }` stores every field of every event.
  *
- * Cost per event: one object of four to ten fields, plus a deep copy of the payload when there is one.
+ * Cost per event: a comparison for plain log events; for the others one object of four to ten
+ * fields, plus a deep copy of the payload when there is one.
  */
 export function fullMetrics(options?: FullMetricsOptions): Consumer<FullRecord> {
   const opts = checkOptions("fullMetrics", options);
   const standalone = checkBoolean("fullMetrics option standalone", opts.standalone, false);
-  return makeFullMetrics(standalone);
+  const dense = checkBoolean("fullMetrics option dense", opts.dense, false) || standalone;
+  return makeFullMetrics(standalone, dense);
 }
 
 /**
@@ -76,10 +86,11 @@ function toMicroseconds(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }
 
-function makeFullMetrics(standalone: boolean): Consumer<FullRecord> {
+function makeFullMetrics(standalone: boolean, dense: boolean): Consumer<FullRecord> {
   const iso = isoTimestamps();
   return defineConsumer<FullRecord>(
     (event) => {
+      if (!dense && event.payload === undefined && isPlainLogEvent(event)) return undefined;
       // Built in place (no spreads): this runs on every event.
       let record: Mutable<Omit<FullRecord, "sequenceNumber">> & { sequenceNumber?: number };
       if (standalone) {
@@ -109,6 +120,6 @@ function makeFullMetrics(standalone: boolean): Consumer<FullRecord> {
       record.sequenceNumber = event.sequenceNumber;
       return record as FullRecord;
     },
-    { streamName: "full", fresh: () => makeFullMetrics(standalone) },
+    { streamName: "full", fresh: () => makeFullMetrics(standalone, dense) },
   );
 }
