@@ -40,7 +40,7 @@ type Handler = (url: URL, request: IncomingMessage, response: ServerResponse) =>
 export async function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
   const { store, token } = options;
   const cache = new RunCache(store);
-  const live = new LiveFeed(cache);
+  const live = new LiveFeed(cache, { watchChanges: store.watchChanges });
   const counts = new Map<string, { records: number; at: number }>();
 
   const page = (view: "home" | "run" | "compare", title: string) =>

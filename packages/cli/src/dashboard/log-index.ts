@@ -1,6 +1,8 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { LEVELS, type Level, type StoredRecord } from "@dashlog/core";
 import type { LogPage, LogQuery, ReportLogRow } from "../report/report-data.js";
 import type { PositionedReader } from "./positioned-reader.js";
+import { TrigramFilter, queryBits } from "./trigram-filter.js";
 
 /** Records per checkpoint: a page read starts at most this many records before its first row. */
 export const CHECKPOINT_RECORDS = 256;
@@ -8,6 +10,14 @@ export const CHECKPOINT_RECORDS = 256;
 const SCAN_BUDGET = 64 * CHECKPOINT_RECORDS;
 /** Once a filtered page has some rows, it answers after this long; the table asks for more as it is scrolled. */
 const FIRST_ROWS_MS = 40;
+
+/** A batch at least this large is followed by a turn of the event loop, so requests wait for no more than one batch. */
+export const YIELD_AFTER = 256;
+
+/** One turn of the event loop: pending requests and I/O run before the next batch is parsed. */
+export function yieldToRequests(): Promise<void> {
+  return nextTurn();
+}
 
 const LEVEL_BIT: Record<Level, number> = { debug: 1, info: 2, warn: 4, error: 8, fatal: 16 };
 
@@ -47,6 +57,8 @@ export class LogIndex {
   readonly #firstSequence = new Column();
   readonly #firstTime = new Column();
   readonly #levelMask = new Column();
+  /** Per checkpoint, the trigrams of its messages and metadata: a text search reads only checkpoints that may match. */
+  readonly #text = new TrigramFilter();
   readonly #listener: LogRecordListener | undefined;
   /** Where the parse stopped, and how many records it took in. */
   #parseEnd = 0;
@@ -94,6 +106,7 @@ export class LogIndex {
       this.#firstSequence.push(Number.NaN);
       this.#firstTime.push(Number.NaN);
       this.#levelMask.push(31);
+      this.#text.setBlock(this.#position.length - 1, true);
     }
     this.#total += found.records;
     this.#skimEnd = found.end;
@@ -109,6 +122,7 @@ export class LogIndex {
   async update(signal?: AbortSignal): Promise<number> {
     let added = 0;
     for await (const batch of this.#reader.readFrom(this.#prefix, "logs", this.#parseEnd, { signal, onUnreadable: this.#onUnreadable })) {
+      if (batch.length >= YIELD_AFTER) await yieldToRequests();
       for (const { record, start, end } of batch) {
         const time = timeOf(record) ?? this.#lastTime ?? 0;
         const level = levelOf(record);
@@ -125,7 +139,9 @@ export class LogIndex {
             this.#firstTime.set(k, time);
             this.#levelMask.set(k, 0);
           }
+          this.#text.setBlock(k, false);
         }
+        this.#indexText(k, record);
         this.#levelMask.set(k, this.#levelMask.at(k) | LEVEL_BIT[level]);
         this.levels[level]++;
         this.#parsed++;
@@ -139,6 +155,19 @@ export class LogIndex {
       }
     }
     return added;
+  }
+
+  /** What the search compares, lower-cased the same way: the message and the metadata as JSON. */
+  #indexText(k: number, record: StoredRecord): void {
+    const message = record["message"];
+    this.#text.add(k, (typeof message === "string" ? message : String(message ?? "")).toLowerCase());
+    const metadata = record["metadata"];
+    if (metadata !== null && metadata !== undefined) this.#text.add(k, JSON.stringify(metadata).toLowerCase());
+  }
+
+  /** Bytes the text index holds (2 a record). */
+  get textIndexBytes(): number {
+    return this.#text.bytes;
   }
 
   /**
@@ -184,6 +213,7 @@ export class LogIndex {
     if (!Number.isSafeInteger(below) || below < 0 || below > total) throw new RangeError(`cursor must be a log position up to ${total}, got ${JSON.stringify(cursor)}`);
     const mask = query.levels === undefined ? 31 : query.levels.reduce((m, l) => m | LEVEL_BIT[l], 0);
     const text = query.text === undefined || query.text === "" ? undefined : query.text.toLowerCase();
+    const bits = text === undefined ? [] : queryBits(text);
     const { since, until } = query;
     // Checkpoints the parse has not reached have no time yet: the time shortcuts wait for it.
     const n = this.#parsed >= total ? this.#position.length : 0;
@@ -200,7 +230,7 @@ export class LogIndex {
         break;
       }
       const first = k * CHECKPOINT_RECORDS;
-      if ((this.#levelMask.at(k) & mask) === 0) {
+      if ((this.#levelMask.at(k) & mask) === 0 || (bits.length > 0 && !this.#text.mayContain(k, bits))) {
         below = first;
         continue;
       }

@@ -3,7 +3,7 @@ import type { ExperimentStore } from "../experiment-store.js";
 import { MetadataCharts, X_KEYS } from "../report/metadata-charts.js";
 import type { ReportChart, ReportRun, ReportTimeline, RunOverview } from "../report/report-data.js";
 import { STREAM_CHART_ORDER, StreamCharts } from "../report/stream-charts.js";
-import { LogIndex } from "./log-index.js";
+import { LogIndex, YIELD_AFTER, yieldToRequests } from "./log-index.js";
 import type { PositionedReader } from "./positioned-reader.js";
 import { sequencePositionedReader } from "./sequence-positioned-reader.js";
 import { SpanCollector } from "./span-collector.js";
@@ -15,6 +15,8 @@ const NOT_CHARTED = new Set(["logs", "spans", "full", "core", "ids"]);
 
 /** How long the first request for a run waits for its first full read before answering with what is counted. */
 const FIRST_PASS_WAIT_MS = 300;
+/** Log records up to which a first visit waits (up to FIRST_PASS_WAIT_MS) for the read, so a small run never shows half-read. */
+const SMALL_RUN = 50_000;
 /** How often a stream that is counted but not drawn is counted again. */
 const COUNT_EVERY_MS = 10_000;
 
@@ -76,9 +78,18 @@ export class RunIndex {
   async refresh(signal?: AbortSignal): Promise<void> {
     if (!this.#firstPassDone) this.#runs = await this.#store.runs(this.prefix);
     await this.logs.skim(signal);
+    // A request arriving while the first read of a large run goes on answers from what is
+    // counted at once: only the request that starts the read waits for it (briefly, below).
+    if (this.#updating !== undefined && !this.#firstPassDone) return;
     const pass = this.update(signal);
     if (this.#firstPassDone || !this.logs.skims) {
       await pass;
+      return;
+    }
+    // A large run answers with its counts at once: the wait below would only delay the first paint.
+    if (this.logs.total > SMALL_RUN) {
+      // A failed background read is tried again by the next request; it must not go unhandled.
+      pass.catch(() => {});
       return;
     }
     // A small run is read by then, and its page never shows a half-read state.
@@ -138,6 +149,8 @@ export class RunIndex {
         continue;
       }
       for await (const batch of this.#reader.readFrom(this.prefix, name, state.position, { signal, onUnreadable: this.#countUnreadable })) {
+        // Let requests in between batches: a first read of millions of records takes seconds.
+        if (batch.length >= YIELD_AFTER) await yieldToRequests();
         for (const { record, end } of batch) {
           state.position = end;
           state.records++;
