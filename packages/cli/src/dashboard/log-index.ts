@@ -42,7 +42,7 @@ class Column {
 }
 
 /** What the index hands on for each log record it takes in (charts, spans, errors). */
-export type LogRecordListener = (record: StoredRecord, time: number) => void;
+export type LogRecordListener = (record: StoredRecord, time: number, ordinal: number) => void;
 
 /**
  * The logs stream of one experiment, indexed as it grows: every CHECKPOINT_RECORDS records
@@ -150,7 +150,7 @@ export class LogIndex {
         this.#firstTimeSeen ??= time;
         this.#lastTime = this.#lastTime === null ? time : Math.max(this.#lastTime, time);
         this.#lastSequence = record.sequenceNumber;
-        this.#listener?.(record, time);
+        this.#listener?.(record, time, this.#parsed - 1);
         added++;
       }
     }
@@ -260,6 +260,28 @@ export class LogIndex {
       else hi = mid - 1;
     }
     return lo;
+  }
+
+  /** The records `first` to `end - 1` in log order, oldest first, in batches. */
+  async *records(first: number, end: number, signal?: AbortSignal): AsyncGenerator<StoredRecord[]> {
+    const k = Math.floor(Math.max(0, first) / CHECKPOINT_RECORDS);
+    if (end <= first || k >= this.#position.length) return;
+    let skip = first - k * CHECKPOINT_RECORDS;
+    const count = Math.min(end, this.#total) - first;
+    let left = count;
+    for await (const batch of this.#reader.readFrom(this.#prefix, "logs", this.#position.at(k), { limit: skip + count, signal })) {
+      const out: StoredRecord[] = [];
+      for (const { record } of batch) {
+        if (skip > 0) {
+          skip--;
+          continue;
+        }
+        if (left-- <= 0) break;
+        out.push(record);
+      }
+      if (out.length > 0) yield out;
+      if (batch.length >= YIELD_AFTER) await yieldToRequests();
+    }
   }
 
   async #readOrdinals(first: number, count: number, signal?: AbortSignal): Promise<ReportLogRow[]> {
