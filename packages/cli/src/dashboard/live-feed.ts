@@ -7,7 +7,7 @@ export const POLL_MS = 250;
 /** While the store notifies, the timer only catches what a notification can miss (a run's status in MongoDB, a lost event). */
 export const NOTIFIED_POLL_MS = 1000;
 /** A run written nonstop notifies nonstop: reads start at most this often. */
-const MIN_GAP_MS = 40;
+const MIN_GAP_MS = 100;
 const HEARTBEAT_MS = 15_000;
 /** New rows sent with a change at most; a page that fell further behind reads the rest itself. */
 const NEWEST_ROWS = 100;

@@ -28,13 +28,11 @@ export async function watchMongoInserts(
 ): Promise<StoreWatch | undefined> {
   const match = { $match: { operationType: "insert", "fullDocument.experiment": prefix } };
   const streams: ChangeStreamLike[] = [];
-  const firsts: unknown[] = [];
+  let firsts: unknown[];
   try {
-    for (const collection of collections) {
-      const stream = collection.watch([match], { maxAwaitTimeMS: AWAIT_MS });
-      streams.push(stream);
-      firsts.push(await stream.tryNext());
-    }
+    for (const collection of collections) streams.push(collection.watch([match], { maxAwaitTimeMS: AWAIT_MS }));
+    // Each first round trip waits up to AWAIT_MS when nothing happens: all at once.
+    firsts = await Promise.all(streams.map((s) => s.tryNext()));
   } catch {
     await Promise.all(streams.map((s) => s.close().catch(() => undefined)));
     return undefined;
