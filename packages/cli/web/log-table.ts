@@ -176,15 +176,26 @@ export function logTable(parent: HTMLElement, source: RunSource): LogTable {
     return "loading";
   };
 
+  // Rows drawn last time, by sequence number: a live update or a scroll by a few rows moves
+  // them instead of building them again (most of a redraw was creating rows already shown).
+  let drawn = new Map<number, HTMLElement>();
   function render(): void {
     spacer.style.height = `${virtualizer.getTotalSize()}px`;
     const rows: HTMLElement[] = [];
+    const kept = new Map<number, HTMLElement>();
     for (const item of virtualizer.getVirtualItems()) {
       const row = rowAt(item.index);
-      const line = row === "loading" ? loadingRow() : rowElement(row);
+      let line: HTMLElement;
+      if (row === "loading") line = loadingRow();
+      else {
+        const reuse = kept.has(row[0]) ? undefined : drawn.get(row[0]);
+        line = reuse ?? rowElement(row);
+        if (!kept.has(row[0])) kept.set(row[0], line);
+      }
       line.style.transform = `translateY(${item.start}px)`;
       rows.push(line);
     }
+    drawn = kept;
     spacer.replaceChildren(...rows);
     shown.textContent = filtered()
       ? `${grouped(matches.length)}${next !== null ? "+" : ""} matching of ${grouped(total)}`
@@ -210,6 +221,7 @@ export function logTable(parent: HTMLElement, source: RunSource): LogTable {
 
   function select(r: ReportLogRow): void {
     selected = r;
+    drawn.clear();
     detail.hidden = false;
     detail.replaceChildren(
       el("div", "detail-head", `#${r[0]} · ${fmtTime(r[1], true)} UTC · ${r[2]}`),
@@ -258,6 +270,7 @@ export function logTable(parent: HTMLElement, source: RunSource): LogTable {
 
   function restart(): void {
     generation++;
+    drawn.clear();
     matches = [];
     next = null;
     loading = false;

@@ -98,3 +98,33 @@ export async function steps(page: Page, rounds: number, records: number): Promis
   }
   return { levelFilterMs, textFilterMs, textFilterDoneMs, scrollMs, zoomMs };
 }
+
+/**
+ * Drag-zooms the first metadata chart to a few ranges and times, in the page, from the mouse
+ * release until the chart draws the finer points the server read for the range (its
+ * `data-detail` attribute names the range). Empty when the build has no such refetch.
+ */
+export async function chartZoomDetail(page: Page): Promise<number[]> {
+  const chart = page.locator('[data-chart^="metadata-"]').first();
+  await chart.scrollIntoViewIfNeeded();
+  const box = await chart.locator(".u-over").boundingBox();
+  if (box === null) return [];
+  const out: number[] = [];
+  for (const [a, b] of [[0.3, 0.35], [0.6, 0.62], [0.1, 0.2], [0.8, 0.9]] as const) {
+    await page.evaluate(() => (document.querySelector('[data-chart^="metadata-"]') as HTMLElement).removeAttribute("data-detail"));
+    await page.mouse.move(box.x + box.width * a, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * b, box.y + box.height / 2, { steps: 4 });
+    const t0 = await page.evaluate(() => performance.now());
+    await page.mouse.up();
+    try {
+      const done = await page.waitForFunction(() => (document.querySelector('[data-chart^="metadata-"]')?.getAttribute("data-detail") ? performance.now() : false), null, { polling: 5, timeout: 20_000 });
+      out.push(((await done.jsonValue()) as number) - t0);
+    } catch {
+      return out;
+    }
+    // Back to the whole run before the next range.
+    await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
+  }
+  return out;
+}
