@@ -55,7 +55,7 @@ it("dashboard benchmark", async () => {
       log(`## ${variant.name}: ${variant.cli}`);
       log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(", ")}`);
       log();
-      await measure(browser, root, variant.cli, log);
+      await measure(browser, root, variant.cli, variant.name.replace(/\s+/g, "-"), log);
     }
     log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(", ")}`);
     const out = process.env["BENCH_OUT"];
@@ -66,7 +66,8 @@ it("dashboard benchmark", async () => {
   }
 });
 
-async function measure(browser: Browser, root: string, cli: string, log: (line?: string) => void): Promise<void> {
+/** One build's figures; `label` names its live markers, so a later build's pages do not count an earlier one's. */
+async function measure(browser: Browser, root: string, cli: string, label: string, log: (line?: string) => void): Promise<void> {
   const server = spawn(process.execPath, [cli, "serve", "--root", root, "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
   try {
     const url = await new Promise<string>((resolve, reject) => {
@@ -112,12 +113,12 @@ async function measure(browser: Browser, root: string, cli: string, log: (line?:
       log(`| ${name} | ${ms(median(xs))} | ${ms(Math.max(...xs))} | ${all(xs)} |`);
     }
     log();
-    const live = await liveViewers(browser, runUrl, root, VIEWERS, 20, 250);
+    const live = await liveViewers(browser, runUrl, root, VIEWERS, 20, 250, `${label} pages`);
     log(`| live: ${live.viewers} pages on the run, ${live.markers} records logged 250 ms apart by another process | p50 | p95 | max | missed |`);
     log("|---|---:|---:|---:|---:|");
     log(`| record timestamp to row shown | ${ms(pct(live.latenciesMs, 0.5))} | ${ms(pct(live.latenciesMs, 0.95))} | ${ms(Math.max(...live.latenciesMs))} | ${live.missed} |`);
     log();
-    const feeds = await liveFeeds(new URL(url).origin, VIEWERS, 20, () => writeMarkers(root, 20, 250));
+    const feeds = await liveFeeds(new URL(url).origin, VIEWERS, 20, `${label} feeds`, () => writeMarkers(root, 20, 250, `${label} feeds`));
     log(`| live: ${feeds.viewers} live feeds read without browsers, ${feeds.markers} records logged 250 ms apart | p50 | p95 | max | missed |`);
     log("|---|---:|---:|---:|---:|");
     log(`| record timestamp to the event carrying it | ${ms(pct(feeds.latenciesMs, 0.5))} | ${ms(pct(feeds.latenciesMs, 0.95))} | ${ms(Math.max(...feeds.latenciesMs))} | ${feeds.missed} |`);

@@ -65,6 +65,7 @@ export class LogIndex {
   #parsed = 0;
   /** Where the count without parsing stopped; `#total` is the larger of what it and the parse found. */
   #skimEnd = 0;
+  #skimming: Promise<void> | undefined;
   #total = 0;
   #firstTimeSeen: number | null = null;
   #lastTime: number | null = null;
@@ -96,7 +97,15 @@ export class LogIndex {
    * Counts and places records appended since the last look without parsing them, so a page of
    * the newest rows can be read before the parse reaches them. A no-op for stores that cannot.
    */
-  async skim(signal?: AbortSignal): Promise<void> {
+  skim(signal?: AbortSignal): Promise<void> {
+    // Concurrent requests share one count: two counting from the same place would count twice.
+    this.#skimming ??= this.#skim(signal).finally(() => {
+      this.#skimming = undefined;
+    });
+    return this.#skimming;
+  }
+
+  async #skim(signal?: AbortSignal): Promise<void> {
     if (this.#reader.recordStarts === undefined) return;
     if (this.#parsed >= this.#total) this.#skimEnd = Math.max(this.#skimEnd, this.#parseEnd);
     const found = await this.#reader.recordStarts(this.#prefix, "logs", this.#skimEnd, this.#total, CHECKPOINT_RECORDS, signal);
@@ -106,7 +115,7 @@ export class LogIndex {
       this.#firstSequence.push(Number.NaN);
       this.#firstTime.push(Number.NaN);
       this.#levelMask.push(31);
-      this.#text.setBlock(this.#position.length - 1, true);
+      this.#text.setCheckpoint(this.#position.length - 1, true);
     }
     this.#total += found.records;
     this.#skimEnd = found.end;
@@ -139,7 +148,7 @@ export class LogIndex {
             this.#firstTime.set(k, time);
             this.#levelMask.set(k, 0);
           }
-          this.#text.setBlock(k, false);
+          this.#text.setCheckpoint(k, false);
         }
         this.#indexText(k, record);
         this.#levelMask.set(k, this.#levelMask.at(k) | LEVEL_BIT[level]);
@@ -165,7 +174,7 @@ export class LogIndex {
     if (metadata !== null && metadata !== undefined) this.#text.add(k, JSON.stringify(metadata).toLowerCase());
   }
 
-  /** Bytes the text index holds (2 a record). */
+  /** Bytes the text index holds (2 a record, 8 MiB at most). */
   get textIndexBytes(): number {
     return this.#text.bytes;
   }

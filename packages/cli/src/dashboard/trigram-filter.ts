@@ -1,5 +1,7 @@
-/** Bits per block: 512 bytes for a checkpoint of 256 records, 2 bytes a record. */
+/** Bits per block: 512 bytes, for a checkpoint of 256 records two bytes a record. */
 export const FILTER_BITS = 4096;
+/** Blocks kept at most (8 MiB): beyond, neighbours merge and each block covers twice the checkpoints. */
+export const MAX_BLOCKS = 16_384;
 const WORDS = FILTER_BITS / 32;
 const SHIFT = 32 - Math.log2(FILTER_BITS);
 
@@ -16,42 +18,67 @@ export function queryBits(lowerText: string): number[] {
 }
 
 /**
- * One bit set per trigram of the text of each block of records (a checkpoint of the log
- * index), in a fixed FILTER_BITS per block: a text search skips every block missing a bit
- * of the query's trigrams without reading it. A set bit may be another trigram's (a false
- * positive costs one read of the block); an unset bit is certain, so no match is ever
- * skipped. A block not yet indexed matches everything.
+ * One bit set per trigram of the text of each checkpoint of the log index (its messages and
+ * metadata), in FILTER_BITS per block: a text search skips every checkpoint whose block lacks
+ * a bit of the query's trigrams, without reading it. A set bit may be another trigram's (a
+ * false positive costs one read); an unset bit is certain, so no match is ever skipped. A
+ * checkpoint not yet indexed matches everything. Memory is bounded: past `maxBlocks` blocks,
+ * neighbours are OR-ed together, so a block stands for 2, 4, ... checkpoints and only the
+ * false positives grow.
  */
 export class TrigramFilter {
-  #words = new Uint32Array(WORDS * 64);
+  readonly #maxBlocks: number;
+  #words: Uint32Array;
+  /** Blocks in use, and log2 of the checkpoints each stands for. */
   #blocks = 0;
+  #shift = 0;
+  #checkpoints = 0;
 
-  get blocks(): number {
-    return this.#blocks;
+  constructor(maxBlocks = MAX_BLOCKS) {
+    if (!Number.isInteger(maxBlocks) || maxBlocks < 2) throw new RangeError(`maxBlocks must be an integer of at least 2, got ${maxBlocks}`);
+    this.#maxBlocks = maxBlocks;
+    this.#words = new Uint32Array(WORDS * Math.min(64, maxBlocks));
   }
 
-  /** Bytes held: FILTER_BITS / 8 per block, grown by doubling. */
+  /** Checkpoints known (indexed or placed). */
+  get checkpoints(): number {
+    return this.#checkpoints;
+  }
+
+  /** Bytes held: at most FILTER_BITS / 8 per block, and at most `maxBlocks` blocks. */
   get bytes(): number {
     return this.#words.byteLength;
   }
 
-  /** Adds block `block` (the next one, or one placed earlier), unknown (`matchesAll`) or empty. */
-  setBlock(block: number, matchesAll: boolean): void {
-    while (block >= this.#blocks) {
-      this.#ensure(this.#blocks + 1);
-      this.#words.fill(0xffffffff, this.#blocks * WORDS, (this.#blocks + 1) * WORDS);
-      this.#blocks++;
+  /**
+   * Checkpoint `k` starts: placed but not yet read (`matchesAll`), or about to be indexed by
+   * `add`. Checkpoints come in order, each once unknown and once indexed at most.
+   */
+  setCheckpoint(k: number, matchesAll: boolean): void {
+    while (k >= this.#checkpoints) {
+      const j = this.#checkpoints++;
+      this.#grow();
+      // Unknown until read: a block opened by it, or joined by one skipped over, matches everything.
+      if ((j & ((1 << this.#shift) - 1)) === 0 || j < k) this.#fillBlock(j >> this.#shift, 0xffffffff);
     }
-    this.#words.fill(matchesAll ? 0xffffffff : 0, block * WORDS, (block + 1) * WORDS);
+    const first = (k & ((1 << this.#shift) - 1)) === 0;
+    if (matchesAll) this.#fillBlock(k >> this.#shift, 0xffffffff);
+    // Read now and the only checkpoint of its block so far: it starts empty and `add` fills it.
+    // Otherwise the block keeps its bits (its other checkpoints may be unknown, or known).
+    else if (first && k === this.#checkpoints - 1) this.#fillBlock(k >> this.#shift, 0);
+  }
+
+  #fillBlock(b: number, value: number): void {
+    this.#words.fill(value, b * WORDS, (b + 1) * WORDS);
   }
 
   /**
-   * Notes the trigrams of `lowerText` in `block`. The caller lower-cases the whole text with
-   * toLowerCase, exactly as the search compares it, so the query's trigrams are the text's.
+   * Notes the trigrams of `lowerText` in checkpoint `k`. The caller lower-cases the whole text
+   * with toLowerCase, exactly as the search compares it, so the query's trigrams are the text's.
    */
-  add(block: number, lowerText: string): void {
+  add(k: number, lowerText: string): void {
     const words = this.#words;
-    const base = block * WORDS;
+    const base = (k >> this.#shift) * WORDS;
     let a = lowerText.charCodeAt(0);
     let b = lowerText.charCodeAt(1);
     for (let i = 2; i < lowerText.length; i++) {
@@ -64,19 +91,32 @@ export class TrigramFilter {
     }
   }
 
-  /** False only when `block` surely holds no text with every trigram of the query. */
-  mayContain(block: number, bits: readonly number[]): boolean {
-    if (block >= this.#blocks) return true;
+  /** False only when checkpoint `k` surely holds no text with every trigram of the query. */
+  mayContain(k: number, bits: readonly number[]): boolean {
+    if (k >= this.#checkpoints) return true;
     const words = this.#words;
-    const base = block * WORDS;
+    const base = (k >> this.#shift) * WORDS;
     for (const bit of bits) if (((words[base + (bit >>> 5)] as number) & (1 << (bit & 31))) === 0) return false;
     return true;
   }
 
-  #ensure(blocks: number): void {
-    if (blocks * WORDS <= this.#words.length) return;
-    const grown = new Uint32Array(Math.max(blocks * WORDS, this.#words.length * 2));
-    grown.set(this.#words);
-    this.#words = grown;
+  #grow(): void {
+    let blocks = ((this.#checkpoints - 1) >> this.#shift) + 1;
+    if (blocks > this.#maxBlocks) {
+      // Pairs of blocks become one: OR keeps every bit, so nothing that may match is ruled out.
+      const words = this.#words;
+      for (let b = 0; b < this.#blocks; b += 2) {
+        const to = (b >> 1) * WORDS;
+        for (let w = 0; w < WORDS; w++) words[to + w] = (words[b * WORDS + w] as number) | (b + 1 < this.#blocks ? (words[(b + 1) * WORDS + w] as number) : 0);
+      }
+      this.#shift++;
+      blocks = ((this.#checkpoints - 1) >> this.#shift) + 1;
+    }
+    if (blocks * WORDS > this.#words.length) {
+      const grown = new Uint32Array(Math.min(this.#maxBlocks, Math.max(blocks, (this.#words.length / WORDS) * 2)) * WORDS);
+      grown.set(this.#words.subarray(0, Math.min(this.#words.length, grown.length)));
+      this.#words = grown;
+    }
+    this.#blocks = blocks;
   }
 }
