@@ -9,7 +9,7 @@ import { chartLibraries } from "./chart-libraries.js";
 import { liveFeeds } from "./live-feeds.js";
 import { liveViewers, writeMarkers } from "./live-viewers.js";
 import { PREFIX, writeMillionRun } from "./million-run.js";
-import { chartZoomDetail, paint, steps } from "./page-timings.js";
+import { chartZoomDetail, inPageSteps, paint, steps } from "./page-timings.js";
 
 // BENCH_DASHBOARD_RECORDS (default 1,000,000), BENCH_DASHBOARD_VIEWERS (20), BENCH_OUT (markdown file),
 // BENCH_DASHBOARD_SKIP (comma-separated: charts, steps) to run only part of it.
@@ -98,6 +98,7 @@ async function measure(browser: Browser, root: string, cli: string, label: strin
     log(`| next visit (run read) | ${ms(warm.timing.firstPaintMs)} | ${ms(warm.timing.chartsMs)} |`);
     log();
     const step = SKIP.has("steps") ? { levelFilterMs: [], textFilterMs: [], textFilterDoneMs: [], scrollMs: [], zoomMs: [] } : await steps(warm.page, 3, RECORDS);
+    const inPage = SKIP.has("steps") ? { levelFilterMs: [], textFilterMs: [] } : await inPageSteps(warm.page, 3, RECORDS);
     const detail = SKIP.has("steps") ? [] : await chartZoomDetail(warm.page);
     await warm.page.close();
     if (!SKIP.has("steps")) log("| step on the open page | median | max | all |\n|---|---:|---:|---|");
@@ -107,6 +108,8 @@ async function measure(browser: Browser, root: string, cli: string, label: strin
       ["text filter: every record searched (older pages read as the list asks)", step.textFilterDoneMs],
       ["scroll to anywhere in the million rows", step.scrollMs],
       ["timeline zoom or seek", step.zoomMs],
+      ["level filter, timed in the page (click() to rows drawn, no Playwright action)", inPage.levelFilterMs],
+      ["text filter, timed in the page (input event to first match drawn, less the 150 ms debounce)", inPage.textFilterMs],
       ["chart zoom: finer points for the range drawn (drag release to redraw)", detail],
     ] as const) {
       if (xs.length === 0) continue;

@@ -128,3 +128,58 @@ export async function chartZoomDetail(page: Page): Promise<number[]> {
   }
   return out;
 }
+
+export interface InPageSteps {
+  readonly levelFilterMs: number[];
+  readonly textFilterMs: number[];
+}
+
+/**
+ * The level and text filters timed inside the page, from the click (or the input event) to
+ * the first filtered rows drawn, with no Playwright action in between: `page.click` and
+ * `page.fill` wait for the element to be stable over animation frames first, which on a loaded
+ * machine costs more than the step itself. The text filter's 150 ms typing debounce is taken off.
+ */
+export async function inPageSteps(page: Page, rounds: number, records: number): Promise<InPageSteps> {
+  const levelFilterMs: number[] = [];
+  const textFilterMs: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < 2; i++) {
+      levelFilterMs.push(
+        await page.evaluate(async () => {
+          const shown = () => document.querySelector("#shown-count")?.textContent ?? "";
+          const want = shown().startsWith("showing") ? "matching" : "showing";
+          const t0 = performance.now();
+          (document.querySelector("button.level-toggle[data-level=info]") as HTMLButtonElement).click();
+          await new Promise<void>((resolve) => {
+            const look = () => (shown().includes(want) && document.querySelector(".log-row.loading") === null && document.querySelector(".log-spacer .log-row[data-seq]") !== null ? resolve() : setTimeout(look, 2));
+            look();
+          });
+          return performance.now() - t0;
+        }),
+      );
+    }
+    const needle = `step ${records - 2000 - r} done`;
+    textFilterMs.push(
+      await page.evaluate(async (n) => {
+        const input = document.querySelector(".toolbar input.search") as HTMLInputElement;
+        input.value = n;
+        const t0 = performance.now();
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        await new Promise<void>((resolve) => {
+          const look = () => (document.querySelector(".log-spacer .log-row .msg")?.textContent?.startsWith(n) === true ? resolve() : setTimeout(look, 2));
+          look();
+        });
+        const ms = performance.now() - t0 - 150;
+        input.value = "";
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        await new Promise<void>((resolve) => {
+          const look = () => ((document.querySelector("#shown-count")?.textContent ?? "").startsWith("showing") && document.querySelector(".log-row.loading") === null ? resolve() : setTimeout(look, 2));
+          look();
+        });
+        return ms;
+      }, needle),
+    );
+  }
+  return { levelFilterMs, textFilterMs };
+}

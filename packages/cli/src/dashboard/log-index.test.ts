@@ -141,3 +141,29 @@ it("counts records once when requests ask it to count at the same time", async (
   await index.skim();
   expect([index.total, index.parsed]).toEqual([3 * CHECKPOINT_RECORDS, 3 * CHECKPOINT_RECORDS]);
 });
+
+it("uses the text index for a run first counted without parsing, once the parse has been through it", async () => {
+  let text = "";
+  const n = 20 * CHECKPOINT_RECORDS;
+  for (let i = 0; i < n; i++) text += i === 4000 ? line(i).replace(`message ${i}`, "the only needle") : line(i);
+  await writeFile(join(root, "a/b/c/logs/logs.jsonl"), text);
+  const reader = localPositionedReader(root);
+  let reads = 0;
+  const counting = { ...reader, readFrom: (...args: Parameters<typeof reader.readFrom>) => (reads++, reader.readFrom(...args)) };
+  const index = new LogIndex(counting, PREFIX);
+  await index.skim();
+  // Counted, not parsed: nothing can be ruled out yet, and the match is still found.
+  const early: number[] = [];
+  let next: string | null = null;
+  do {
+    const page = await index.search({ text: "only needle" }, next, 10);
+    early.push(...page.rows.map((r) => r[0]));
+    next = page.next;
+  } while (next !== null);
+  expect(early).toEqual([4000]);
+  await index.update();
+  reads = 0;
+  const page = await index.search({ text: "only needle" }, null, 10);
+  expect(page.rows.map((r) => r[0])).toEqual([4000]);
+  expect(reads).toBeLessThan(4);
+});

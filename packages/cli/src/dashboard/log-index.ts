@@ -115,7 +115,6 @@ export class LogIndex {
       this.#firstSequence.push(Number.NaN);
       this.#firstTime.push(Number.NaN);
       this.#levelMask.push(31);
-      this.#text.setCheckpoint(this.#position.length - 1, true);
     }
     this.#total += found.records;
     this.#skimEnd = found.end;
@@ -148,7 +147,7 @@ export class LogIndex {
             this.#firstTime.set(k, time);
             this.#levelMask.set(k, 0);
           }
-          this.#text.setCheckpoint(k, false);
+          this.#text.setCheckpoint(k);
         }
         this.#indexText(k, record);
         this.#levelMask.set(k, this.#levelMask.at(k) | LEVEL_BIT[level]);
@@ -223,6 +222,7 @@ export class LogIndex {
     const mask = query.levels === undefined ? 31 : query.levels.reduce((m, l) => m | LEVEL_BIT[l], 0);
     const text = query.text === undefined || query.text === "" ? undefined : query.text.toLowerCase();
     const bits = text === undefined ? [] : queryBits(text);
+    const textKnown = this.#parsed >= total ? Number.POSITIVE_INFINITY : Math.floor(this.#parsed / CHECKPOINT_RECORDS);
     const { since, until } = query;
     // Checkpoints the parse has not reached have no time yet: the time shortcuts wait for it.
     const n = this.#parsed >= total ? this.#position.length : 0;
@@ -239,7 +239,8 @@ export class LogIndex {
         break;
       }
       const first = k * CHECKPOINT_RECORDS;
-      if ((this.#levelMask.at(k) & mask) === 0 || (bits.length > 0 && !this.#text.mayContain(k, bits))) {
+      // The text index knows a checkpoint once the parse has been through it (all of it, or the run's end).
+      if ((this.#levelMask.at(k) & mask) === 0 || (bits.length > 0 && k < textKnown && !this.#text.mayContain(k, bits))) {
         below = first;
         continue;
       }

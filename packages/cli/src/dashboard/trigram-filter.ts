@@ -22,7 +22,7 @@ export function queryBits(lowerText: string): number[] {
  * metadata), in FILTER_BITS per block: a text search skips every checkpoint whose block lacks
  * a bit of the query's trigrams, without reading it. A set bit may be another trigram's (a
  * false positive costs one read); an unset bit is certain, so no match is ever skipped. A
- * checkpoint not yet indexed matches everything. Memory is bounded: past `maxBlocks` blocks,
+ * checkpoint beyond the last indexed matches everything. Memory is bounded: past `maxBlocks` blocks,
  * neighbours are OR-ed together, so a block stands for 2, 4, ... checkpoints and only the
  * false positives grow.
  */
@@ -40,7 +40,7 @@ export class TrigramFilter {
     this.#words = new Uint32Array(WORDS * Math.min(64, maxBlocks));
   }
 
-  /** Checkpoints known (indexed or placed). */
+  /** Checkpoints indexed (the last one perhaps still growing). */
   get checkpoints(): number {
     return this.#checkpoints;
   }
@@ -51,21 +51,16 @@ export class TrigramFilter {
   }
 
   /**
-   * Checkpoint `k` starts: placed but not yet read (`matchesAll`), or about to be indexed by
-   * `add`. Checkpoints come in order, each once unknown and once indexed at most.
+   * The parse reached checkpoint `k` (checkpoints come in order): a checkpoint that opens its
+   * block starts it empty, one that joins a block adds to its bits. The caller asks only about
+   * checkpoints it has read to the end.
    */
-  setCheckpoint(k: number, matchesAll: boolean): void {
+  setCheckpoint(k: number): void {
     while (k >= this.#checkpoints) {
-      const j = this.#checkpoints++;
+      this.#checkpoints++;
       this.#grow();
-      // Unknown until read: a block opened by it, or joined by one skipped over, matches everything.
-      if ((j & ((1 << this.#shift) - 1)) === 0 || j < k) this.#fillBlock(j >> this.#shift, 0xffffffff);
     }
-    const first = (k & ((1 << this.#shift) - 1)) === 0;
-    if (matchesAll) this.#fillBlock(k >> this.#shift, 0xffffffff);
-    // Read now and the only checkpoint of its block so far: it starts empty and `add` fills it.
-    // Otherwise the block keeps its bits (its other checkpoints may be unknown, or known).
-    else if (first && k === this.#checkpoints - 1) this.#fillBlock(k >> this.#shift, 0);
+    if ((k & ((1 << this.#shift) - 1)) === 0) this.#fillBlock(k >> this.#shift, 0);
   }
 
   #fillBlock(b: number, value: number): void {
