@@ -182,6 +182,12 @@ describe("dashlog serve", () => {
       expect(response.status).toBe(200);
       return (await response.json()) as { id: string; series: { name: string; points: [number, number][] }[] };
     };
+    // The run's first read may still be going on under load: the whole charts are compared once it is done.
+    for (let i = 0; i < 200; i++) {
+      const o = (await (await fetch(`${serve.origin}/api/overview?p=${encodeURIComponent(DENSE)}`)).json()) as { summary: { parsed: number } };
+      if (o.summary.parsed >= DENSE_RECORDS) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const whole = (await (await fetch(`${serve.origin}/api/charts?p=${encodeURIComponent(DENSE)}`)).json()) as { id: string; series: { points: [number, number][] }[] }[];
     const loss = whole.find((c) => c.id === "metadata-step-loss");
     const inRange = (points: [number, number][], from: number, to: number) => points.filter(([x]) => x >= from && x <= to);
