@@ -10,9 +10,14 @@ const ROW_PX = 24;
 /** Rows fetched at a time for the unfiltered table; blocks are addressed by log order, so new records never move them. */
 const BLOCK = 200;
 const PAGE = 200;
-/** Above this many rows, the list's scroll range follows a growing run every RESYNC_MS rather than on every record. */
+/**
+ * Above this many rows, the list's scroll range follows a growing run every RESYNC_MS, or at
+ * the reader's next scroll, rather than on every record: TanStack Virtual lays out every row
+ * again when the count changes (about 100 ms for a million), and a page that only follows the
+ * newest rows never needs the range of the oldest (rows are drawn from the newest either way).
+ */
 const LARGE = 50_000;
-const RESYNC_MS = 2000;
+const RESYNC_MS = 30_000;
 
 export interface LogTable {
   /** Level counts of the whole run (not of the rows loaded), for the chips. */
@@ -281,9 +286,19 @@ export function logTable(parent: HTMLElement, source: RunSource): LogTable {
 
   // The virtual list lays out every row again when its count changes: cheap for thousands,
   // tens of milliseconds for a million. Rows are drawn from `total` at once either way (newest
-  // first, row 0 is always the newest); only the scroll range may lag, by at most RESYNC_MS.
+  // first, row 0 is always the newest); only the scroll range may lag, until the reader scrolls
+  // or RESYNC_MS passed.
   let synced = 0;
   let resync: ReturnType<typeof setTimeout> | undefined;
+  scroller.addEventListener(
+    "scroll",
+    () => {
+      if (resync === undefined) return;
+      synced = 0;
+      resize();
+    },
+    { passive: true },
+  );
   function resize(): void {
     const wanted = count();
     const now = Date.now();
