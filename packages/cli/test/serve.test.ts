@@ -39,6 +39,20 @@ async function writeDenseRun(dir: string): Promise<void> {
   await writeFile(join(base, "runs.jsonl"), `${JSON.stringify(run)}\n`);
 }
 
+const BIG = "frank/big/run";
+const BIG_RECORDS = 60_000;
+
+/** More rows than the table resizes its scroll range for on every record (50,000). */
+async function writeBigRun(dir: string): Promise<string> {
+  const base = join(dir, ...BIG.split("/"));
+  await mkdir(join(base, "logs"), { recursive: true });
+  const lines: string[] = [];
+  for (let i = 0; i < BIG_RECORDS; i++) lines.push(JSON.stringify({ timestamp: new Date(DENSE_T0 + i).toISOString(), level: "info", message: `row ${i}`, metadata: null, sequenceNumber: i }));
+  const file = join(base, "logs", "logs.jsonl");
+  await writeFile(file, `${lines.join("\n")}\n`);
+  return file;
+}
+
 /** A run stored RUNNING whose process is gone (as after SIGKILL or the OOM killer): a pid that just exited, on this host. */
 async function writeCrashedRun(dir: string): Promise<void> {
   const pid = await new Promise<number>((resolve) => {
@@ -54,6 +68,7 @@ async function writeCrashedRun(dir: string): Promise<void> {
 }
 
 let root: { dir: string; remove(): Promise<void> };
+let bigFile: string;
 let counts: FixtureCounts;
 let serve: ServeProcess;
 let browser: Browser;
@@ -99,6 +114,7 @@ beforeAll(async () => {
   await writeLive(LIVE, ["first record"], 0);
   await writeCrashedRun(root.dir);
   await writeDenseRun(root.dir);
+  bigFile = await writeBigRun(root.dir);
   serve = await startServe(["--root", root.dir]);
   browser = await launchChromium();
 }, 120_000);
@@ -117,7 +133,7 @@ describe("dashlog serve", () => {
   it("lists every experiment as a tree by prefix, with status and record counts, and searches prefixes", async () => {
     const page = await open("/");
     const prefixes = await page.locator(".tree-exp").evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset["prefix"]));
-    expect(prefixes.sort()).toEqual([TRAINING, TRAINING_2, LIVE, SEQUENTIAL, SEQUENTIAL_STREAM, CRASHED, DENSE].sort());
+    expect(prefixes.sort()).toEqual([TRAINING, TRAINING_2, LIVE, SEQUENTIAL, SEQUENTIAL_STREAM, CRASHED, DENSE, BIG].sort());
     expect(await page.locator(`.tree-exp[data-prefix="${CRASHED}"] .status`).textContent()).toBe("CRASHED");
     const row = page.locator(`.tree-exp[data-prefix="${TRAINING}"]`);
     expect(await row.locator(".status").textContent()).toBe("COMPLETED");
@@ -225,6 +241,27 @@ describe("dashlog serve", () => {
     const [from, to] = ((await chart.getAttribute("data-detail")) as string).split(":").map(Number) as [number, number];
     const stepsInRange = Math.floor(to) - Math.ceil(from) + 1;
     expect(Number(await chart.getAttribute("data-points"))).toBeGreaterThan(before + stepsInRange / 2);
+    await page.close();
+  });
+
+  it("shows records appended to a large run at once, and lets the reader scroll to every row", async () => {
+    const page = await open(`/run?p=${encodeURIComponent(BIG)}`);
+    const height = () => page.evaluate(() => Number.parseFloat((document.querySelector(".log-spacer") as HTMLElement).style.height));
+    expect(await height()).toBe(BIG_RECORDS * 24);
+    const { appendFile } = await import("node:fs/promises");
+    let more = "";
+    for (let i = BIG_RECORDS; i < BIG_RECORDS + 10; i++) more += `${JSON.stringify({ timestamp: new Date(DENSE_T0 + i).toISOString(), level: "info", message: `appended ${i}`, metadata: null, sequenceNumber: i })}\n`;
+    await appendFile(bigFile, more);
+    // The newest row shows without a reload, drawn from the new count.
+    await page.waitForFunction((m) => document.querySelector(".log-spacer .log-row .msg")?.textContent === m, `appended ${BIG_RECORDS + 9}`, { timeout: 5000 });
+    // The reader scrolls: the range covers every row, the oldest included.
+    await page.evaluate(() => ((document.querySelector(".log-scroll") as HTMLElement).scrollTop = 240));
+    await page.waitForFunction((h) => Number.parseFloat((document.querySelector(".log-spacer") as HTMLElement).style.height) === h, (BIG_RECORDS + 10) * 24, { timeout: 5000 });
+    await page.evaluate(() => {
+      const s = document.querySelector(".log-scroll") as HTMLElement;
+      s.scrollTop = s.scrollHeight;
+    });
+    await page.waitForFunction(() => Array.from(document.querySelectorAll(".log-spacer .log-row .msg")).some((m) => m.textContent === "row 0"), null, { timeout: 5000 });
     await page.close();
   });
 
