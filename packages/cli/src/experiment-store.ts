@@ -1,5 +1,6 @@
 import type { MetricReader, RecordReader, RunRecord } from "@dashlog/core";
 import type { PositionedReader } from "./dashboard/positioned-reader.js";
+import type { WatchChanges } from "./dashboard/store-watch.js";
 
 /** ml-dash's tracks (`tracks/<topic>/data.jsonl`), read-only; only local trees have them. */
 export interface TrackSource {
@@ -34,6 +35,8 @@ export interface ExperimentStore {
   runs(prefix: string): Promise<RunRecord[]>;
   /** How many records a stream holds (lines for a file, documents in MongoDB). */
   countRecords(prefix: string, stream: string): Promise<number>;
+  /** Change notifications for `dashlog serve`'s live feed, where the store has them (it polls otherwise). */
+  readonly watchChanges?: WatchChanges | undefined;
   close(): Promise<void>;
 }
 

@@ -16,6 +16,7 @@ import {
   streamFile,
 } from "@dashlog/local-jsonl";
 import { countNewlines } from "./count-newlines.js";
+import { watchLocalExperiment } from "./dashboard/local-change-watch.js";
 import { localPositionedReader } from "./dashboard/local-positioned-reader.js";
 import { sortStreams, type ExperimentStore } from "./experiment-store.js";
 
@@ -52,6 +53,7 @@ export function localStore(root: string): ExperimentStore {
     countRecords(prefix, stream) {
       return countNewlines(streamFile(absolute, prefix, stream));
     },
+    watchChanges: (prefix, onChange, onLost) => watchLocalExperiment(absolute, prefix, onChange, onLost),
     async close() {},
   };
 }

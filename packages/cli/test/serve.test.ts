@@ -18,6 +18,41 @@ const SEQUENTIAL = "carol/spans/from-logs";
 const SEQUENTIAL_STREAM = "carol/spans/from-stream";
 const CRASHED = "dave/oom/run-1";
 
+const DENSE = "eve/zoom/dense";
+const DENSE_RECORDS = 5000;
+const DENSE_T0 = Date.UTC(2025, 9, 29, 12);
+
+/** Many more points than a chart's buckets: the loss over step, and a `gpu` stream of one sample per ten records. */
+async function writeDenseRun(dir: string): Promise<void> {
+  const base = join(dir, ...DENSE.split("/"));
+  await mkdir(join(base, "logs"), { recursive: true });
+  let logs = "";
+  let gpu = "";
+  for (let i = 0; i < DENSE_RECORDS; i++) {
+    const timestamp = new Date(DENSE_T0 + i * 100).toISOString();
+    logs += `${JSON.stringify({ timestamp, level: "info", message: `batch ${i} done`, metadata: { step: i, loss: 1 + Math.sin(i / 7) }, sequenceNumber: i })}\n`;
+    if (i % 10 === 0) gpu += `${JSON.stringify({ utilization: (i * 37) % 100, sequenceNumber: i })}\n`;
+  }
+  await writeFile(join(base, "logs", "logs.jsonl"), logs);
+  await writeFile(join(base, "logs", "gpu.jsonl"), gpu);
+  const run = { runId: "r-1", status: "COMPLETED", startedAt: new Date(DENSE_T0).toISOString(), endedAt: new Date(DENSE_T0 + DENSE_RECORDS * 100).toISOString(), firstSequenceNumber: 0, nextSequenceNumber: DENSE_RECORDS };
+  await writeFile(join(base, "runs.jsonl"), `${JSON.stringify(run)}\n`);
+}
+
+const BIG = "frank/big/run";
+const BIG_RECORDS = 60_000;
+
+/** More rows than the table resizes its scroll range for on every record (50,000). */
+async function writeBigRun(dir: string): Promise<string> {
+  const base = join(dir, ...BIG.split("/"));
+  await mkdir(join(base, "logs"), { recursive: true });
+  const lines: string[] = [];
+  for (let i = 0; i < BIG_RECORDS; i++) lines.push(JSON.stringify({ timestamp: new Date(DENSE_T0 + i).toISOString(), level: "info", message: `row ${i}`, metadata: null, sequenceNumber: i }));
+  const file = join(base, "logs", "logs.jsonl");
+  await writeFile(file, `${lines.join("\n")}\n`);
+  return file;
+}
+
 /** A run stored RUNNING whose process is gone (as after SIGKILL or the OOM killer): a pid that just exited, on this host. */
 async function writeCrashedRun(dir: string): Promise<void> {
   const pid = await new Promise<number>((resolve) => {
@@ -33,6 +68,7 @@ async function writeCrashedRun(dir: string): Promise<void> {
 }
 
 let root: { dir: string; remove(): Promise<void> };
+let bigFile: string;
 let counts: FixtureCounts;
 let serve: ServeProcess;
 let browser: Browser;
@@ -77,6 +113,8 @@ beforeAll(async () => {
   await writeSequentialSpans(root.dir, SEQUENTIAL_STREAM, true);
   await writeLive(LIVE, ["first record"], 0);
   await writeCrashedRun(root.dir);
+  await writeDenseRun(root.dir);
+  bigFile = await writeBigRun(root.dir);
   serve = await startServe(["--root", root.dir]);
   browser = await launchChromium();
 }, 120_000);
@@ -95,7 +133,7 @@ describe("dashlog serve", () => {
   it("lists every experiment as a tree by prefix, with status and record counts, and searches prefixes", async () => {
     const page = await open("/");
     const prefixes = await page.locator(".tree-exp").evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset["prefix"]));
-    expect(prefixes.sort()).toEqual([TRAINING, TRAINING_2, LIVE, SEQUENTIAL, SEQUENTIAL_STREAM, CRASHED].sort());
+    expect(prefixes.sort()).toEqual([TRAINING, TRAINING_2, LIVE, SEQUENTIAL, SEQUENTIAL_STREAM, CRASHED, DENSE, BIG].sort());
     expect(await page.locator(`.tree-exp[data-prefix="${CRASHED}"] .status`).textContent()).toBe("CRASHED");
     const row = page.locator(`.tree-exp[data-prefix="${TRAINING}"]`);
     expect(await row.locator(".status").textContent()).toBe("COMPLETED");
@@ -151,6 +189,79 @@ describe("dashlog serve", () => {
     await page.fill(".toolbar input.search", "epoch 3 complete");
     await shows(`1 matching of ${counts.events}`);
     expect(await page.locator(".log-spacer .log-row .msg").allTextContents()).toEqual(["Epoch 3 complete"]);
+    await page.close();
+  });
+
+  it("reads a zoomed chart's range again at full resolution, for metadata charts and streams", async () => {
+    const detail = async (id: string, from: number, to: number) => {
+      const response = await fetch(`${serve.origin}/api/chart?p=${encodeURIComponent(DENSE)}&id=${id}&from=${from}&to=${to}`);
+      expect(response.status).toBe(200);
+      return (await response.json()) as { id: string; series: { name: string; points: [number, number][] }[] };
+    };
+    // The run's first read may still be going on under load: the whole charts are compared once it is done.
+    for (let i = 0; i < 200; i++) {
+      const o = (await (await fetch(`${serve.origin}/api/overview?p=${encodeURIComponent(DENSE)}`)).json()) as { summary: { parsed: number } };
+      if (o.summary.parsed >= DENSE_RECORDS) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const whole = (await (await fetch(`${serve.origin}/api/charts?p=${encodeURIComponent(DENSE)}`)).json()) as { id: string; series: { points: [number, number][] }[] }[];
+    const loss = whole.find((c) => c.id === "metadata-step-loss");
+    const inRange = (points: [number, number][], from: number, to: number) => points.filter(([x]) => x >= from && x <= to);
+    // The run's buckets hold a few points of steps 1000-1100; the zoom has every step.
+    expect(inRange(loss!.series[0]!.points, 1000, 1100).length).toBeLessThan(40);
+    const zoomed = await detail("metadata-step-loss", 1000, 1100);
+    expect(zoomed.id).toBe("metadata-step-loss");
+    expect(zoomed.series[0]!.points.map(([x]) => x)).toEqual(Array.from({ length: 101 }, (_, i) => 1000 + i));
+    expect(zoomed.series[0]!.points[7]![1]).toBeCloseTo(1 + Math.sin(1007 / 7), 12);
+    // A stream: its samples' times come from the log records of the same sequence numbers.
+    const from = DENSE_T0 + 2000 * 100;
+    const to = DENSE_T0 + 2500 * 100;
+    const gpu = await detail("stream-gpu", from, to);
+    expect(gpu.series[0]!.points.map(([x]) => x)).toEqual(Array.from({ length: 51 }, (_, i) => from + i * 1000));
+    expect(gpu.series[0]!.points.map(([, y]) => y)).toEqual(Array.from({ length: 51 }, (_, i) => ((2000 + i * 10) * 37) % 100));
+    for (const bad of ["id=metadata-step-loss&from=5&to=1", "id=metadata-step-loss&from=x&to=1", "from=1&to=2"]) {
+      expect((await fetch(`${serve.origin}/api/chart?p=${encodeURIComponent(DENSE)}&${bad}`)).status).toBe(400);
+    }
+    expect(await (await fetch(`${serve.origin}/api/chart?p=${encodeURIComponent(DENSE)}&id=no-such-chart&from=1&to=2`)).json()).toBeNull();
+  });
+
+  it("draws a zoomed chart with the finer points the server reads for it", async () => {
+    const page = await open(`/run?p=${encodeURIComponent(DENSE)}`);
+    const chart = page.locator('[data-chart="metadata-step-loss"]');
+    const before = Number(await chart.getAttribute("data-points"));
+    await chart.scrollIntoViewIfNeeded();
+    const box = (await chart.locator(".u-over").boundingBox())!;
+    // Drag across a twentieth of the x axis.
+    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.45, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction(() => document.querySelector('[data-chart="metadata-step-loss"]')?.getAttribute("data-detail") !== null, null, { timeout: 10_000 });
+    // Every step of the zoomed range is drawn now, beside the coarse points of the rest.
+    const [from, to] = ((await chart.getAttribute("data-detail")) as string).split(":").map(Number) as [number, number];
+    const stepsInRange = Math.floor(to) - Math.ceil(from) + 1;
+    expect(Number(await chart.getAttribute("data-points"))).toBeGreaterThan(before + stepsInRange / 2);
+    await page.close();
+  });
+
+  it("shows records appended to a large run at once, and lets the reader scroll to every row", async () => {
+    const page = await open(`/run?p=${encodeURIComponent(BIG)}`);
+    const height = () => page.evaluate(() => Number.parseFloat((document.querySelector(".log-spacer") as HTMLElement).style.height));
+    expect(await height()).toBe(BIG_RECORDS * 24);
+    const { appendFile } = await import("node:fs/promises");
+    let more = "";
+    for (let i = BIG_RECORDS; i < BIG_RECORDS + 10; i++) more += `${JSON.stringify({ timestamp: new Date(DENSE_T0 + i).toISOString(), level: "info", message: `appended ${i}`, metadata: null, sequenceNumber: i })}\n`;
+    await appendFile(bigFile, more);
+    // The newest row shows without a reload, drawn from the new count.
+    await page.waitForFunction((m) => document.querySelector(".log-spacer .log-row .msg")?.textContent === m, `appended ${BIG_RECORDS + 9}`, { timeout: 5000 });
+    // The reader scrolls: the range covers every row, the oldest included.
+    await page.evaluate(() => ((document.querySelector(".log-scroll") as HTMLElement).scrollTop = 240));
+    await page.waitForFunction((h) => Number.parseFloat((document.querySelector(".log-spacer") as HTMLElement).style.height) === h, (BIG_RECORDS + 10) * 24, { timeout: 5000 });
+    await page.evaluate(() => {
+      const s = document.querySelector(".log-scroll") as HTMLElement;
+      s.scrollTop = s.scrollHeight;
+    });
+    await page.waitForFunction(() => Array.from(document.querySelectorAll(".log-spacer .log-row .msg")).some((m) => m.textContent === "row 0"), null, { timeout: 5000 });
     await page.close();
   });
 

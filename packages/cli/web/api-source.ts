@@ -41,6 +41,7 @@ export class Api {
       overview: () => this.get<RunOverview>("/api/overview", p),
       charts: () => this.get<readonly ReportChart[]>("/api/charts", p),
       timeline: () => this.get<ReportTimeline>("/api/timeline", p),
+      chartDetail: (id, from, to) => this.get<ReportChart | null>("/api/chart", { ...p, id, from: String(from), to: String(to) }),
       logRange: (first, count) => this.get<LogPage>("/api/logs", { ...p, first: String(first), limit: String(count) }),
       logSearch: (query: LogQuery, cursor, limit) =>
         this.get<LogPage>("/api/logs", {

@@ -22,7 +22,24 @@ export function alignedData(series: ReportChart["series"]): AlignedData {
  * A line chart of downsampled series with uPlot: drag to zoom on x, double-click to reset.
  * Labels come from the data but uPlot writes them with textContent and draws axes on a canvas.
  */
-export function lineChart(parent: HTMLElement, chart: ReportChart, height = 220): LineChart {
+/** Asks the server for a chart's x range at full resolution; null when it has nothing finer. */
+export type ChartDetail = (id: string, from: number, to: number) => Promise<ReportChart | null>;
+
+/** After a zoom settles this long, the finer data for it is asked for (dragging fires many scale changes). */
+const DETAIL_DELAY_MS = 120;
+
+/**
+ * The whole chart's points outside `from`..`to` and the zoomed chart's inside: the x range of
+ * the whole run stays (double-click still resets to it) while the zoomed part is at full resolution.
+ */
+export function mergeDetail(whole: ReportChart["series"], fine: ReportChart["series"], from: number, to: number): ReportChart["series"] {
+  return whole.map((s) => {
+    const inside = fine.find((f) => f.name === s.name)?.points ?? [];
+    return { name: s.name, points: [...s.points.filter((p) => p[0] < from), ...inside, ...s.points.filter((p) => p[0] > to)] };
+  });
+}
+
+export function lineChart(parent: HTMLElement, chart: ReportChart, height = 220, detail?: ChartDetail): LineChart {
   const box = el("figure", "chart-card");
   const cap = el("figcaption");
   cap.appendChild(el("span", "chart-title", chart.title));
@@ -35,9 +52,39 @@ export function lineChart(parent: HTMLElement, chart: ReportChart, height = 220)
   const format = formatterFor(chart.unit);
   const time = chart.x === "time";
   const width = Math.max(280, target.clientWidth || parent.clientWidth || 480);
+  let whole = chart;
+  let asked = "";
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const show = (series: ReportChart["series"]) => {
+    const data = alignedData(series);
+    target.dataset["points"] = String(series.reduce((n, s) => n + s.points.length, 0));
+    return data;
+  };
+  const refine = async () => {
+    if (detail === undefined) return;
+    const [from, to] = xRange(plot);
+    if (!isZoomed(plot) || !(to > from)) return;
+    const key = `${from}:${to}`;
+    if (key === asked) return;
+    asked = key;
+    const fine = await detail(chart.id, from, to).catch(() => null);
+    // A newer zoom asked meanwhile: its answer is the one to show.
+    if (fine === null || asked !== key) return;
+    plot.setData(show(mergeDetail(whole.series, fine.series, from, to)), false);
+    target.dataset["detail"] = key;
+  };
   const options: Options = {
     width,
     height,
+    hooks: {
+      setScale: [
+        (_u, key) => {
+          if (key !== "x" || detail === undefined) return;
+          clearTimeout(timer);
+          timer = setTimeout(() => void refine(), DETAIL_DELAY_MS);
+        },
+      ],
+    },
     ms: 1,
     legend: { show: true, live: true },
     cursor: { drag: { x: true, y: false } },
@@ -64,7 +111,7 @@ export function lineChart(parent: HTMLElement, chart: ReportChart, height = 220)
       })),
     ],
   };
-  const plot = new uPlot(options, alignedData(chart.series), target);
+  const plot = new uPlot(options, show(chart.series), target);
   const resize = new ResizeObserver(() => {
     const w = target.clientWidth;
     if (w > 0 && Math.abs(w - plot.width) > 2) plot.setSize({ width: w, height });
@@ -74,9 +121,14 @@ export function lineChart(parent: HTMLElement, chart: ReportChart, height = 220)
     update(next) {
       if (next.series.length !== chart.series.length) return;
       const zoomed = isZoomed(plot);
-      plot.setData(alignedData(next.series), !zoomed);
+      whole = next;
+      asked = "";
+      plot.setData(show(next.series), !zoomed);
+      // The finer data of a zoomed range is asked for again: new records may have landed in it.
+      if (zoomed) void refine();
     },
     destroy() {
+      clearTimeout(timer);
       resize.disconnect();
       plot.destroy();
     },

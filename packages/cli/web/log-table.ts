@@ -10,9 +10,14 @@ const ROW_PX = 24;
 /** Rows fetched at a time for the unfiltered table; blocks are addressed by log order, so new records never move them. */
 const BLOCK = 200;
 const PAGE = 200;
-/** Above this many rows, the list's scroll range follows a growing run every RESYNC_MS rather than on every record. */
+/**
+ * Above this many rows, the list's scroll range follows a growing run every RESYNC_MS, or at
+ * the reader's next scroll, rather than on every record: TanStack Virtual lays out every row
+ * again when the count changes (about 100 ms for a million), and a page that only follows the
+ * newest rows never needs the range of the oldest (rows are drawn from the newest either way).
+ */
 const LARGE = 50_000;
-const RESYNC_MS = 2000;
+const RESYNC_MS = 30_000;
 
 export interface LogTable {
   /** Level counts of the whole run (not of the rows loaded), for the chips. */
@@ -176,15 +181,26 @@ export function logTable(parent: HTMLElement, source: RunSource): LogTable {
     return "loading";
   };
 
+  // Rows drawn last time, by sequence number: a live update or a scroll by a few rows moves
+  // them instead of building them again (most of a redraw was creating rows already shown).
+  let drawn = new Map<number, HTMLElement>();
   function render(): void {
     spacer.style.height = `${virtualizer.getTotalSize()}px`;
     const rows: HTMLElement[] = [];
+    const kept = new Map<number, HTMLElement>();
     for (const item of virtualizer.getVirtualItems()) {
       const row = rowAt(item.index);
-      const line = row === "loading" ? loadingRow() : rowElement(row);
+      let line: HTMLElement;
+      if (row === "loading") line = loadingRow();
+      else {
+        const reuse = kept.has(row[0]) ? undefined : drawn.get(row[0]);
+        line = reuse ?? rowElement(row);
+        if (!kept.has(row[0])) kept.set(row[0], line);
+      }
       line.style.transform = `translateY(${item.start}px)`;
       rows.push(line);
     }
+    drawn = kept;
     spacer.replaceChildren(...rows);
     shown.textContent = filtered()
       ? `${grouped(matches.length)}${next !== null ? "+" : ""} matching of ${grouped(total)}`
@@ -210,6 +226,7 @@ export function logTable(parent: HTMLElement, source: RunSource): LogTable {
 
   function select(r: ReportLogRow): void {
     selected = r;
+    drawn.clear();
     detail.hidden = false;
     detail.replaceChildren(
       el("div", "detail-head", `#${r[0]} · ${fmtTime(r[1], true)} UTC · ${r[2]}`),
@@ -258,6 +275,7 @@ export function logTable(parent: HTMLElement, source: RunSource): LogTable {
 
   function restart(): void {
     generation++;
+    drawn.clear();
     matches = [];
     next = null;
     loading = false;
@@ -268,9 +286,19 @@ export function logTable(parent: HTMLElement, source: RunSource): LogTable {
 
   // The virtual list lays out every row again when its count changes: cheap for thousands,
   // tens of milliseconds for a million. Rows are drawn from `total` at once either way (newest
-  // first, row 0 is always the newest); only the scroll range may lag, by at most RESYNC_MS.
+  // first, row 0 is always the newest); only the scroll range may lag, until the reader scrolls
+  // or RESYNC_MS passed.
   let synced = 0;
   let resync: ReturnType<typeof setTimeout> | undefined;
+  scroller.addEventListener(
+    "scroll",
+    () => {
+      if (resync === undefined) return;
+      synced = 0;
+      resize();
+    },
+    { passive: true },
+  );
   function resize(): void {
     const wanted = count();
     const now = Date.now();

@@ -1,6 +1,6 @@
 import type { LiveChange, ReportChart, ReportTimeline } from "../src/report/report-data.js";
 import { el, section, throttle } from "./dom.js";
-import { lineChart, type LineChart } from "./line-chart.js";
+import { lineChart, type ChartDetail, type LineChart } from "./line-chart.js";
 import { logTable } from "./log-table.js";
 import { renderHeader, renderParameters, renderRuns } from "./run-header.js";
 import type { RunSource } from "./run-source.js";
@@ -47,8 +47,8 @@ export async function runPage(app: HTMLElement, source: RunSource): Promise<void
   };
   drawTimeline(timeline);
 
-  const metrics = chartSection(app, "Metrics", "metrics", "metadata", NO_METRICS);
-  const system = chartSection(app, "System", "system", "stream", NO_STREAMS);
+  const metrics = chartSection(app, "Metrics", "metrics", "metadata", NO_METRICS, source.chartDetail);
+  const system = chartSection(app, "System", "system", "stream", NO_STREAMS, source.chartDetail);
   metrics.draw(charts);
   system.draw(charts);
   document.documentElement.dataset["ready"] = "true";
@@ -98,7 +98,7 @@ export async function runPage(app: HTMLElement, source: RunSource): Promise<void
   });
 }
 
-function chartSection(app: HTMLElement, title: string, id: string, kind: ReportChart["kind"], empty: string) {
+function chartSection(app: HTMLElement, title: string, id: string, kind: ReportChart["kind"], empty: string, detail: ChartDetail | undefined) {
   const s = section(app, title, id);
   const grid = el("div", "chart-grid");
   const note = el("p", "empty", empty);
@@ -111,7 +111,7 @@ function chartSection(app: HTMLElement, title: string, id: string, kind: ReportC
       for (const chart of list) {
         const existing = drawn.get(chart.id);
         if (existing !== undefined) existing.update(chart);
-        else drawn.set(chart.id, lineChart(grid, chart));
+        else drawn.set(chart.id, lineChart(grid, chart, undefined, detail));
       }
     },
   };

@@ -14,6 +14,8 @@ export interface RunSource {
   logRange(first: number, count: number): Promise<LogPage>;
   /** Rows matching `query`, newest first, continuing from `cursor` (null: from the newest). */
   logSearch(query: LogQuery, cursor: string | null, limit: number): Promise<LogPage>;
+  /** Chart `id` over x from `from` to `to` at full resolution; absent for a report file (it has only its buckets). */
+  readonly chartDetail?: ((id: string, from: number, to: number) => Promise<ReportChart | null>) | undefined;
   /** Calls `onChange` when the run has new records or a new status; returns the unsubscribe. */
   subscribe(onChange: (change: LiveChange) => void): () => void;
   /** Rows the source does not have at all (a report keeps up to --max-rows), for a note. */

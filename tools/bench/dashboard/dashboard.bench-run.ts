@@ -3,13 +3,13 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { launchChromium } from "@dashlog/test-browser";
+import { launchChromium, type Browser } from "@dashlog/test-browser";
 import { it } from "vitest";
 import { chartLibraries } from "./chart-libraries.js";
 import { liveFeeds } from "./live-feeds.js";
 import { liveViewers, writeMarkers } from "./live-viewers.js";
 import { PREFIX, writeMillionRun } from "./million-run.js";
-import { paint, steps } from "./page-timings.js";
+import { chartZoomDetail, inPageSteps, paint, steps } from "./page-timings.js";
 
 // BENCH_DASHBOARD_RECORDS (default 1,000,000), BENCH_DASHBOARD_VIEWERS (20), BENCH_OUT (markdown file),
 // BENCH_DASHBOARD_SKIP (comma-separated: charts, steps) to run only part of it.
@@ -17,6 +17,10 @@ const SKIP = new Set((process.env["BENCH_DASHBOARD_SKIP"] ?? "").split(",").filt
 const RECORDS = Number(process.env["BENCH_DASHBOARD_RECORDS"] ?? 1_000_000);
 const VIEWERS = Number(process.env["BENCH_DASHBOARD_VIEWERS"] ?? 20);
 const CLI = fileURLToPath(new URL("../../../packages/cli/dist/bin.js", import.meta.url));
+// BENCH_DASHBOARD_BASELINE: another build of the CLI (its dist/bin.js), measured first on the same run in the
+// same process, so a change is compared with what came before under the same load.
+const BASELINE = process.env["BENCH_DASHBOARD_BASELINE"];
+const VARIANTS = [...(BASELINE === undefined ? [] : [{ name: "baseline", cli: BASELINE }]), { name: "this build", cli: CLI }];
 
 const median = (xs: readonly number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -37,7 +41,6 @@ it("dashboard benchmark", async () => {
   };
   const root = await mkdtemp(join(tmpdir(), "dashlog-dashboard-bench-"));
   const browser = await launchChromium();
-  const server = spawn(process.execPath, [CLI, "serve", "--root", root, "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
   try {
     log(`# dashboard benchmark: ${RECORDS.toLocaleString("en-US")} log records, 10 streams, ${VIEWERS} live viewers`);
     log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(", ")}`);
@@ -48,6 +51,25 @@ it("dashboard benchmark", async () => {
     log();
 
     await writeMillionRun(root, RECORDS);
+    for (const variant of VARIANTS) {
+      log(`## ${variant.name}: ${variant.cli}`);
+      log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(", ")}`);
+      log();
+      await measure(browser, root, variant.cli, variant.name.replace(/\s+/g, "-"), log);
+    }
+    log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(", ")}`);
+    const out = process.env["BENCH_OUT"];
+    if (out !== undefined) await writeFile(out, `${lines.join("\n")}\n`);
+  } finally {
+    await browser.close();
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+/** One build's figures; `label` names its live markers, so a later build's pages do not count an earlier one's. */
+async function measure(browser: Browser, root: string, cli: string, label: string, log: (line?: string) => void): Promise<void> {
+  const server = spawn(process.execPath, [cli, "serve", "--root", root, "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = "";
       server.stdout.on("data", (chunk: Buffer) => {
@@ -76,6 +98,8 @@ it("dashboard benchmark", async () => {
     log(`| next visit (run read) | ${ms(warm.timing.firstPaintMs)} | ${ms(warm.timing.chartsMs)} |`);
     log();
     const step = SKIP.has("steps") ? { levelFilterMs: [], textFilterMs: [], textFilterDoneMs: [], scrollMs: [], zoomMs: [] } : await steps(warm.page, 3, RECORDS);
+    const inPage = SKIP.has("steps") ? { levelFilterMs: [], textFilterMs: [] } : await inPageSteps(warm.page, 3, RECORDS);
+    const detail = SKIP.has("steps") ? [] : await chartZoomDetail(warm.page);
     await warm.page.close();
     if (!SKIP.has("steps")) log("| step on the open page | median | max | all |\n|---|---:|---:|---|");
     for (const [name, xs] of [
@@ -84,27 +108,25 @@ it("dashboard benchmark", async () => {
       ["text filter: every record searched (older pages read as the list asks)", step.textFilterDoneMs],
       ["scroll to anywhere in the million rows", step.scrollMs],
       ["timeline zoom or seek", step.zoomMs],
+      ["level filter, timed in the page (click() to rows drawn, no Playwright action)", inPage.levelFilterMs],
+      ["text filter, timed in the page (input event to first match drawn, less the 150 ms debounce)", inPage.textFilterMs],
+      ["chart zoom: finer points for the range drawn (drag release to redraw)", detail],
     ] as const) {
       if (xs.length === 0) continue;
       log(`| ${name} | ${ms(median(xs))} | ${ms(Math.max(...xs))} | ${all(xs)} |`);
     }
     log();
-    const live = await liveViewers(browser, runUrl, root, VIEWERS, 20, 250);
+    const live = await liveViewers(browser, runUrl, root, VIEWERS, 20, 250, `${label} pages`);
     log(`| live: ${live.viewers} pages on the run, ${live.markers} records logged 250 ms apart by another process | p50 | p95 | max | missed |`);
     log("|---|---:|---:|---:|---:|");
     log(`| record timestamp to row shown | ${ms(pct(live.latenciesMs, 0.5))} | ${ms(pct(live.latenciesMs, 0.95))} | ${ms(Math.max(...live.latenciesMs))} | ${live.missed} |`);
     log();
-    const feeds = await liveFeeds(new URL(url).origin, VIEWERS, 20, () => writeMarkers(root, 20, 250));
+    const feeds = await liveFeeds(new URL(url).origin, VIEWERS, 20, `${label} feeds`, () => writeMarkers(root, 20, 250, `${label} feeds`));
     log(`| live: ${feeds.viewers} live feeds read without browsers, ${feeds.markers} records logged 250 ms apart | p50 | p95 | max | missed |`);
     log("|---|---:|---:|---:|---:|");
     log(`| record timestamp to the event carrying it | ${ms(pct(feeds.latenciesMs, 0.5))} | ${ms(pct(feeds.latenciesMs, 0.95))} | ${ms(Math.max(...feeds.latenciesMs))} | ${feeds.missed} |`);
     log();
-    log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(", ")}`);
-    const out = process.env["BENCH_OUT"];
-    if (out !== undefined) await writeFile(out, `${lines.join("\n")}\n`);
   } finally {
     server.kill("SIGINT");
-    await browser.close();
-    await rm(root, { recursive: true, force: true });
   }
-});
+}

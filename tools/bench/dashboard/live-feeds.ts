@@ -1,4 +1,4 @@
-import type { LiveTiming } from "./live-viewers.js";
+import { markerText, type LiveTiming } from "./live-viewers.js";
 import { PREFIX } from "./million-run.js";
 
 /**
@@ -6,7 +6,7 @@ import { PREFIX } from "./million-run.js";
  * logs: the server's side of many viewers, apart from the cost of rendering twenty pages on the
  * same two cores. Each marker's delay is from its record timestamp to the event that carries it.
  */
-export async function liveFeeds(origin: string, feeds: number, markers: number, writeMarkers: () => Promise<void>): Promise<LiveTiming> {
+export async function liveFeeds(origin: string, feeds: number, markers: number, label: string, writeMarkers: () => Promise<void>): Promise<LiveTiming> {
   const controller = new AbortController();
   const seen = Array.from({ length: feeds }, () => new Map<string, number>());
   const readers = Array.from({ length: feeds }, async (_, i) => {
@@ -42,7 +42,7 @@ export async function liveFeeds(origin: string, feeds: number, markers: number, 
   let missed = 0;
   for (const map of seen) {
     for (let m = 0; m < markers; m++) {
-      const ms = map.get(`marker ${m}`);
+      const ms = map.get(markerText(label, m));
       if (ms === undefined) missed++;
       else latenciesMs.push(ms);
     }

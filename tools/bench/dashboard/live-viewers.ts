@@ -18,7 +18,7 @@ export interface LiveTiming {
  * `viewers` pages on the run while another process logs `markers` records, one every
  * `everyMs`. Each page looks every 50 ms and notes when a marker first shows in its table.
  */
-export async function liveViewers(browser: Browser, url: string, root: string, viewers: number, markers: number, everyMs: number): Promise<LiveTiming> {
+export async function liveViewers(browser: Browser, url: string, root: string, viewers: number, markers: number, everyMs: number, label: string): Promise<LiveTiming> {
   const pages: Page[] = [];
   for (let i = 0; i < viewers; i++) {
     const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
@@ -43,14 +43,14 @@ export async function liveViewers(browser: Browser, url: string, root: string, v
     });
     pages.push(page);
   }
-  await writeMarkers(root, markers, everyMs);
+  await writeMarkers(root, markers, everyMs, label);
   await new Promise((r) => setTimeout(r, 3000));
   const latenciesMs: number[] = [];
   let missed = 0;
   for (const page of pages) {
     const seen = await page.evaluate(() => (window as unknown as { seen: Record<string, number> }).seen);
     for (let i = 0; i < markers; i++) {
-      const ms = seen[`marker ${i}`];
+      const ms = seen[markerText(label, i)];
       if (ms === undefined) missed++;
       else latenciesMs.push(ms);
     }
@@ -59,15 +59,20 @@ export async function liveViewers(browser: Browser, url: string, root: string, v
   return { viewers, markers, latenciesMs, missed };
 }
 
+/** A marker's message: `label` keeps apart the markers of earlier measurements on the same run (a baseline's). */
+export function markerText(label: string, i: number): string {
+  return `marker ${label} ${i}`;
+}
+
 /** Another process logs `markers` records to the run, one every `everyMs`, each flushed before the pause. */
-export function writeMarkers(root: string, markers: number, everyMs: number): Promise<void> {
+export function writeMarkers(root: string, markers: number, everyMs: number, label: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const source = `
       import { Experiment } from "@dashlog/core";
       import { localJsonl } from "@dashlog/local-jsonl";
       await new Experiment({ prefix: ${JSON.stringify(PREFIX)}, sink: localJsonl({ root: ${JSON.stringify(root)} }) }).run(async (exp) => {
         for (let i = 0; i < ${markers}; i++) {
-          exp.log("marker " + i);
+          exp.log(${JSON.stringify(`marker ${label} `)} + i);
           await exp.flush();
           await new Promise((r) => setTimeout(r, ${everyMs}));
         }

@@ -98,3 +98,88 @@ export async function steps(page: Page, rounds: number, records: number): Promis
   }
   return { levelFilterMs, textFilterMs, textFilterDoneMs, scrollMs, zoomMs };
 }
+
+/**
+ * Drag-zooms the first metadata chart to a few ranges and times, in the page, from the mouse
+ * release until the chart draws the finer points the server read for the range (its
+ * `data-detail` attribute names the range). Empty when the build has no such refetch.
+ */
+export async function chartZoomDetail(page: Page): Promise<number[]> {
+  const chart = page.locator('[data-chart^="metadata-"]').first();
+  await chart.scrollIntoViewIfNeeded();
+  const box = await chart.locator(".u-over").boundingBox();
+  if (box === null) return [];
+  const out: number[] = [];
+  for (const [a, b] of [[0.3, 0.35], [0.6, 0.62], [0.1, 0.2], [0.8, 0.9]] as const) {
+    await page.evaluate(() => (document.querySelector('[data-chart^="metadata-"]') as HTMLElement).removeAttribute("data-detail"));
+    await page.mouse.move(box.x + box.width * a, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * b, box.y + box.height / 2, { steps: 4 });
+    const t0 = await page.evaluate(() => performance.now());
+    await page.mouse.up();
+    try {
+      const done = await page.waitForFunction(() => (document.querySelector('[data-chart^="metadata-"]')?.getAttribute("data-detail") ? performance.now() : false), null, { polling: 5, timeout: 20_000 });
+      out.push(((await done.jsonValue()) as number) - t0);
+    } catch {
+      return out;
+    }
+    // Back to the whole run before the next range.
+    await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
+  }
+  return out;
+}
+
+export interface InPageSteps {
+  readonly levelFilterMs: number[];
+  readonly textFilterMs: number[];
+}
+
+/**
+ * The level and text filters timed inside the page, from the click (or the input event) to
+ * the first filtered rows drawn, with no Playwright action in between: `page.click` and
+ * `page.fill` wait for the element to be stable over animation frames first, which on a loaded
+ * machine costs more than the step itself. The text filter's 150 ms typing debounce is taken off.
+ */
+export async function inPageSteps(page: Page, rounds: number, records: number): Promise<InPageSteps> {
+  const levelFilterMs: number[] = [];
+  const textFilterMs: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < 2; i++) {
+      levelFilterMs.push(
+        await page.evaluate(async () => {
+          const shown = () => document.querySelector("#shown-count")?.textContent ?? "";
+          const want = shown().startsWith("showing") ? "matching" : "showing";
+          const t0 = performance.now();
+          (document.querySelector("button.level-toggle[data-level=info]") as HTMLButtonElement).click();
+          await new Promise<void>((resolve) => {
+            const look = () => (shown().includes(want) && document.querySelector(".log-row.loading") === null && document.querySelector(".log-spacer .log-row[data-seq]") !== null ? resolve() : setTimeout(look, 2));
+            look();
+          });
+          return performance.now() - t0;
+        }),
+      );
+    }
+    const needle = `step ${records - 2000 - r} done`;
+    textFilterMs.push(
+      await page.evaluate(async (n) => {
+        const input = document.querySelector(".toolbar input.search") as HTMLInputElement;
+        input.value = n;
+        const t0 = performance.now();
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        await new Promise<void>((resolve) => {
+          const look = () => (document.querySelector(".log-spacer .log-row .msg")?.textContent?.startsWith(n) === true ? resolve() : setTimeout(look, 2));
+          look();
+        });
+        const ms = performance.now() - t0 - 150;
+        input.value = "";
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        await new Promise<void>((resolve) => {
+          const look = () => ((document.querySelector("#shown-count")?.textContent ?? "").startsWith("showing") && document.querySelector(".log-row.loading") === null ? resolve() : setTimeout(look, 2));
+          look();
+        });
+        return ms;
+      }, needle),
+    );
+  }
+  return { levelFilterMs, textFilterMs };
+}

@@ -42,6 +42,15 @@ export function intParam(url: URL, name: string, fallback: number, max: number):
   return Math.min(Number(text), max);
 }
 
+/** A finite number (an x value of a chart: epoch ms, a step, an epoch). */
+export function numberParam(url: URL, name: string): number {
+  const text = url.searchParams.get(name);
+  if (text === null) throw new BadRequest(400, `missing parameter ${name}`);
+  const value = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(value)) throw new BadRequest(400, `${name} must be a number, got ${JSON.stringify(text)}`);
+  return value;
+}
+
 function timeParam(url: URL, name: string): number | undefined {
   const text = url.searchParams.get(name);
   if (text === null || text === "") return undefined;

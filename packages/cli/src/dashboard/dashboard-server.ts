@@ -5,7 +5,7 @@ import type { ExperimentStore } from "../experiment-store.js";
 import { renderPageShell } from "../report/page-shell.js";
 import type { ExperimentListing } from "../report/report-data.js";
 import { hasToken, isLoopbackHost } from "./access-token.js";
-import { BadRequest, intParam, logQuery, prefixParam, prefixesParam } from "./api-params.js";
+import { BadRequest, intParam, logQuery, numberParam, prefixParam, prefixesParam } from "./api-params.js";
 import { LiveFeed } from "./live-feed.js";
 import { RunCache } from "./run-cache.js";
 import type { RunIndex } from "./run-index.js";
@@ -40,7 +40,7 @@ type Handler = (url: URL, request: IncomingMessage, response: ServerResponse) =>
 export async function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
   const { store, token } = options;
   const cache = new RunCache(store);
-  const live = new LiveFeed(cache);
+  const live = new LiveFeed(cache, { watchChanges: store.watchChanges });
   const counts = new Map<string, { records: number; at: number }>();
 
   const page = (view: "home" | "run" | "compare", title: string) =>
@@ -67,6 +67,16 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     "/api/charts": async (url, _req, res) => {
       const index = await indexOf(url);
       sendJsonText(res, memo(index, "charts", index.chartsVersion, () => JSON.stringify(index.charts())));
+    },
+    // A zoomed chart: its x range read again at full resolution (up to the bucket budget).
+    "/api/chart": async (url, _req, res) => {
+      const index = await indexOf(url);
+      const id = url.searchParams.get("id");
+      if (id === null || id.length === 0 || id.length > 500) throw new BadRequest(400, `id must name a chart of the run, got ${JSON.stringify(id)}`);
+      const from = numberParam(url, "from");
+      const to = numberParam(url, "to");
+      if (!(to > from)) throw new BadRequest(400, `to must be larger than from, got from ${from} and to ${to}`);
+      sendJson(res, (await index.chartDetail(id, from, to)) ?? null);
     },
     "/api/timeline": async (url, _req, res) => {
       const index = await indexOf(url);

@@ -5,6 +5,10 @@ import type { PositionedReader, PositionedRecord, RecordStarts } from "./positio
 
 /** Bytes read per step: a page of a few hundred records in one read, a million records in a few hundred. */
 const CHUNK = 1024 * 1024;
+/** The first read of a call: a page of the table or a live poll at the end of a file needs no more. */
+const FIRST_CHUNK = 64 * 1024;
+/** Records handed on at a time: the caller can let other work in between (a 1 MiB chunk holds thousands). */
+const BATCH = 1000;
 const NEWLINE = 0x0a;
 
 /**
@@ -66,10 +70,12 @@ export function localPositionedReader(root: string): PositionedReader {
         let position = from;
         let carry: Buffer = Buffer.alloc(0);
         let remaining = limit;
-        const buffer = Buffer.allocUnsafe(CHUNK);
-        for (;;) {
+        // Small first: every live poll calls this for every stream, usually to find nothing new.
+        let buffer = Buffer.allocUnsafe(FIRST_CHUNK);
+        for (let reads = 0; ; reads++) {
           signal?.throwIfAborted();
-          const { bytesRead } = await handle.read(buffer, 0, CHUNK, position + carry.length);
+          if (reads === 1) buffer = Buffer.allocUnsafe(CHUNK);
+          const { bytesRead } = await handle.read(buffer, 0, buffer.length, position + carry.length);
           if (bytesRead === 0) return;
           const data = carry.length === 0 ? buffer.subarray(0, bytesRead) : Buffer.concat([carry, buffer.subarray(0, bytesRead)]);
           const lastNewline = data.lastIndexOf(NEWLINE);
@@ -79,7 +85,7 @@ export function localPositionedReader(root: string): PositionedReader {
           }
           const text = data.toString("utf8", 0, lastNewline + 1);
           const ascii = text.length === lastNewline + 1;
-          const batch: PositionedRecord[] = [];
+          let batch: PositionedRecord[] = [];
           let start = position;
           let lineStart = 0;
           for (let i = text.indexOf("\n"); i >= 0 && remaining > 0; i = text.indexOf("\n", lineStart)) {
@@ -92,6 +98,10 @@ export function localPositionedReader(root: string): PositionedReader {
               remaining--;
             } else if (line.trim() !== "") onUnreadable?.();
             start = end;
+            if (batch.length >= BATCH) {
+              yield batch;
+              batch = [];
+            }
           }
           if (batch.length > 0) yield batch;
           if (remaining <= 0) return;

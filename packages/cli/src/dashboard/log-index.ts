@@ -1,6 +1,8 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { LEVELS, type Level, type StoredRecord } from "@dashlog/core";
 import type { LogPage, LogQuery, ReportLogRow } from "../report/report-data.js";
 import type { PositionedReader } from "./positioned-reader.js";
+import { TrigramFilter, queryBits } from "./trigram-filter.js";
 
 /** Records per checkpoint: a page read starts at most this many records before its first row. */
 export const CHECKPOINT_RECORDS = 256;
@@ -8,6 +10,14 @@ export const CHECKPOINT_RECORDS = 256;
 const SCAN_BUDGET = 64 * CHECKPOINT_RECORDS;
 /** Once a filtered page has some rows, it answers after this long; the table asks for more as it is scrolled. */
 const FIRST_ROWS_MS = 40;
+
+/** A batch at least this large is followed by a turn of the event loop, so requests wait for no more than one batch. */
+export const YIELD_AFTER = 256;
+
+/** One turn of the event loop: pending requests and I/O run before the next batch is parsed. */
+export function yieldToRequests(): Promise<void> {
+  return nextTurn();
+}
 
 const LEVEL_BIT: Record<Level, number> = { debug: 1, info: 2, warn: 4, error: 8, fatal: 16 };
 
@@ -32,7 +42,7 @@ class Column {
 }
 
 /** What the index hands on for each log record it takes in (charts, spans, errors). */
-export type LogRecordListener = (record: StoredRecord, time: number) => void;
+export type LogRecordListener = (record: StoredRecord, time: number, ordinal: number) => void;
 
 /**
  * The logs stream of one experiment, indexed as it grows: every CHECKPOINT_RECORDS records
@@ -47,12 +57,15 @@ export class LogIndex {
   readonly #firstSequence = new Column();
   readonly #firstTime = new Column();
   readonly #levelMask = new Column();
+  /** Per checkpoint, the trigrams of its messages and metadata: a text search reads only checkpoints that may match. */
+  readonly #text = new TrigramFilter();
   readonly #listener: LogRecordListener | undefined;
   /** Where the parse stopped, and how many records it took in. */
   #parseEnd = 0;
   #parsed = 0;
   /** Where the count without parsing stopped; `#total` is the larger of what it and the parse found. */
   #skimEnd = 0;
+  #skimming: Promise<void> | undefined;
   #total = 0;
   #firstTimeSeen: number | null = null;
   #lastTime: number | null = null;
@@ -84,7 +97,15 @@ export class LogIndex {
    * Counts and places records appended since the last look without parsing them, so a page of
    * the newest rows can be read before the parse reaches them. A no-op for stores that cannot.
    */
-  async skim(signal?: AbortSignal): Promise<void> {
+  skim(signal?: AbortSignal): Promise<void> {
+    // Concurrent requests share one count: two counting from the same place would count twice.
+    this.#skimming ??= this.#skim(signal).finally(() => {
+      this.#skimming = undefined;
+    });
+    return this.#skimming;
+  }
+
+  async #skim(signal?: AbortSignal): Promise<void> {
     if (this.#reader.recordStarts === undefined) return;
     if (this.#parsed >= this.#total) this.#skimEnd = Math.max(this.#skimEnd, this.#parseEnd);
     const found = await this.#reader.recordStarts(this.#prefix, "logs", this.#skimEnd, this.#total, CHECKPOINT_RECORDS, signal);
@@ -109,6 +130,7 @@ export class LogIndex {
   async update(signal?: AbortSignal): Promise<number> {
     let added = 0;
     for await (const batch of this.#reader.readFrom(this.#prefix, "logs", this.#parseEnd, { signal, onUnreadable: this.#onUnreadable })) {
+      if (batch.length >= YIELD_AFTER) await yieldToRequests();
       for (const { record, start, end } of batch) {
         const time = timeOf(record) ?? this.#lastTime ?? 0;
         const level = levelOf(record);
@@ -125,7 +147,9 @@ export class LogIndex {
             this.#firstTime.set(k, time);
             this.#levelMask.set(k, 0);
           }
+          this.#text.setCheckpoint(k);
         }
+        this.#indexText(k, record);
         this.#levelMask.set(k, this.#levelMask.at(k) | LEVEL_BIT[level]);
         this.levels[level]++;
         this.#parsed++;
@@ -134,11 +158,24 @@ export class LogIndex {
         this.#firstTimeSeen ??= time;
         this.#lastTime = this.#lastTime === null ? time : Math.max(this.#lastTime, time);
         this.#lastSequence = record.sequenceNumber;
-        this.#listener?.(record, time);
+        this.#listener?.(record, time, this.#parsed - 1);
         added++;
       }
     }
     return added;
+  }
+
+  /** What the search compares, lower-cased the same way: the message and the metadata as JSON. */
+  #indexText(k: number, record: StoredRecord): void {
+    const message = record["message"];
+    this.#text.add(k, (typeof message === "string" ? message : String(message ?? "")).toLowerCase());
+    const metadata = record["metadata"];
+    if (metadata !== null && metadata !== undefined) this.#text.add(k, JSON.stringify(metadata).toLowerCase());
+  }
+
+  /** Bytes the text index holds (2 a record, 8 MiB at most). */
+  get textIndexBytes(): number {
+    return this.#text.bytes;
   }
 
   /**
@@ -184,6 +221,8 @@ export class LogIndex {
     if (!Number.isSafeInteger(below) || below < 0 || below > total) throw new RangeError(`cursor must be a log position up to ${total}, got ${JSON.stringify(cursor)}`);
     const mask = query.levels === undefined ? 31 : query.levels.reduce((m, l) => m | LEVEL_BIT[l], 0);
     const text = query.text === undefined || query.text === "" ? undefined : query.text.toLowerCase();
+    const bits = text === undefined ? [] : queryBits(text);
+    const textKnown = this.#parsed >= total ? Number.POSITIVE_INFINITY : Math.floor(this.#parsed / CHECKPOINT_RECORDS);
     const { since, until } = query;
     // Checkpoints the parse has not reached have no time yet: the time shortcuts wait for it.
     const n = this.#parsed >= total ? this.#position.length : 0;
@@ -200,7 +239,8 @@ export class LogIndex {
         break;
       }
       const first = k * CHECKPOINT_RECORDS;
-      if ((this.#levelMask.at(k) & mask) === 0) {
+      // The text index knows a checkpoint once the parse has been through it (all of it, or the run's end).
+      if ((this.#levelMask.at(k) & mask) === 0 || (bits.length > 0 && k < textKnown && !this.#text.mayContain(k, bits))) {
         below = first;
         continue;
       }
@@ -230,6 +270,28 @@ export class LogIndex {
       else hi = mid - 1;
     }
     return lo;
+  }
+
+  /** The records `first` to `end - 1` in log order, oldest first, in batches. */
+  async *records(first: number, end: number, signal?: AbortSignal): AsyncGenerator<StoredRecord[]> {
+    const k = Math.floor(Math.max(0, first) / CHECKPOINT_RECORDS);
+    if (end <= first || k >= this.#position.length) return;
+    let skip = first - k * CHECKPOINT_RECORDS;
+    const count = Math.min(end, this.#total) - first;
+    let left = count;
+    for await (const batch of this.#reader.readFrom(this.#prefix, "logs", this.#position.at(k), { limit: skip + count, signal })) {
+      const out: StoredRecord[] = [];
+      for (const { record } of batch) {
+        if (skip > 0) {
+          skip--;
+          continue;
+        }
+        if (left-- <= 0) break;
+        out.push(record);
+      }
+      if (out.length > 0) yield out;
+      if (batch.length >= YIELD_AFTER) await yieldToRequests();
+    }
   }
 
   async #readOrdinals(first: number, count: number, signal?: AbortSignal): Promise<ReportLogRow[]> {

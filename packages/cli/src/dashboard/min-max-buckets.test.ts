@@ -26,3 +26,28 @@ it("skips non-finite values and refuses a capacity below two", () => {
   expect(b.points()).toEqual([]);
   expect(() => new MinMaxBuckets(1)).toThrow("capacity must be an integer of at least 2, got 1");
 });
+
+it("remembers where each bucket's records are, through merges, for a zoom to read them again", () => {
+  const b = new MinMaxBuckets(8);
+  // x = 10 * position: the records of x 200..300 are at positions 20..30.
+  for (let i = 0; i < 100; i++) b.add(i * 10, Math.sin(i), i, i + 1);
+  const r = b.positionsIn(200, 300);
+  expect(r).toBeDefined();
+  // Whole buckets are returned (each covers 16 records after merging): never less than the range.
+  expect(r!.start).toBeLessThanOrEqual(20);
+  expect(r!.end).toBeGreaterThanOrEqual(31);
+  expect(r!.end - r!.start).toBeLessThan(60);
+  expect(new MinMaxBuckets(8).positionsIn(0, 1)).toBeUndefined();
+  const noPositions = new MinMaxBuckets(8);
+  noPositions.add(1, 1);
+  expect(noPositions.positionsIn(0, 2)).toBeUndefined();
+});
+
+it("buckets one fixed range at full resolution, leaving out points outside it", () => {
+  const b = MinMaxBuckets.within(100, 200, 100);
+  for (let x = 0; x < 300; x++) b.add(x, x % 7);
+  const points = b.points();
+  expect(points.length).toBe(101);
+  expect(points.every(([x]) => x >= 100 && x <= 200)).toBe(true);
+  expect(() => MinMaxBuckets.within(5, 5)).toThrow("a bucket range must go from a number up to a larger one, got 5 to 5");
+});

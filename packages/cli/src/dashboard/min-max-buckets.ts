@@ -16,11 +16,48 @@ export class MinMaxBuckets {
   #data: Float64Array;
   #used = 0;
   #count = 0;
+  /** Per bucket: the lowest start and highest end position of the records its points came from (NaN: unknown). */
+  #positions: Float64Array;
+  /** Set for a fixed range (`within`): points outside it are left out and buckets never merge. */
+  #end = Number.NaN;
 
   constructor(capacity = DEFAULT_BUCKETS) {
     if (!Number.isInteger(capacity) || capacity < 2) throw new RangeError(`capacity must be an integer of at least 2, got ${capacity}`);
     this.#capacity = capacity;
     this.#data = new Float64Array(capacity * 4).fill(Number.NaN);
+    this.#positions = new Float64Array(capacity * 2).fill(Number.NaN);
+  }
+
+  /** Buckets of one x range, `from` to `to`, each (to - from) / capacity wide: a zoomed chart at full resolution. */
+  static within(from: number, to: number, capacity = DEFAULT_BUCKETS): MinMaxBuckets {
+    if (!Number.isFinite(from) || !Number.isFinite(to) || !(to > from)) throw new RangeError(`a bucket range must go from a number up to a larger one, got ${from} to ${to}`);
+    const buckets = new MinMaxBuckets(capacity);
+    buckets.#origin = from;
+    buckets.#width = (to - from) / capacity;
+    buckets.#end = to;
+    return buckets;
+  }
+
+  /**
+   * Where the records behind the points in x from `from` to `to` are: the lowest start and
+   * highest end position given to `add` in the buckets that overlap the range. Undefined when
+   * none overlaps or positions were not given.
+   */
+  positionsIn(from: number, to: number): { start: number; end: number } | undefined {
+    let start = Number.POSITIVE_INFINITY;
+    let end = Number.NEGATIVE_INFINITY;
+    for (let b = 0; b < this.#used; b++) {
+      // The first bucket also holds points before the origin; the last, at a run's end, any later one.
+      const lo = b === 0 ? Number.NEGATIVE_INFINITY : this.#origin + b * this.#width;
+      const hi = b === this.#used - 1 || Number.isNaN(this.#width) ? Number.POSITIVE_INFINITY : this.#origin + (b + 1) * this.#width;
+      if (hi < from || lo > to) continue;
+      const s = this.#positions[b * 2] as number;
+      const e = this.#positions[b * 2 + 1] as number;
+      if (Number.isNaN(s) || Number.isNaN(e)) continue;
+      start = Math.min(start, s);
+      end = Math.max(end, e);
+    }
+    return start <= end ? { start, end } : undefined;
   }
 
   /** Points added so far (not kept). */
@@ -28,17 +65,26 @@ export class MinMaxBuckets {
     return this.#count;
   }
 
-  add(x: number, y: number): void {
+  /** Takes a point; `start` and `end` say where its record is in its stream, for `positionsIn`. */
+  add(x: number, y: number, start = Number.NaN, end = Number.NaN): void {
     if (!Number.isFinite(x) || !Number.isFinite(y)) return;
+    if (!Number.isNaN(this.#end)) {
+      if (x < this.#origin || x > this.#end) return;
+      this.#count++;
+      const index = Math.min(this.#capacity - 1, Math.floor((x - this.#origin) / this.#width));
+      this.#put(index, x, y, start, end);
+      this.#used = Math.max(this.#used, index + 1);
+      return;
+    }
     this.#count++;
     if (Number.isNaN(this.#origin)) {
       this.#origin = x;
-      this.#put(0, x, y);
+      this.#put(0, x, y, start, end);
       this.#used = 1;
       return;
     }
     if (Number.isNaN(this.#width)) {
-      if (x === this.#origin) return this.#put(0, x, y);
+      if (x === this.#origin) return this.#put(0, x, y, start, end);
       // The first step sets the scale: a run logged every millisecond and one logged every epoch both start fine.
       this.#width = Math.abs(x - this.#origin);
     }
@@ -47,7 +93,7 @@ export class MinMaxBuckets {
       this.#merge();
       index = Math.max(0, Math.floor((x - this.#origin) / this.#width));
     }
-    this.#put(index, x, y);
+    this.#put(index, x, y, start, end);
     this.#used = Math.max(this.#used, index + 1);
   }
 
@@ -67,7 +113,10 @@ export class MinMaxBuckets {
     return out;
   }
 
-  #put(index: number, x: number, y: number): void {
+  #put(index: number, x: number, y: number, start: number, end: number): void {
+    const p = this.#positions;
+    if (!Number.isNaN(start) && !(start >= (p[index * 2] as number))) p[index * 2] = start;
+    if (!Number.isNaN(end) && !(end <= (p[index * 2 + 1] as number))) p[index * 2 + 1] = end;
     const d = this.#data;
     const o = index * 4;
     if (Number.isNaN(d[o] as number) || y < (d[o + 1] as number)) {
@@ -95,6 +144,16 @@ export class MinMaxBuckets {
         merged[t + 3] = d[o + 3] as number;
       }
     }
+    const p = this.#positions;
+    const positions = new Float64Array(this.#capacity * 2).fill(Number.NaN);
+    for (let b = 0; b < this.#used; b++) {
+      const t = (b >> 1) * 2;
+      const s = p[b * 2] as number;
+      const e = p[b * 2 + 1] as number;
+      if (!Number.isNaN(s) && !(s >= (positions[t] as number))) positions[t] = s;
+      if (!Number.isNaN(e) && !(e <= (positions[t + 1] as number))) positions[t + 1] = e;
+    }
+    this.#positions = positions;
     this.#data = merged;
     this.#width *= 2;
     this.#used = Math.ceil(this.#used / 2);

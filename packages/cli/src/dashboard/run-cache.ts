@@ -24,15 +24,20 @@ export class RunCache {
     this.#store = store;
   }
 
-  /** The index of `prefix`, read up to now (at most FRESH_MS old). */
-  async get(prefix: string): Promise<RunIndex> {
+  /**
+   * The index of `prefix`, read up to now (at most FRESH_MS old). A run some live feed watches is
+   * refreshed by that feed's own reads (`force`: read now, the store said something changed), not
+   * by each page request: twenty pages paging through a million rows would otherwise each wait
+   * for a pass over every stream.
+   */
+  async get(prefix: string, options: { readonly force?: boolean } = {}): Promise<RunIndex> {
     let entry = this.#entries.get(prefix);
     if (entry === undefined) {
       const index = new RunIndex(this.#store, prefix);
       entry = { index, ready: index.refresh(), updatedAt: Date.now(), usedAt: Date.now(), watchers: 0 };
       this.#entries.set(prefix, entry);
       this.#evict();
-    } else if (Date.now() - entry.updatedAt > FRESH_MS) {
+    } else if (options.force === true || (entry.watchers === 0 && Date.now() - entry.updatedAt > FRESH_MS)) {
       entry.ready = entry.index.refresh();
       entry.updatedAt = Date.now();
     }

@@ -3,7 +3,8 @@ import type { ExperimentStore } from "../experiment-store.js";
 import { MetadataCharts, X_KEYS } from "../report/metadata-charts.js";
 import type { ReportChart, ReportRun, ReportTimeline, RunOverview } from "../report/report-data.js";
 import { STREAM_CHART_ORDER, StreamCharts } from "../report/stream-charts.js";
-import { LogIndex } from "./log-index.js";
+import { LogIndex, YIELD_AFTER, yieldToRequests } from "./log-index.js";
+import { MinMaxBuckets } from "./min-max-buckets.js";
 import type { PositionedReader } from "./positioned-reader.js";
 import { sequencePositionedReader } from "./sequence-positioned-reader.js";
 import { SpanCollector } from "./span-collector.js";
@@ -15,6 +16,10 @@ const NOT_CHARTED = new Set(["logs", "spans", "full", "core", "ids"]);
 
 /** How long the first request for a run waits for its first full read before answering with what is counted. */
 const FIRST_PASS_WAIT_MS = 300;
+/** Records a zoomed chart reads at most: a range holding more is drawn as fine as a chart can show from the run's buckets. */
+const MAX_DETAIL_RECORDS = 300_000;
+/** Log records up to which a first visit waits (up to FIRST_PASS_WAIT_MS) for the read, so a small run never shows half-read. */
+const SMALL_RUN = 50_000;
 /** How often a stream that is counted but not drawn is counted again. */
 const COUNT_EVERY_MS = 10_000;
 
@@ -63,7 +68,7 @@ export class RunIndex {
     const unreadable = () => {
       this.#unreadable++;
     };
-    this.logs = new LogIndex(this.#reader, prefix, (record, time) => this.#onLog(record, time), unreadable);
+    this.logs = new LogIndex(this.#reader, prefix, (record, time, ordinal) => this.#onLog(record, time, ordinal), unreadable);
     this.#countUnreadable = unreadable;
   }
 
@@ -76,9 +81,18 @@ export class RunIndex {
   async refresh(signal?: AbortSignal): Promise<void> {
     if (!this.#firstPassDone) this.#runs = await this.#store.runs(this.prefix);
     await this.logs.skim(signal);
+    // A request arriving while the first read of a large run goes on answers from what is
+    // counted at once: only the request that starts the read waits for it (briefly, below).
+    if (this.#updating !== undefined && !this.#firstPassDone) return;
     const pass = this.update(signal);
     if (this.#firstPassDone || !this.logs.skims) {
       await pass;
+      return;
+    }
+    // A large run answers with its counts at once: the wait below would only delay the first paint.
+    if (this.logs.total > SMALL_RUN) {
+      // A failed background read is tried again by the next request; it must not go unhandled.
+      pass.catch(() => {});
       return;
     }
     // A small run is read by then, and its page never shows a half-read state.
@@ -138,13 +152,15 @@ export class RunIndex {
         continue;
       }
       for await (const batch of this.#reader.readFrom(this.prefix, name, state.position, { signal, onUnreadable: this.#countUnreadable })) {
-        for (const { record, end } of batch) {
+        // Let requests in between batches: a first read of millions of records takes seconds.
+        if (batch.length >= YIELD_AFTER) await yieldToRequests();
+        for (const { record, start, end } of batch) {
           state.position = end;
           state.records++;
           added++;
           const time = recordTime(record) ?? this.logs.timeOfSequence(record.sequenceNumber);
           if (state.charts !== undefined) {
-            state.charts.add(record, time);
+            state.charts.add(record, time, start, end);
             this.#chartsVersion++;
           }
           spans?.add(record, time);
@@ -220,17 +236,74 @@ export class RunIndex {
     return [...this.#metadata.charts(), ...this.#metricCharts.charts(), ...streamCharts];
   }
 
+  /**
+   * Chart `id` with only the x range `from` to `to`, at full resolution up to the bucket
+   * budget: the records behind that range are read again (and only those: the charts' buckets
+   * remember where their points came from) into buckets of that range alone. Undefined when the
+   * chart is not one that can be read again (named metrics), has nothing there, or the range
+   * holds more than MAX_DETAIL_RECORDS records (its buckets are then as fine as a chart shows).
+   */
+  async chartDetail(id: string, from: number, to: number, signal?: AbortSignal): Promise<ReportChart | undefined> {
+    const chart = this.charts().find((c) => c.id === id);
+    if (chart === undefined || !(to > from)) return undefined;
+    const within = () => MinMaxBuckets.within(from, to);
+    if (chart.kind === "metadata" && id.startsWith("metadata-")) {
+      let start = Number.POSITIVE_INFINITY;
+      let end = Number.NEGATIVE_INFINITY;
+      for (const s of chart.series) {
+        const r = this.#metadata.positionsIn(chart.xName, s.name, from, to);
+        if (r === undefined) continue;
+        start = Math.min(start, r.start);
+        end = Math.max(end, r.end);
+      }
+      if (!(start < end) || end - start > MAX_DETAIL_RECORDS) return undefined;
+      const detail = new MetadataCharts("metadata", within);
+      for await (const batch of this.logs.records(start, end, signal)) {
+        for (const record of batch) detail.add(recordTimeOr(record, this.logs), record["metadata"] as JsonObject | null | undefined);
+      }
+      return sameSeries(chart, detail.charts().find((c) => c.id === id));
+    }
+    if (chart.kind === "stream") {
+      for (const [name, state] of this.#streams) {
+        if (state.charts === undefined || !state.charts.charts().some((c) => c.id === id)) continue;
+        const r = state.charts.positionsIn(from, to);
+        if (r === undefined) return undefined;
+        const detail = new StreamCharts(name, within);
+        let read = 0;
+        for await (const batch of this.#reader.readFrom(this.prefix, name, r.start, { signal })) {
+          for (const { record, start } of batch) {
+            if (start >= r.end || ++read > MAX_DETAIL_RECORDS) return sameSeries(chart, detail.charts().find((c) => c.id === id));
+            detail.add(record, recordTime(record) ?? this.logs.timeOfSequence(record.sequenceNumber));
+          }
+          if (batch.length >= YIELD_AFTER) await yieldToRequests();
+        }
+        return sameSeries(chart, detail.charts().find((c) => c.id === id));
+      }
+    }
+    return undefined;
+  }
+
   timeline(): ReportTimeline {
     return this.#spans?.timeline(this.logs.lastTime) ?? { source: null, lanes: [], spans: [], omitted: 0 };
   }
 
-  #onLog(record: StoredRecord, time: number): void {
-    if (this.#metadata.add(time, record["metadata"] as JsonObject | null | undefined)) this.#chartsVersion++;
+  #onLog(record: StoredRecord, time: number, ordinal: number): void {
+    if (this.#metadata.add(time, record["metadata"] as JsonObject | null | undefined, ordinal, ordinal + 1)) this.#chartsVersion++;
     const level = record["level"];
     if (level === "error" || level === "fatal") this.#spans?.noteError(record.sequenceNumber);
     if (this.#spans?.source === "logs") this.#spans.add(record, time);
     this.#onLogRecord?.(record, time);
   }
+}
+
+function recordTimeOr(record: StoredRecord, logs: LogIndex): number {
+  return recordTime(record) ?? logs.lastTime ?? 0;
+}
+
+/** The zoomed chart with the series of the whole one, in its order (a series with no point in the range has none). */
+function sameSeries(whole: ReportChart, zoomed: ReportChart | undefined): ReportChart {
+  const byName = new Map((zoomed?.series ?? []).map((s) => [s.name, s.points]));
+  return { ...whole, series: whole.series.map((s) => ({ name: s.name, points: byName.get(s.name) ?? [] })) };
 }
 
 function recordTime(record: StoredRecord): number | undefined {

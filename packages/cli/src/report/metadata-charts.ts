@@ -38,12 +38,24 @@ export class MetadataCharts {
   /** What the values are: log metadata, or the points of named metric series (`exp.metrics`). */
   readonly #source: "metadata" | "metrics";
 
-  constructor(source: "metadata" | "metrics" = "metadata") {
+  readonly #newBuckets: () => MinMaxBuckets;
+
+  /** `buckets` makes each series' buckets: a zoomed chart's cover one fixed x range. */
+  constructor(source: "metadata" | "metrics" = "metadata", buckets: () => MinMaxBuckets = () => new MinMaxBuckets()) {
     this.#source = source;
+    this.#newBuckets = buckets;
   }
 
-  /** Takes a record's metadata; true when it added a point to some series. */
-  add(time: number, metadata: JsonObject | null | undefined): boolean {
+  /** The records behind the points of series `key` over `x` between `from` and `to`, as the positions given to `add`. */
+  positionsIn(x: string, key: string, from: number, to: number): { start: number; end: number } | undefined {
+    return this.#series.get(`${x}\u0000${key}`)?.buckets.positionsIn(from, to);
+  }
+
+  /**
+   * Takes a record's metadata; true when it added a point to some series. `start` and `end`
+   * say where the record is, so a zoomed chart can read just the records in its range.
+   */
+  add(time: number, metadata: JsonObject | null | undefined, start = Number.NaN, end = Number.NaN): boolean {
     if (metadata === null || metadata === undefined || typeof metadata !== "object") return false;
     let numeric: string[] | undefined;
     for (const key in metadata) {
@@ -63,13 +75,13 @@ export class MetadataCharts {
       if (series === undefined) {
         if (this.#series.size >= MAX_SERIES) continue;
         const group = `${x}\u0000${numeric.filter((k) => k !== xKey && !X_KEYS.includes(k) && !COUNTER_KEY.test(k)).sort().join("\u0000")}`;
-        series = { key, x, group, buckets: new MinMaxBuckets(), counting: Number.isInteger(value), last: value };
+        series = { key, x, group, buckets: this.#newBuckets(), counting: Number.isInteger(value), last: value };
         this.#series.set(id, series);
       } else if (series.counting && value !== series.last + 1) {
         series.counting = false;
       }
       series.last = value;
-      series.buckets.add(xValue, value);
+      series.buckets.add(xValue, value, start, end);
       added = true;
     }
     return added;

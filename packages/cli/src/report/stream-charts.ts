@@ -67,20 +67,38 @@ export class StreamCharts {
   #shape: SeriesShape[] | undefined;
   #buckets: MinMaxBuckets[] = [];
 
-  constructor(stream: string) {
+  readonly #newBuckets: () => MinMaxBuckets;
+
+  /** `buckets` makes each series' buckets: a zoomed chart's cover one fixed time range. */
+  constructor(stream: string, buckets: () => MinMaxBuckets = () => new MinMaxBuckets()) {
     this.#stream = stream;
+    this.#newBuckets = buckets;
   }
 
-  add(record: StoredRecord, time: number | undefined): void {
+  /** `start` and `end`: where the record is in its stream, so a zoomed chart can read just its range again. */
+  add(record: StoredRecord, time: number | undefined, start = Number.NaN, end = Number.NaN): void {
     if (this.#shape === undefined) {
       this.#shape = shapeOf(this.#stream, record);
-      this.#buckets = this.#shape.map(() => new MinMaxBuckets());
+      this.#buckets = this.#shape.map(() => this.#newBuckets());
     }
     if (time === undefined) return;
     this.#shape.forEach((s, i) => {
       const value = s.value(record);
-      if (value !== undefined) (this.#buckets[i] as MinMaxBuckets).add(time, value);
+      if (value !== undefined) (this.#buckets[i] as MinMaxBuckets).add(time, value, start, end);
     });
+  }
+
+  /** Where the records behind the points between `from` and `to` (ms) are in the stream. */
+  positionsIn(from: number, to: number): { start: number; end: number } | undefined {
+    let start = Number.POSITIVE_INFINITY;
+    let end = Number.NEGATIVE_INFINITY;
+    for (const b of this.#buckets) {
+      const r = b.positionsIn(from, to);
+      if (r === undefined) continue;
+      start = Math.min(start, r.start);
+      end = Math.max(end, r.end);
+    }
+    return start <= end ? { start, end } : undefined;
   }
 
   charts(): ReportChart[] {

@@ -1,0 +1,101 @@
+import { appendFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import type { ServerResponse } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { localStore } from "../local-store.js";
+import { LiveFeed } from "./live-feed.js";
+import { RunCache } from "./run-cache.js";
+import type { WatchChanges } from "./store-watch.js";
+
+const PREFIX = "live/feed/run";
+const HOUR = 3_600_000;
+let root: string;
+let feed: LiveFeed | undefined;
+
+const line = (i: number, message = `record ${i}`) => `${JSON.stringify({ timestamp: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString(), level: "info", message, metadata: null, sequenceNumber: i })}\n`;
+const logsFile = () => join(root, ...PREFIX.split("/"), "logs", "logs.jsonl");
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), "dashlog-live-"));
+  await mkdir(join(root, ...PREFIX.split("/"), "logs"), { recursive: true });
+  await writeFile(logsFile(), line(0) + line(1));
+});
+afterEach(async () => {
+  feed?.close();
+  feed = undefined;
+  await rm(root, { recursive: true, force: true });
+});
+
+/** What a browser's EventSource would receive, as text. */
+function fakeResponse() {
+  const written: string[] = [];
+  const response = { writeHead: () => response, write: (chunk: string) => written.push(chunk), end: () => undefined, on: () => response };
+  return { response: response as unknown as ServerResponse, written };
+}
+
+async function until(predicate: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500 && !predicate(); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!predicate()) throw new Error(`never happened: ${what}`);
+}
+
+const carries = (written: string[], message: string) => written.some((w) => w.startsWith("event: change") && w.includes(message));
+
+it("reads a watched run as soon as its store notifies a change, not on the poll timer", async () => {
+  let notify: (() => void) | undefined;
+  const watchChanges: WatchChanges = async (_prefix, onChange) => {
+    notify = onChange;
+    return { close: () => undefined };
+  };
+  const store = localStore(root);
+  feed = new LiveFeed(new RunCache(store), { watchChanges, pollMs: HOUR, notifiedPollMs: HOUR });
+  const { response, written } = fakeResponse();
+  await feed.open(PREFIX, response);
+  await until(() => feed!.notified(PREFIX), "the feed listening to the store");
+  await appendFile(logsFile(), line(2, "pushed record"));
+  notify!();
+  await until(() => carries(written, "pushed record"), "the new record sent on the notification");
+});
+
+it("polls when the store cannot notify, as with a MongoDB server that refuses change streams", async () => {
+  let asked = 0;
+  const watchChanges: WatchChanges = async () => {
+    asked++;
+    return undefined;
+  };
+  feed = new LiveFeed(new RunCache(localStore(root)), { watchChanges, pollMs: 30, notifiedPollMs: HOUR });
+  const { response, written } = fakeResponse();
+  await feed.open(PREFIX, response);
+  await appendFile(logsFile(), line(2, "polled record"));
+  await until(() => carries(written, "polled record"), "the new record found by polling");
+  expect(asked).toBe(1);
+  expect(feed.notified(PREFIX)).toBe(false);
+});
+
+it("goes back to polling when the notifications stop for good", async () => {
+  let lose: (() => void) | undefined;
+  const watchChanges: WatchChanges = async (_prefix, _onChange, onLost) => {
+    lose = onLost;
+    return { close: () => undefined };
+  };
+  feed = new LiveFeed(new RunCache(localStore(root)), { watchChanges, pollMs: 30, notifiedPollMs: HOUR });
+  const { response, written } = fakeResponse();
+  await feed.open(PREFIX, response);
+  await until(() => feed!.notified(PREFIX), "the feed listening to the store");
+  lose!();
+  expect(feed.notified(PREFIX)).toBe(false);
+  await appendFile(logsFile(), line(2, "after the stream broke"));
+  await until(() => carries(written, "after the stream broke"), "the new record found by polling again");
+});
+
+it("follows a local run through file-system notifications", async () => {
+  const store = localStore(root);
+  feed = new LiveFeed(new RunCache(store), { watchChanges: store.watchChanges, pollMs: HOUR, notifiedPollMs: HOUR });
+  const { response, written } = fakeResponse();
+  await feed.open(PREFIX, response);
+  await until(() => feed!.notified(PREFIX), "the feed watching the folder");
+  for (let i = 2; i < 5; i++) {
+    await appendFile(logsFile(), line(i, `appended ${i}`));
+    await until(() => carries(written, `appended ${i}`), `record ${i} sent after its append`);
+  }
+});
