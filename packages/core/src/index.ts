@@ -82,5 +82,16 @@ export {
   storedRecordSchema,
   type RunRecord,
 } from "./schemas.js";
-export { countRecords, isSink, type RecordBatch, type RunEnded, type RunInfo, type RunOpened, type RunStatus, type Sink } from "./sink.js";
+export {
+  countRecords,
+  isSink,
+  type RecordBatch,
+  type RunEnded,
+  type RunInfo,
+  type RunOpened,
+  type RunStatus,
+  type SequenceRange,
+  type Sink,
+} from "./sink.js";
+export { isWorkerName, resolveWorkerIdentity, type WorkerIdentity } from "./worker-identity.js";
 export { Stream } from "./stream.js";

@@ -11,7 +11,8 @@ import type { MultiEventLog } from "./multi-event-log.js";
 import { OpenSpans, type OpenSpan } from "./open-spans.js";
 import type { StreamEntry } from "./record.js";
 import { onProcessCrash, onProcessExit } from "./process-exit.js";
-import type { RunEnded, RunStatus, Sink } from "./sink.js";
+import type { RunEnded, RunStatus, SequenceRange, Sink } from "./sink.js";
+import type { SequenceBlocks } from "./sequence-blocks.js";
 import type { MetricsOpened } from "./metric-batches.js";
 import { createRunMetrics, type RunMetrics } from "./metrics.js";
 import { RunParams } from "./params.js";
@@ -75,6 +76,21 @@ export interface RunParts {
   readonly endTimeoutMs?: number | undefined;
   /** What the sink said about metrics at openRun; undefined when it stores none. */
   readonly metrics?: MetricsOpened | undefined;
+  /** A joined run's worker: its name, its block source, and its first block (which sets `nextSequenceNumber`). */
+  readonly joined?: { readonly worker: string; readonly blocks: SequenceBlocks; readonly first: SequenceRange; readonly maxWaiting: number } | undefined;
+}
+
+/** An event of a joined run held until its worker's next block of numbers arrives. */
+interface WaitingEvent {
+  readonly timestamp: number;
+  readonly monotonic: number;
+  readonly category: string;
+  readonly kind: EventKind;
+  readonly id: SpanId | undefined;
+  readonly level: Level;
+  readonly message: string;
+  readonly metadata: JsonObject | null;
+  readonly payload: unknown;
 }
 
 /** `error.name` stored for a run whose records could not all be written when it ended. */
@@ -95,6 +111,8 @@ export class Run implements AsyncDisposable {
   readonly events: MultiEventLog;
   readonly issues: IssueChannel;
   readonly firstSequenceNumber: number;
+  /** This process's part of a joined run; undefined for a run of its own. */
+  readonly worker: string | undefined;
   /** Hyperparameters: `exp.params.set({ lr: 0.001 })`, `exp.params.get()`. */
   readonly params: RunParams;
   /** Named metric series: `exp.metrics("train").log({ loss })`, `exp.metrics.log({ epoch, train: {...} })`. */
@@ -106,6 +124,19 @@ export class Run implements AsyncDisposable {
   readonly #onEnd: () => Promise<void>;
   readonly #endTimeoutMs: number;
   #next: number;
+  /**
+   * The hot path's only extra test: numbering leaves the plain counter when `#next` reaches it.
+   * Infinity for a run of its own; for a joined run, where the next block must be fetched,
+   * or where the current block ends (or -Infinity while events wait for numbers).
+   */
+  #checkAt = Number.POSITIVE_INFINITY;
+  /** One past the current block of a joined run. */
+  #blockEnd = Number.POSITIVE_INFINITY;
+  readonly #blocks: SequenceBlocks | undefined;
+  readonly #maxWaiting: number;
+  #waiting: WaitingEvent[] = [];
+  /** Events dropped because too many waited for numbers, or the sink never gave any. */
+  #droppedWaiting = 0;
   #droppedAfterEnd = 0;
   #lastTimestamp: number;
   #status: RunStatus = "RUNNING";
@@ -119,8 +150,16 @@ export class Run implements AsyncDisposable {
     this.startedAt = new Date(parts.startedAt).toISOString();
     this.events = parts.events;
     this.issues = parts.events.issues;
-    this.firstSequenceNumber = parts.nextSequenceNumber;
-    this.#next = parts.nextSequenceNumber;
+    const joined = parts.joined;
+    this.worker = joined?.worker;
+    this.#blocks = joined?.blocks;
+    this.#maxWaiting = joined?.maxWaiting ?? 0;
+    this.firstSequenceNumber = joined === undefined ? parts.nextSequenceNumber : joined.first.first;
+    this.#next = this.firstSequenceNumber;
+    if (joined !== undefined) {
+      this.#blockEnd = joined.first.first + joined.first.count;
+      this.#checkAt = this.#prefetchPoint();
+    }
     this.#lastTimestamp = parts.startedAt;
     this.#clock = parts.clock;
     this.#processor = parts.processor;
@@ -221,6 +260,9 @@ export class Run implements AsyncDisposable {
     let timestamp = this.#clock.now();
     if (timestamp < this.#lastTimestamp) timestamp = this.#lastTimestamp;
     else this.#lastTimestamp = timestamp;
+    if (this.#next >= this.#checkAt && !this.#numbersReady()) {
+      return this.#wait({ timestamp, monotonic: this.#clock.monotonic(), category, kind: kind ?? "point", id, level, message, metadata, payload });
+    }
     const event: Event = {
       sequenceNumber: this.#next++,
       timestamp,
@@ -235,6 +277,117 @@ export class Run implements AsyncDisposable {
     };
     this.events.emit(event);
     return event;
+  }
+
+  /**
+   * Joined runs only, when `#next` reached `#checkAt`: moves to the block fetched ahead when the
+   * current one is used up, and starts fetching the next one once half of it is used. When the
+   * block ran out before the next arrived, a sink that can reserve synchronously does so inline
+   * (a short lock on one machine); otherwise false: the event waits (see `#wait`).
+   */
+  #numbersReady(): boolean {
+    const blocks = this.#blocks;
+    if (blocks === undefined || this.#waiting.length > 0) return false;
+    if (this.#next >= this.#blockEnd) {
+      const block = blocks.takeAhead() ?? blocks.reserveSync();
+      if (block === undefined) {
+        blocks.fetchAhead();
+        this.#checkAt = Number.NEGATIVE_INFINITY;
+        return false;
+      }
+      this.#next = block.first;
+      this.#blockEnd = block.first + block.count;
+    }
+    if (this.#next >= this.#blockEnd - Math.ceil(blocks.blockSize / 2)) blocks.fetchAhead();
+    this.#checkAt = this.#prefetchPoint();
+    return true;
+  }
+
+  #prefetchPoint(): number {
+    const blocks = this.#blocks;
+    if (blocks === undefined) return Number.POSITIVE_INFINITY;
+    return blocks.pending ? this.#blockEnd : Math.max(this.#next, this.#blockEnd - Math.ceil(blocks.blockSize / 2));
+  }
+
+  /**
+   * A joined run's block ran out before the next one arrived, and the sink cannot reserve
+   * synchronously (MongoDB): the event keeps its timestamp and waits, in order, until numbers
+   * arrive (`#numberWaiting`); the caller gets it with sequenceNumber -1. Bounded: past
+   * `maxQueueLength` waiting events, new ones are dropped, counted and reported.
+   */
+  #wait(waiting: WaitingEvent): Event {
+    if (this.#waiting.length >= this.#maxWaiting) {
+      this.#droppedWaiting++;
+      if (this.#droppedWaiting === 1 || this.#droppedWaiting % 10_000 === 0) {
+        this.issues.report("sink", "reserveSequenceNumbers", new Error(`no sequence numbers from the sink and ${this.#maxWaiting} events already wait for them: ${this.#droppedWaiting} event(s) dropped so far`));
+      }
+    } else {
+      this.#waiting.push(waiting);
+    }
+    this.#checkAt = Number.NEGATIVE_INFINITY;
+    return { ...waiting, sequenceNumber: -1 };
+  }
+
+  /** Numbers the waiting events from the blocks at hand, in order; called when a block arrives. */
+  #numberWaiting(sync: boolean): void {
+    const blocks = this.#blocks;
+    if (blocks === undefined) return;
+    let i = 0;
+    const waiting = this.#waiting;
+    while (i < waiting.length) {
+      if (this.#next >= this.#blockEnd) {
+        const block = blocks.takeAhead() ?? (sync ? blocks.reserveSync() : undefined);
+        if (block === undefined) break;
+        this.#next = block.first;
+        this.#blockEnd = block.first + block.count;
+      }
+      const w = waiting[i++] as WaitingEvent;
+      this.events.emit({ ...w, sequenceNumber: this.#next++ });
+    }
+    this.#waiting = i === waiting.length ? [] : waiting.slice(i);
+    if (this.#waiting.length > 0) {
+      if (!sync) blocks.fetchAhead();
+      this.#checkAt = Number.NEGATIVE_INFINITY;
+      return;
+    }
+    if (this.#next >= this.#blockEnd - Math.ceil(blocks.blockSize / 2)) blocks.fetchAhead();
+    this.#checkAt = this.#next >= this.#blockEnd ? this.#next : this.#prefetchPoint();
+  }
+
+  /** Called by the run's SequenceBlocks when a block arrives. */
+  blockArrived(): void {
+    if (this.#waiting.length > 0 && this.#status === "RUNNING") this.#numberWaiting(false);
+    else if (this.#blocks !== undefined && this.#waiting.length === 0) this.#checkAt = this.#next >= this.#blockEnd ? this.#next : this.#prefetchPoint();
+  }
+
+  /** The end of a joined run: number what waits (fetching blocks if need be), then say which reserved numbers were never used. */
+  async #settleNumbers(): Promise<SequenceRange[] | undefined> {
+    const blocks = this.#blocks;
+    if (blocks === undefined) return undefined;
+    for (let attempt = 0; attempt < 3 && this.#waiting.length > 0; attempt++) {
+      await blocks.settle();
+      this.#numberWaiting(true);
+      if (this.#waiting.length > 0 && this.#next >= this.#blockEnd) blocks.fetchAhead();
+    }
+    await blocks.settle();
+    this.#dropUnnumbered();
+    blocks.close();
+    return this.#unused();
+  }
+
+  #dropUnnumbered(): void {
+    if (this.#waiting.length === 0) return;
+    this.#droppedWaiting += this.#waiting.length;
+    this.issues.report("sink", "reserveSequenceNumbers", new Error(`${this.#waiting.length} event(s) never got sequence numbers from the sink and were dropped`));
+    this.#waiting = [];
+  }
+
+  #unused(): SequenceRange[] {
+    const unused: SequenceRange[] = [];
+    if (this.#next < this.#blockEnd && Number.isFinite(this.#blockEnd)) unused.push({ first: this.#next, count: this.#blockEnd - this.#next });
+    const ahead = this.#blocks?.takeAhead();
+    if (ahead !== undefined) unused.push(ahead);
+    return unused;
   }
 
   // Metric points and parameters after the end are dropped and counted like log events, for
@@ -411,6 +564,8 @@ export class Run implements AsyncDisposable {
         span.sequenceNumber,
       );
     }
+    // Waiting events were logged while RUNNING: they are numbered and written before the end.
+    const unused = await this.#settleNumbers();
     this.#status = status;
     this.#endError = error;
     const stats = await this.#processor.close(this.#endTimeoutMs);
@@ -428,7 +583,11 @@ export class Run implements AsyncDisposable {
     }
     this.#runClosed = true;
     try {
-      await this.#sink.closeRun?.({ ...this.#ended(status, error), ...(stats.queued > 0 ? { unwritten: stats.queued } : {}) });
+      await this.#sink.closeRun?.({
+        ...this.#ended(status, error),
+        ...(stats.queued > 0 ? { unwritten: stats.queued } : {}),
+        ...(unused === undefined ? {} : { unusedSequenceNumbers: unused }),
+      });
     } catch (closeError) {
       this.issues.report("sink", "closeRun", closeError);
     }
@@ -441,7 +600,7 @@ export class Run implements AsyncDisposable {
       nextSequenceNumber: this.#next,
       written: stats.written,
       unwritten: stats.queued,
-      dropped: stats.dropped,
+      dropped: stats.dropped + this.#droppedWaiting,
       issues: this.issues.count(),
       unfinishedSpans,
     };
@@ -456,6 +615,7 @@ export class Run implements AsyncDisposable {
       endedAt: new Date(Math.max(this.#clock.now(), this.#lastTimestamp)).toISOString(),
       firstSequenceNumber: this.firstSequenceNumber,
       nextSequenceNumber: this.#next,
+      ...(this.worker === undefined ? {} : { worker: this.worker }),
       ...(error === undefined ? {} : { error: errorSummary(error) }),
     };
   }
@@ -516,6 +676,10 @@ export class Run implements AsyncDisposable {
       }
     }
     let status: Exclude<RunStatus, "RUNNING"> = failed ? "FAILED" : "COMPLETED";
+    if (this.#blocks !== undefined) {
+      this.#numberWaiting(true);
+      this.#dropUnnumbered();
+    }
     this.#status = status;
     const lost = this.#processor.flushSync();
     let error = this.#crashError;
@@ -534,7 +698,8 @@ export class Run implements AsyncDisposable {
 
   #closeRunSync(status: Exclude<RunStatus, "RUNNING">, error: unknown): void {
     try {
-      this.#sink.closeRunSync?.(this.#ended(status, error));
+      const unused = this.#blocks === undefined ? undefined : this.#unused();
+      this.#sink.closeRunSync?.({ ...this.#ended(status, error), ...(unused === undefined ? {} : { unusedSequenceNumbers: unused }) });
     } catch (closeError) {
       process.stderr.write(`dashlog: could not record the status of ${this.experiment} at exit: ${String(closeError)}\n`);
     }
