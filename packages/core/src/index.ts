@@ -65,6 +65,7 @@ export { OpenSpans, type OpenSpan } from "./open-spans.js";
 export {
   compileFilter,
   matchesFilter,
+  mergeBySequence,
   type FollowOptions,
   type ReadIssue,
   type ReadOptions,
@@ -93,5 +94,6 @@ export {
   type SequenceRange,
   type Sink,
 } from "./sink.js";
+export { joinedRunState, type WorkerPartState } from "./worker-parts.js";
 export { isWorkerName, resolveWorkerIdentity, type WorkerIdentity } from "./worker-identity.js";
 export { Stream } from "./stream.js";
