@@ -241,6 +241,6 @@ describe("mongoSink", () => {
     expect(() => mongoSink({ uri: "mongodb://h", maxConcurrentInserts: 0 })).toThrow(/mongoSink option maxConcurrentInserts.*0/);
     expect(() => mongoSink({ uri: "mongodb://h", maxConcurrentInserts: 1.5 })).toThrow(/mongoSink option maxConcurrentInserts.*1\.5/);
     expect(() => mongoSink({ uri: "mongodb://h", colections: {} } as never)).toThrow(/unknown option, got "colections"/);
-    expect(() => mongoSink({ uri: "mongodb://h", collections: { logs: "a", streams: "a" } })).toThrow(/six different collections/);
+    expect(() => mongoSink({ uri: "mongodb://h", collections: { logs: "a", streams: "a" } })).toThrow(/eight different collections/);
   });
 });
