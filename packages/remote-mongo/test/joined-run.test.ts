@@ -22,7 +22,7 @@ afterAll(async () => {
 
 async function startWorker(prefix: string, rank: number, mode: "count" | "forever") {
   // Each worker its own spool: processes that share nothing but the server.
-  const spool = await tempDir();
+  const spool = (await tempDir()).path;
   const child = spawn(process.execPath, [WRITER, target.uri, target.database, spool, prefix, String(RECORDS), mode], {
     env: { ...process.env, RANK: String(rank), DASHLOG_RUN_ID: "job-1" },
     stdio: ["ignore", "ignore", "pipe"],
