@@ -67,6 +67,7 @@ describe("mongoSink", () => {
         ["experiment_level_sequenceNumber", { experiment: 1, level: 1, sequenceNumber: 1 }, false],
         ["experiment_sequenceNumber_unique", { experiment: 1, sequenceNumber: 1 }, true],
         ["experiment_timestamp", { experiment: 1, timestamp: 1 }, false],
+        ["experiment_worker_sequenceNumber", { experiment: 1, worker: 1, sequenceNumber: 1 }, false],
       ].sort(),
     );
     const streamIndexes = (await db.collection("streams").listIndexes().toArray()).map((i) => i["name"]);
