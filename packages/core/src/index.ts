@@ -94,6 +94,7 @@ export {
   type SequenceRange,
   type Sink,
 } from "./sink.js";
+export { WorkerLogs, type WorkerLogsOptions } from "./worker-logs.js";
 export { joinedRunState, type WorkerPartState } from "./worker-parts.js";
 export { isWorkerName, resolveWorkerIdentity, type WorkerIdentity } from "./worker-identity.js";
 export { Stream } from "./stream.js";
