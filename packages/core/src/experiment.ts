@@ -98,7 +98,6 @@ export class Experiment {
     const events = new MultiEventLog({ maxStreamLength: options.retain ?? DEFAULT_RETAIN, issues });
     let opened: RunOpened;
     let info: RunInfo;
-    let runRef: Run | undefined;
     try {
       // The consumers are set up before the sink is touched: a bad one (a stream name that is
       // not a safe file name, a fresh() that throws) must fail start() without taking the
@@ -126,7 +125,7 @@ export class Experiment {
     let first: SequenceRange | undefined;
     if (joined) {
       const blockSize = options.sequenceBlockSize ?? 4 * (options.batchSize ?? 1000);
-      blocks = new SequenceBlocks(sink, info, blockSize, issues, () => runRef?.blockArrived());
+      blocks = new SequenceBlocks(sink, info, blockSize, issues);
       try {
         first = await blocks.first();
       } catch (error) {
@@ -167,7 +166,6 @@ export class Experiment {
           ? undefined
           : { worker: this.worker, blocks, first, maxWaiting: options.maxQueueLength ?? 100_000 },
     });
-    runRef = run;
     this.#current = run;
     return run;
   }

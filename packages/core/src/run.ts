@@ -157,6 +157,7 @@ export class Run implements AsyncDisposable {
     this.firstSequenceNumber = joined === undefined ? parts.nextSequenceNumber : joined.first.first;
     this.#next = this.firstSequenceNumber;
     if (joined !== undefined) {
+      joined.blocks.onArrive = () => this.#blockArrived();
       this.#blockEnd = joined.first.first + joined.first.count;
       this.#checkAt = this.#prefetchPoint();
     }
@@ -355,7 +356,7 @@ export class Run implements AsyncDisposable {
   }
 
   /** Called by the run's SequenceBlocks when a block arrives. */
-  blockArrived(): void {
+  #blockArrived(): void {
     if (this.#waiting.length > 0 && this.#status === "RUNNING") this.#numberWaiting(false);
     else if (this.#blocks !== undefined && this.#waiting.length === 0) this.#checkAt = this.#next >= this.#blockEnd ? this.#next : this.#prefetchPoint();
   }

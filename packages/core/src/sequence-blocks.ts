@@ -14,7 +14,8 @@ export class SequenceBlocks {
   readonly #sink: Sink;
   readonly #run: RunInfo;
   readonly #issues: IssueChannel;
-  readonly #onArrive: () => void;
+  /** Called when a block fetched ahead arrives; the run sets it to number the events waiting. */
+  onArrive: () => void = () => undefined;
   #ahead: SequenceRange | null = null;
   #fetching: Promise<void> | null = null;
   #failures = 0;
@@ -22,12 +23,11 @@ export class SequenceBlocks {
   #immediate: NodeJS.Immediate | null = null;
   #closed = false;
 
-  constructor(sink: Sink, run: RunInfo, blockSize: number, issues: IssueChannel, onArrive: () => void) {
+  constructor(sink: Sink, run: RunInfo, blockSize: number, issues: IssueChannel) {
     this.#sink = sink;
     this.#run = run;
     this.blockSize = blockSize;
     this.#issues = issues;
-    this.#onArrive = onArrive;
   }
 
   /** A block is waiting, or on its way. */
@@ -53,7 +53,7 @@ export class SequenceBlocks {
       this.#immediate = setImmediate(() => {
         this.#immediate = null;
         if (this.#ahead === null && !this.#closed) this.#ahead = this.reserveSync() ?? null;
-        this.#onArrive();
+        this.onArrive();
       });
       this.#immediate.unref();
       return;
@@ -78,7 +78,7 @@ export class SequenceBlocks {
         this.#retry.unref();
         return;
       }
-      this.#onArrive();
+      this.onArrive();
     })();
   }
 

@@ -4,12 +4,12 @@
 //   B. the single-writer hot path (`exp.log` into local JSONL, no runId) of this tree against
 //      the tree given with --baseline (e.g. a checkout of main, built), in the same run;
 //      and a one-worker joined run, for the cost of block numbering itself.
-// Usage: node tools/bench/dist/joined-bench.js [--records N] [--writers W] [--rounds R] [--baseline /path/to/checkout]
+// Usage: node tools/bench/dist/joined-bench.js [--records N] [--writers W] [--rounds R] [--hot-records N] [--baseline /path/to/checkout] [--only fleet|hot]
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 const CHILD = fileURLToPath(new URL("./joined-child.js", import.meta.url));
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "3" },
     "hot-records": { type: "string", default: "300000" },
     baseline: { type: "string" },
+    only: { type: "string" },
   },
 });
 const records = Number(values.records);
@@ -53,42 +54,23 @@ async function fleet(shared: boolean): Promise<{ wallMs: number; slowestMs: numb
   }
 }
 
-interface Modules {
-  Experiment: new (options: Record<string, unknown>) => { run(fn: (exp: { log(m: string, o?: unknown): number }) => unknown): Promise<unknown> };
-  localJsonl: (options: { root: string }) => unknown;
-}
+const HOT_CHILD = fileURLToPath(new URL("./joined-hot-child.js", import.meta.url));
 
-async function load(tree: string | undefined): Promise<Modules> {
-  if (tree === undefined) {
-    const core = (await import("@dashlog/core")) as unknown as Modules;
-    const local = (await import("@dashlog/local-jsonl")) as unknown as Modules;
-    return { Experiment: core.Experiment, localJsonl: local.localJsonl };
-  }
-  const core = (await import(pathToFileURL(join(tree, "packages/core/dist/index.js")).href)) as Modules;
-  const local = (await import(pathToFileURL(join(tree, "packages/local-jsonl/dist/index.js")).href)) as Modules;
-  return { Experiment: core.Experiment, localJsonl: local.localJsonl };
-}
-
-/** ns per `exp.log` call, whole run (writes included), in bursts of 1,000 as above. */
-async function hotPath(modules: Modules, runId: string | undefined): Promise<number> {
-  const root = await mkdtemp(join(tmpdir(), "dashlog-hot-bench-"));
-  try {
-    const experiment = new modules.Experiment({ prefix: `bench/hot/${runId ?? "own"}`, sink: modules.localJsonl({ root }), ...(runId === undefined ? {} : { runId, worker: "0" }) });
-    const started = process.hrtime.bigint();
-    await experiment.run(async (exp) => {
-      for (let i = 0; i < hotRecords; i++) {
-        exp.log("step done", { metadata: { i, loss: 1 / (i + 1) } });
-        if (i % 1000 === 999) await new Promise((resolve) => setImmediate(resolve));
-      }
+/** ns per `exp.log` of one case, measured in a fresh process (no heap or JIT state shared between cases). */
+function hotPath(tree: string | undefined, runId: string | undefined): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [HOT_CHILD, tree ?? "-", runId ?? "-", String(hotRecords)], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
     });
-    return Number(process.hrtime.bigint() - started) / hotRecords;
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
+    child.on("close", (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`hot-path case exited with ${code}`))));
+  });
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
+if (values.only !== "hot") {
 console.log(`# ${writers} writers x ${records} records, ${rounds} rounds (alternating), node ${process.version}`);
 const one: number[] = [];
 const own: number[] = [];
@@ -100,17 +82,19 @@ const total = writers * records;
 console.log(`8 writers, 8 experiments : median wall ${median(own).toFixed(0)} ms, ${(total / (median(own) / 1000)).toFixed(0)} records/s  [${own.map((x) => x.toFixed(0)).join(", ")}]`);
 console.log(`8 writers, one joined run: median wall ${median(one).toFixed(0)} ms, ${(total / (median(one) / 1000)).toFixed(0)} records/s  [${one.map((x) => x.toFixed(0)).join(", ")}]`);
 console.log(`cost of sharing one run: ${((median(one) / median(own) - 1) * 100).toFixed(1)}% wall time`);
+}
 
-const current = await load(undefined);
-const baseline = values.baseline === undefined ? undefined : await load(values.baseline);
+if (values.only !== "fleet") {
+const baseline = values.baseline;
 const hot = { current: [] as number[], joined: [] as number[], baseline: [] as number[] };
 for (let r = 0; r < rounds; r++) {
   if (baseline !== undefined) hot.baseline.push(await hotPath(baseline, undefined));
-  hot.current.push(await hotPath(current, undefined));
-  hot.joined.push(await hotPath(current, `hot-${r}-${Date.now()}`));
+  hot.current.push(await hotPath(undefined, undefined));
+  hot.joined.push(await hotPath(undefined, `hot-${r}-${Date.now()}`));
 }
-console.log(`# single-writer hot path, ${hotRecords} records into local JSONL, ns per exp.log (whole run)`);
-if (baseline !== undefined) console.log(`baseline (${values.baseline}): median ${median(hot.baseline).toFixed(0)}  [${hot.baseline.map((x) => x.toFixed(0)).join(", ")}]`);
+console.log(`# single-writer hot path, ${hotRecords} records into local JSONL, ns per exp.log (whole run, a fresh process per case, ${rounds} rounds alternating)`);
+if (baseline !== undefined) console.log(`baseline (${baseline}): median ${median(hot.baseline).toFixed(0)}  [${hot.baseline.map((x) => x.toFixed(0)).join(", ")}]`);
 console.log(`this tree, run of its own : median ${median(hot.current).toFixed(0)}  [${hot.current.map((x) => x.toFixed(0)).join(", ")}]`);
 console.log(`this tree, joined (1 worker): median ${median(hot.joined).toFixed(0)}  [${hot.joined.map((x) => x.toFixed(0)).join(", ")}]`);
 if (baseline !== undefined) console.log(`this tree / baseline: ${(median(hot.current) / median(hot.baseline)).toFixed(3)}`);
+}
