@@ -565,10 +565,12 @@ export class Run implements AsyncDisposable {
         span.sequenceNumber,
       );
     }
-    // Waiting events were logged while RUNNING: they are numbered and written before the end.
-    const unused = await this.#settleNumbers();
-    this.#status = status;
+    // A joined run's waiting events were logged while RUNNING: they are numbered before the end.
+    // A run of its own does not await here, so its status changes in this very tick, as always.
+    this.#pendingStatus = status;
     this.#endError = error;
+    const unused = this.#blocks === undefined ? undefined : await this.#settleNumbers();
+    this.#status = status;
     const stats = await this.#processor.close(this.#endTimeoutMs);
     if (stats.queued > 0) {
       // The stored status must not say all was well: the run's code may have completed, its log did not.
@@ -649,6 +651,8 @@ export class Run implements AsyncDisposable {
   #endError: unknown = undefined;
   /** closeRun was called: the sink has (or is recording) the run's end. */
   #runClosed = false;
+  /** The status `complete()` / `fail()` will store, while a joined run still numbers its waiting events. */
+  #pendingStatus: Exclude<RunStatus, "RUNNING"> | undefined = undefined;
 
   // Exit handlers must be synchronous: write what is queued and record the status now.
   #onExit(code: number, signal?: NodeJS.Signals): void {
@@ -657,9 +661,15 @@ export class Run implements AsyncDisposable {
       // complete() or fail() was still writing when the process exited (e.g. not awaited before
       // process.exit()): its closeRun will never run, so record the end now, or the run would
       // stay RUNNING and its lock would be left behind.
-      if (this.#ending !== null && !this.#runClosed && this.#status !== "RUNNING") {
+      const ending = this.#status !== "RUNNING" ? this.#status : this.#pendingStatus;
+      if (this.#ending !== null && !this.#runClosed && ending !== undefined) {
+        if (this.#status === "RUNNING" && this.#blocks !== undefined) {
+          this.#numberWaiting(true);
+          this.#dropUnnumbered();
+          this.#processor.flushSync();
+        }
         this.#runClosed = true;
-        this.#closeRunSync(this.#status, this.#endError);
+        this.#closeRunSync(ending, this.#endError);
       }
       return;
     }
