@@ -13,7 +13,7 @@ const prefix = "team/project/joined";
 const WORKERS = 8;
 const RECORDS = 2_000;
 
-function startWorker(root: string, rank: number, mode: "count" | "forever") {
+function startWorker(root: string, rank: number, mode: "count" | "forever" | "exit-while-ending") {
   const child = spawn(process.execPath, [worker, root, String(RECORDS), mode], {
     env: { ...process.env, RANK: String(rank), DASHLOG_RUN_ID: "job-1" },
     stdio: ["ignore", "ignore", "pipe"],
@@ -111,6 +111,21 @@ describe("a run joined by several processes (local JSONL)", () => {
     expect(killed.map((r) => r.sequenceNumber)).toEqual(itsNumbers.slice(0, killed.length));
     for (const n of itsNumbers.slice(killed.length)) expect(seqs).not.toContain(n);
   }, 120_000);
+
+  it("records a worker's end when it exits while complete() is still ending, every record numbered and written", async () => {
+    const root = await tempRoot();
+    const result = await startWorker(root, 0, "exit-while-ending").exited;
+    expect(result, result.stderr).toMatchObject({ code: 0 });
+    const records = await logLines(root);
+    expect(records.map((r) => (r["metadata"] as { i: number }).i)).toEqual(Array.from({ length: RECORDS }, (_, i) => i));
+    const [run] = await jsonlReader({ root }).runs(prefix);
+    expect(run?.status).toBe("COMPLETED");
+    const part = run?.workers?.[0];
+    expect(part?.effectiveStatus).toBe("COMPLETED");
+    const reserved = numbers(part?.reserved ?? []);
+    const unused = numbers(part?.unusedSequenceNumbers ?? []);
+    expect([...records.map((r) => r.sequenceNumber), ...unused].sort((a, b) => a - b)).toEqual(reserved);
+  });
 
   it("refuses a second process part with the same worker name in the same run, and a run of its own while workers write", async () => {
     const root = await tempRoot();
