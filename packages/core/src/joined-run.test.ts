@@ -53,6 +53,30 @@ describe("joining a run", () => {
     expect(sink.runs(prefix)[0]?.worker).toBeUndefined();
   });
 
+  it("numbers every waiting event at the end, however many blocks that takes, and grows its blocks", async () => {
+    const sink = new MemorySink();
+    const sizes: number[] = [];
+    const slow = {
+      write: (b: Parameters<MemorySink["write"]>[0]) => sink.write(b),
+      openRun: (run: RunInfo) => sink.openRun(run),
+      closeRun: (run: Parameters<MemorySink["closeRun"]>[0]) => sink.closeRun(run),
+      reserveSequenceNumbers: async (run: RunInfo, count: number) => {
+        sizes.push(count);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return sink.reserveSequenceNumbers(run, count);
+      },
+    };
+    const run = await new Experiment({ prefix, sink: slow, runId: "job-5", worker: "w", sequenceBlockSize: 4 }).start();
+    for (let i = 0; i < 500; i++) run.log(`r${i}`);
+    const summary = await run.complete();
+    expect(summary.dropped).toBe(0);
+    const logs = sink.logs(prefix).filter((r) => r.worker === "w");
+    expect(logs.map((r) => r.message)).toEqual(Array.from({ length: 500 }, (_, i) => `r${i}`));
+    expect(new Set(logs.map((r) => r.sequenceNumber)).size).toBe(500);
+    // Blocks grew (up to 16 times the configured size) once events had to wait.
+    expect(Math.max(...sizes)).toBe(64);
+  });
+
   it("holds events when a block ran out and the sink reserves only asynchronously, then numbers them in order", async () => {
     const sink = new MemorySink();
     let delayed: Array<() => void> = [];

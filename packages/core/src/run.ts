@@ -132,6 +132,8 @@ export class Run implements AsyncDisposable {
   #checkAt = Number.POSITIVE_INFINITY;
   /** One past the current block of a joined run. */
   #blockEnd = Number.POSITIVE_INFINITY;
+  /** How many numbers the current block holds: the next one is fetched when half are used. */
+  #blockCount = 0;
   readonly #blocks: SequenceBlocks | undefined;
   readonly #maxWaiting: number;
   #waiting: WaitingEvent[] = [];
@@ -159,6 +161,7 @@ export class Run implements AsyncDisposable {
     if (joined !== undefined) {
       joined.blocks.onArrive = () => this.#blockArrived();
       this.#blockEnd = joined.first.first + joined.first.count;
+      this.#blockCount = joined.first.count;
       this.#checkAt = this.#prefetchPoint();
     }
     this.#lastTimestamp = parts.startedAt;
@@ -292,14 +295,14 @@ export class Run implements AsyncDisposable {
     if (this.#next >= this.#blockEnd) {
       const block = blocks.takeAhead() ?? blocks.reserveSync();
       if (block === undefined) {
+        blocks.grow();
         blocks.fetchAhead();
         this.#checkAt = Number.NEGATIVE_INFINITY;
         return false;
       }
-      this.#next = block.first;
-      this.#blockEnd = block.first + block.count;
+      this.#useBlock(block);
     }
-    if (this.#next >= this.#blockEnd - Math.ceil(blocks.blockSize / 2)) blocks.fetchAhead();
+    if (this.#next >= this.#blockEnd - Math.ceil(this.#blockCount / 2)) blocks.fetchAhead();
     this.#checkAt = this.#prefetchPoint();
     return true;
   }
@@ -307,7 +310,13 @@ export class Run implements AsyncDisposable {
   #prefetchPoint(): number {
     const blocks = this.#blocks;
     if (blocks === undefined) return Number.POSITIVE_INFINITY;
-    return blocks.pending ? this.#blockEnd : Math.max(this.#next, this.#blockEnd - Math.ceil(blocks.blockSize / 2));
+    return blocks.pending ? this.#blockEnd : Math.max(this.#next, this.#blockEnd - Math.ceil(this.#blockCount / 2));
+  }
+
+  #useBlock(block: SequenceRange): void {
+    this.#next = block.first;
+    this.#blockEnd = block.first + block.count;
+    this.#blockCount = block.count;
   }
 
   /**
@@ -339,19 +348,20 @@ export class Run implements AsyncDisposable {
       if (this.#next >= this.#blockEnd) {
         const block = blocks.takeAhead() ?? (sync ? blocks.reserveSync() : undefined);
         if (block === undefined) break;
-        this.#next = block.first;
-        this.#blockEnd = block.first + block.count;
+        this.#useBlock(block);
       }
       const w = waiting[i++] as WaitingEvent;
       this.events.emit({ ...w, sequenceNumber: this.#next++ });
     }
     this.#waiting = i === waiting.length ? [] : waiting.slice(i);
     if (this.#waiting.length > 0) {
+      // The block was used up before the next arrived again: ask for larger ones.
+      blocks.grow();
       if (!sync) blocks.fetchAhead();
       this.#checkAt = Number.NEGATIVE_INFINITY;
       return;
     }
-    if (this.#next >= this.#blockEnd - Math.ceil(blocks.blockSize / 2)) blocks.fetchAhead();
+    if (this.#next >= this.#blockEnd - Math.ceil(this.#blockCount / 2)) blocks.fetchAhead();
     this.#checkAt = this.#next >= this.#blockEnd ? this.#next : this.#prefetchPoint();
   }
 
@@ -365,12 +375,16 @@ export class Run implements AsyncDisposable {
   async #settleNumbers(): Promise<SequenceRange[] | undefined> {
     const blocks = this.#blocks;
     if (blocks === undefined) return undefined;
-    for (let attempt = 0; attempt < 3 && this.#waiting.length > 0; attempt++) {
+    // As long as the sink keeps giving blocks, every waiting event gets its number; only a sink
+    // that fails for `endTimeoutMs` leaves some unnumbered (then dropped, counted, reported).
+    const deadline = Date.now() + this.#endTimeoutMs;
+    while (this.#waiting.length > 0 && Date.now() < deadline) {
+      const before = this.#waiting.length;
       await blocks.settle();
       this.#numberWaiting(true);
-      if (this.#waiting.length > 0 && this.#next >= this.#blockEnd) blocks.fetchAhead();
+      if (this.#waiting.length === before) await new Promise((resolve) => setTimeout(resolve, Math.min(100, Math.max(0, deadline - Date.now()))));
     }
-    await blocks.settle();
+    await blocks.quiesce();
     this.#dropUnnumbered();
     blocks.close();
     return this.#unused();

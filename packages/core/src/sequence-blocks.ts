@@ -10,7 +10,9 @@ import type { RunInfo, SequenceRange, Sink } from "./sink.js";
  * when it ends.
  */
 export class SequenceBlocks {
-  readonly blockSize: number;
+  /** The size asked for: `sequenceBlockSize` at first, doubled (see `grow`) when blocks ran out before the next arrived. */
+  blockSize: number;
+  readonly #maxBlockSize: number;
   readonly #sink: Sink;
   readonly #run: RunInfo;
   readonly #issues: IssueChannel;
@@ -27,7 +29,17 @@ export class SequenceBlocks {
     this.#sink = sink;
     this.#run = run;
     this.blockSize = blockSize;
+    this.#maxBlockSize = blockSize * MAX_GROWTH;
     this.#issues = issues;
+  }
+
+  /**
+   * Events had to wait: the sink answers slower than this worker uses a block. Larger blocks
+   * keep the next one coming in time (at most MAX_GROWTH times the configured size, so a
+   * worker that ends leaves at most that many numbers unused).
+   */
+  grow(): void {
+    this.blockSize = Math.min(this.#maxBlockSize, this.blockSize * 2);
   }
 
   /** A block is waiting, or on its way. */
@@ -39,7 +51,7 @@ export class SequenceBlocks {
   async first(): Promise<SequenceRange> {
     const reserve = this.#sink.reserveSequenceNumbers?.bind(this.#sink);
     if (reserve === undefined) throw new InvalidArgumentError("sink", this.#sink, "cannot join a run shared by several workers: it has no reserveSequenceNumbers()");
-    return checkRange(await reserve(this.#run, this.blockSize), this.blockSize);
+    return checkRange(await reserve(this.#run, this.blockSize), this.#maxBlockSize);
   }
 
   /** Starts reserving the next block, unless one is waiting or on its way. Never throws. */
@@ -60,7 +72,7 @@ export class SequenceBlocks {
     }
     this.#fetching = (async () => {
       try {
-        const range = checkRange(await this.#sink.reserveSequenceNumbers?.(this.#run, this.blockSize), this.blockSize);
+        const range = checkRange(await this.#sink.reserveSequenceNumbers?.(this.#run, this.blockSize), this.#maxBlockSize);
         this.#ahead = range;
         this.#failures = 0;
       } catch (error) {
@@ -97,26 +109,31 @@ export class SequenceBlocks {
       this.#immediate = null;
     }
     try {
-      return checkRange(this.#sink.reserveSequenceNumbersSync(this.#run, this.blockSize), this.blockSize);
+      return checkRange(this.#sink.reserveSequenceNumbersSync(this.#run, this.blockSize), this.#maxBlockSize);
     } catch (error) {
       this.#issues.report("sink", "reserveSequenceNumbersSync", error);
       return undefined;
     }
   }
 
-  /** Waits for a reservation on its way (the run's end); retries once more if none is. */
+  /** The run's end: waits for the reservation on its way, starting one (at once, even after a failure) if none is. */
   async settle(): Promise<void> {
     if (this.#retry !== null) {
       clearTimeout(this.#retry);
       this.#retry = null;
-      this.fetchAhead();
     }
+    this.fetchAhead();
     await this.#fetching;
-    if (this.#immediate !== null) {
-      clearImmediate(this.#immediate);
-      this.#immediate = null;
-      this.#ahead ??= this.reserveSync() ?? null;
-    }
+  }
+
+  /** The very end: nothing more is reserved (a planned reservation is dropped); one on its way is awaited, so its block is known and stated unused. */
+  async quiesce(): Promise<void> {
+    if (this.#retry !== null) clearTimeout(this.#retry);
+    this.#retry = null;
+    if (this.#immediate !== null) clearImmediate(this.#immediate);
+    this.#immediate = null;
+    this.#closed = true;
+    await this.#fetching;
   }
 
   /** No more reservations: the run ended. */
@@ -128,6 +145,9 @@ export class SequenceBlocks {
     this.#retry = null;
   }
 }
+
+/** How much larger than `sequenceBlockSize` blocks may grow. */
+const MAX_GROWTH = 16;
 
 function checkRange(range: SequenceRange | undefined, count: number): SequenceRange {
   if (
