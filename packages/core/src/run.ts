@@ -93,6 +93,9 @@ interface WaitingEvent {
   readonly payload: unknown;
 }
 
+/** Waiting events numbered per turn of the event loop once their block arrives. */
+const WAITING_CHUNK = 1000;
+
 /** `error.name` stored for a run whose records could not all be written when it ended. */
 export const UNWRITTEN_ERROR_NAME = "UnwrittenRecords";
 /** `error.name` stored for a run disposed (`await using`) without `complete()` or `fail()`. */
@@ -339,12 +342,12 @@ export class Run implements AsyncDisposable {
   }
 
   /** Numbers the waiting events from the blocks at hand, in order; called when a block arrives. */
-  #numberWaiting(sync: boolean): void {
+  #numberWaiting(sync: boolean, limit = Number.POSITIVE_INFINITY): void {
     const blocks = this.#blocks;
     if (blocks === undefined) return;
     let i = 0;
     const waiting = this.#waiting;
-    while (i < waiting.length) {
+    while (i < waiting.length && i < limit) {
       if (this.#next >= this.#blockEnd) {
         const block = blocks.takeAhead() ?? (sync ? blocks.reserveSync() : undefined);
         if (block === undefined) break;
@@ -355,19 +358,37 @@ export class Run implements AsyncDisposable {
     }
     this.#waiting = i === waiting.length ? [] : waiting.slice(i);
     if (this.#waiting.length > 0) {
+      this.#checkAt = Number.NEGATIVE_INFINITY;
+      if (i >= limit) return;
       // The block was used up before the next arrived again: ask for larger ones.
       blocks.grow();
       if (!sync) blocks.fetchAhead();
-      this.#checkAt = Number.NEGATIVE_INFINITY;
       return;
     }
     if (this.#next >= this.#blockEnd - Math.ceil(this.#blockCount / 2)) blocks.fetchAhead();
     this.#checkAt = this.#next >= this.#blockEnd ? this.#next : this.#prefetchPoint();
   }
 
+  /**
+   * Numbers waiting events WAITING_CHUNK at a time, one turn of the event loop apart: tens of
+   * thousands numbered at once would land in the batch queue in one go, past `maxQueueLength`
+   * while a write is in flight, and be dropped; a turn apart, the queue drains in between.
+   */
+  #numberWaitingSoon(): void {
+    if (this.#numbering !== null) return;
+    this.#numbering = setImmediate(() => {
+      this.#numbering = null;
+      if (this.#waiting.length === 0 || this.#status !== "RUNNING") return;
+      this.#numberWaiting(false, WAITING_CHUNK);
+      if (this.#waiting.length > 0 && (this.#next < this.#blockEnd || this.#blocks?.hasAhead === true)) this.#numberWaitingSoon();
+    });
+  }
+
+  #numbering: NodeJS.Immediate | null = null;
+
   /** Called by the run's SequenceBlocks when a block arrives. */
   #blockArrived(): void {
-    if (this.#waiting.length > 0 && this.#status === "RUNNING") this.#numberWaiting(false);
+    if (this.#waiting.length > 0 && this.#status === "RUNNING") this.#numberWaitingSoon();
     else if (this.#blocks !== undefined && this.#waiting.length === 0) this.#checkAt = this.#next >= this.#blockEnd ? this.#next : this.#prefetchPoint();
   }
 
@@ -381,7 +402,11 @@ export class Run implements AsyncDisposable {
     while (this.#waiting.length > 0 && Date.now() < deadline) {
       const before = this.#waiting.length;
       await blocks.settle();
-      this.#numberWaiting(true);
+      // A chunk a turn, so the batch queue drains in between (see #numberWaitingSoon).
+      while (this.#waiting.length > 0 && (this.#next < this.#blockEnd || blocks.hasAhead)) {
+        this.#numberWaiting(true, WAITING_CHUNK);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       if (this.#waiting.length === before) await new Promise((resolve) => setTimeout(resolve, Math.min(100, Math.max(0, deadline - Date.now()))));
     }
     await blocks.quiesce();

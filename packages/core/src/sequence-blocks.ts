@@ -42,6 +42,11 @@ export class SequenceBlocks {
     this.blockSize = Math.min(this.#maxBlockSize, this.blockSize * 2);
   }
 
+  /** A block fetched ahead is here, not yet taken. */
+  get hasAhead(): boolean {
+    return this.#ahead !== null;
+  }
+
   /** A block is waiting, or on its way. */
   get pending(): boolean {
     return this.#ahead !== null || this.#fetching !== null || this.#immediate !== null;
