@@ -396,9 +396,10 @@ export class Run implements AsyncDisposable {
   async #settleNumbers(): Promise<SequenceRange[] | undefined> {
     const blocks = this.#blocks;
     if (blocks === undefined) return undefined;
-    // As long as the sink keeps giving blocks, every waiting event gets its number; only a sink
-    // that fails for `endTimeoutMs` leaves some unnumbered (then dropped, counted, reported).
-    const deadline = Date.now() + this.#endTimeoutMs;
+    // As long as the sink keeps giving blocks, every waiting event gets its number, however slow
+    // it is (a busy server): only a sink that gives none for `endTimeoutMs` leaves some
+    // unnumbered (then dropped, counted, reported).
+    let deadline = Date.now() + this.#endTimeoutMs;
     while (this.#waiting.length > 0 && Date.now() < deadline) {
       const before = this.#waiting.length;
       await blocks.settle();
@@ -407,7 +408,8 @@ export class Run implements AsyncDisposable {
         this.#numberWaiting(true, WAITING_CHUNK);
         await new Promise((resolve) => setImmediate(resolve));
       }
-      if (this.#waiting.length === before) await new Promise((resolve) => setTimeout(resolve, Math.min(100, Math.max(0, deadline - Date.now()))));
+      if (this.#waiting.length < before) deadline = Date.now() + this.#endTimeoutMs;
+      else await new Promise((resolve) => setTimeout(resolve, Math.min(100, Math.max(0, deadline - Date.now()))));
     }
     await blocks.quiesce();
     this.#dropUnnumbered();
