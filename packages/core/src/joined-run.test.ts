@@ -77,6 +77,34 @@ describe("joining a run", () => {
     expect(Math.max(...sizes)).toBe(64);
   });
 
+  it("keeps fetching blocks while events wait, also when a block ends exactly at a chunk of numbering", async () => {
+    const sink = new MemorySink();
+    let slowUntil = 0;
+    const slow = {
+      write: (b: Parameters<MemorySink["write"]>[0]) => sink.write(b),
+      openRun: (run: RunInfo) => sink.openRun(run),
+      closeRun: (run: Parameters<MemorySink["closeRun"]>[0]) => sink.closeRun(run),
+      reserveSequenceNumbers: async (run: RunInfo, count: number) => {
+        if (Date.now() < slowUntil) await new Promise((resolve) => setTimeout(resolve, 20));
+        return sink.reserveSequenceNumbers(run, count);
+      },
+    };
+    // Blocks of 1,000 and chunks of 1,000: a block ends exactly where a chunk does.
+    const run = await new Experiment({ prefix, sink: slow, runId: "job-6", worker: "w", sequenceBlockSize: 500 }).start();
+    slowUntil = Date.now() + 200;
+    for (let i = 0; i < 6000; i++) {
+      run.log(`r${i}`);
+      if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
+    }
+    // While the run goes on (not only at its end), every waiting event gets its number.
+    for (let i = 0; i < 200 && sink.logs(prefix).filter((r) => r.worker === "w").length < 6000; i++) {
+      await run.flush();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(sink.logs(prefix).filter((r) => r.worker === "w")).toHaveLength(6000);
+    await run.complete();
+  });
+
   it("holds events when a block ran out and the sink reserves only asynchronously, then numbers them in order", async () => {
     const sink = new MemorySink();
     let delayed: Array<() => void> = [];

@@ -359,8 +359,10 @@ export class Run implements AsyncDisposable {
     this.#waiting = i === waiting.length ? [] : waiting.slice(i);
     if (this.#waiting.length > 0) {
       this.#checkAt = Number.NEGATIVE_INFINITY;
-      if (i >= limit) return;
-      // The block was used up before the next arrived again: ask for larger ones.
+      // Stopped at the chunk's end with numbers left: the next chunk follows (#numberWaitingSoon).
+      if (i >= limit && (this.#next < this.#blockEnd || blocks.hasAhead)) return;
+      // The block was used up before the next arrived again: ask for larger ones. (Also when it
+      // ran out exactly at a chunk's end: nothing else would fetch the next block.)
       blocks.grow();
       if (!sync) blocks.fetchAhead();
       return;
