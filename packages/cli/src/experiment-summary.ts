@@ -1,4 +1,4 @@
-import type { RunRecord } from "@dashlog/core";
+import type { RunRecord, RunState } from "@dashlog/core";
 import type { ExperimentStore } from "./experiment-store.js";
 
 /** One line of `dashlog ls`. */
@@ -21,6 +21,8 @@ export interface ExperimentSummary {
   readonly params: number;
   /** Rows per ml-dash track (local trees only). */
   readonly tracks: Readonly<Record<string, number>>;
+  /** When the latest run was joined by several workers: each worker's status (CRASHED for one whose process is gone). */
+  readonly workers?: Readonly<Record<string, string>>;
 }
 
 export async function summariseExperiment(store: ExperimentStore, prefix: string): Promise<ExperimentSummary> {
@@ -32,6 +34,7 @@ export async function summariseExperiment(store: ExperimentStore, prefix: string
     store.tracks?.listTracks(prefix) ?? [],
   ]);
   const latest = runs.at(-1);
+  const workers = workersOf(latest);
   const streams: Record<string, number> = {};
   for (const name of streamNames) streams[name] = await store.countRecords(prefix, name);
   const metrics: Record<string, number> = {};
@@ -49,5 +52,14 @@ export async function summariseExperiment(store: ExperimentStore, prefix: string
     metrics,
     params: params === null ? 0 : Object.keys(params.data).length,
     tracks,
+    ...(workers === undefined ? {} : { workers }),
   };
+}
+
+function workersOf(run: RunRecord | undefined): Record<string, string> | undefined {
+  const parts = (run as RunState | undefined)?.workers;
+  if (parts === undefined) return undefined;
+  const out: Record<string, string> = {};
+  for (const part of parts) out[part.worker] = part.effectiveStatus;
+  return out;
 }

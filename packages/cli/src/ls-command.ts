@@ -17,6 +17,7 @@ export const lsSpec: CommandSpec = {
   },
   details: [
     "RECORDS counts the logs stream; STREAMS lists every stream with its count. RUNS is how many runs the prefix has had.",
+    "A run joined by several workers shows how many completed, e.g. `FAILED 7/8 (3 CRASHED)`: the workers not completed are named with their status.",
     "METRICS lists every metric with its points (and ml-dash tracks as track:NAME with their rows); PARAMS counts the parameters.",
   ],
   examples: ["dashlog ls", "dashlog ls --root /data/.dash", "dashlog ls --json | jq -r 'select(.status == \"FAILED\") | .prefix'"],
@@ -45,7 +46,7 @@ export async function lsCommand(parsed: ParsedCommand, io: CliIo): Promise<numbe
     }
     const rows = summaries.map((s): Cell[] => [
       { text: s.prefix },
-      { text: s.status, styles: STATUS_STYLES[s.status] },
+      { text: s.workers === undefined ? s.status : `${s.status} ${workersText(s.workers)}`, styles: STATUS_STYLES[s.status] },
       { text: String(s.runs), align: "right" },
       { text: shortTime(s.startedAt) },
       { text: s.endedAt === null ? (s.status === "RUNNING" ? "running" : "-") : shortTime(s.endedAt), styles: s.endedAt === null ? ["dim"] : [] },
@@ -67,4 +68,12 @@ export async function lsCommand(parsed: ParsedCommand, io: CliIo): Promise<numbe
 
 function shortTime(iso: string | null): string {
   return iso === null ? "-" : iso.replace("T", " ").replace(/\.\d+Z$/, "Z");
+}
+
+/** `7/8` workers completed, then the others by name: `(3 CRASHED, 5 RUNNING)`. */
+function workersText(workers: Readonly<Record<string, string>>): string {
+  const entries = Object.entries(workers);
+  const done = entries.filter(([, status]) => status === "COMPLETED").length;
+  const others = entries.filter(([, status]) => status !== "COMPLETED").map(([name, status]) => `${name} ${status}`);
+  return `${done}/${entries.length}${others.length === 0 ? "" : ` (${others.join(", ")})`}`;
 }

@@ -7,6 +7,8 @@ import { countRecords, type RecordBatch, type Sink } from "./sink.js";
 export interface BatchProcessorOptions {
   readonly sink: Sink;
   readonly experiment: string;
+  /** A joined run's worker: set on every batch, so sinks store it with each record. */
+  readonly worker?: string | undefined;
   readonly issues: IssueChannel;
   /** Flush this long after the first queued record. Default 100 ms. */
   readonly flushIntervalMs?: number;
@@ -46,6 +48,7 @@ export interface ProcessorStats {
 export class BatchProcessor {
   readonly #sink: Sink;
   readonly #experiment: string;
+  readonly #worker: string | undefined;
   readonly #issues: IssueChannel;
   readonly #flushIntervalMs: number;
   readonly #batchSize: number;
@@ -76,6 +79,7 @@ export class BatchProcessor {
   constructor(options: BatchProcessorOptions) {
     this.#sink = options.sink;
     this.#experiment = options.experiment;
+    this.#worker = options.worker;
     this.#issues = options.issues;
     this.#flushIntervalMs = options.flushIntervalMs ?? 100;
     this.#batchSize = options.batchSize ?? 1000;
@@ -344,7 +348,7 @@ export class BatchProcessor {
 
   #batch(stream: string, entries: readonly StreamEntry[]): RecordBatch {
     const records = stream === LOGS_STREAM ? entries.map(toStoredRecord) : this.#storable(stream, entries);
-    return { experiment: this.#experiment, stream, records };
+    return this.#worker === undefined ? { experiment: this.#experiment, stream, records } : { experiment: this.#experiment, stream, records, worker: this.#worker };
   }
 
   /**

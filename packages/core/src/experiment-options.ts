@@ -5,6 +5,7 @@ import type { Consumer } from "./consumer.js";
 import { InvalidArgumentError } from "./errors.js";
 import type { IssueListener } from "./issues.js";
 import { isSink, type Sink } from "./sink.js";
+import { WORKER_NAME_PATTERN, WORKER_NAME_RULE } from "./worker-identity.js";
 
 export interface ExperimentOptions {
   /** Where the experiment lives, e.g. `alice/project/my-experiment` (see `validatePrefix`). */
@@ -34,11 +35,24 @@ export interface ExperimentOptions {
   readonly endTimeoutMs?: number;
   /** Entries each in-memory stream keeps for aggregators and `exp.events`; older ones are evicted and counted. Default 1,000. */
   readonly retain?: number;
+  /**
+   * Joins a run shared by several processes: every process passing the same `runId` (or
+   * inheriting `DASHLOG_RUN_ID`) writes one run of the experiment, each as its own `worker`.
+   * Without it (and without `DASHLOG_RUN_ID`) the run is this process's alone, as always.
+   */
+  readonly runId?: string;
+  /** This process's part of a joined run. Default: `RANK` when set (torch.distributed and most launchers), else `hostname:pid`. */
+  readonly worker?: string;
+  /** Sequence numbers a worker of a joined run reserves at a time. Default: 4 × `batchSize`. */
+  readonly sequenceBlockSize?: number;
 }
 
 const fn = (what: string) => z.custom<(...args: never[]) => unknown>((v) => typeof v === "function", { message: `must be ${what}` });
 
 const positiveInt = z.number().int().positive();
+
+const WORKER_NAME = WORKER_NAME_PATTERN;
+const NAME_RULE = WORKER_NAME_RULE;
 
 // Validated once, when the Experiment is built: never on the logging path.
 const experimentOptionsSchema = z.strictObject({
@@ -62,6 +76,9 @@ const experimentOptionsSchema = z.strictObject({
   maxQueueLength: positiveInt.optional(),
   endTimeoutMs: z.number().nonnegative().finite().optional(),
   retain: positiveInt.or(z.literal(Number.POSITIVE_INFINITY)).optional(),
+  runId: z.string().regex(WORKER_NAME, { message: NAME_RULE }).optional(),
+  worker: z.string().regex(WORKER_NAME, { message: NAME_RULE }).optional(),
+  sequenceBlockSize: positiveInt.max(1_000_000_000).optional(),
 });
 
 /** Checks options once at construction and throws InvalidArgumentError naming the option and its value. */

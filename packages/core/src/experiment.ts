@@ -10,7 +10,9 @@ import { LOGS_STREAM, logRecords } from "./log-records.js";
 import { MultiEventLog } from "./multi-event-log.js";
 import { validatePrefix } from "./prefix.js";
 import { Run, newRunId } from "./run.js";
-import type { RunOpened, Sink } from "./sink.js";
+import { SequenceBlocks } from "./sequence-blocks.js";
+import type { RunInfo, RunOpened, SequenceRange, Sink } from "./sink.js";
+import { resolveWorkerIdentity, type WorkerIdentity } from "./worker-identity.js";
 
 /**
  * Entries each in-memory stream of a run keeps. Small on purpose: an entry kept longer than
@@ -36,6 +38,10 @@ export const DEFAULT_RETAIN = 1_000;
  */
 export class Experiment {
   readonly prefix: string;
+  /** This process's worker name; used only when the run is joined (`runId`). */
+  readonly worker: string;
+  /** The run this process joins (`runId` option or `DASHLOG_RUN_ID`); undefined for runs of its own. */
+  readonly runId: string | undefined;
   readonly #options: ExperimentOptions;
   #current: Run | null = null;
 
@@ -46,6 +52,9 @@ export class Experiment {
       throw new InvalidArgumentError("Experiment option consumers.logs", parsed.consumers[LOGS_STREAM], "is reserved for the built-in log records");
     }
     this.#options = parsed;
+    const identity: WorkerIdentity = resolveWorkerIdentity(parsed);
+    this.worker = identity.worker;
+    this.runId = identity.runId;
   }
 
   /** The run in progress, if any. */
@@ -82,28 +91,48 @@ export class Experiment {
     const sink: Sink = options.sink ?? (await loadDefaultSink());
     const clock = options.clock ?? systemClock;
     const startedAt = clock.now();
-    const runId = newRunId();
+    const joined = this.runId !== undefined;
+    const runId = this.runId ?? newRunId();
     const issues = new IssueChannel();
     if (options.onIssue !== undefined) issues.on(options.onIssue);
     const events = new MultiEventLog({ maxStreamLength: options.retain ?? DEFAULT_RETAIN, issues });
     let opened: RunOpened;
+    let info: RunInfo;
     try {
       // The consumers are set up before the sink is touched: a bad one (a stream name that is
       // not a safe file name, a fresh() that throws) must fail start() without taking the
       // experiment's lock or recording a run that never ran.
-      events.set(LOGS_STREAM, logRecords());
+      events.set(LOGS_STREAM, logRecords(joined ? this.worker : undefined));
       for (const [name, consumer] of Object.entries(options.consumers ?? {})) events.set(name, freshConsumer(consumer));
       for (const [name, aggregator] of Object.entries(options.aggregators ?? {})) {
         events.setAggregator(name, freshAggregator(aggregator));
       }
-      opened = (await sink.openRun?.({
+      if (joined && sink.reserveSequenceNumbers === undefined) {
+        throw new InvalidArgumentError("Experiment option sink", sink, "cannot join a run shared by several workers (runId): it has no reserveSequenceNumbers()");
+      }
+      info = {
         experiment: this.prefix,
         runId,
         startedAt: new Date(startedAt).toISOString(),
-      })) ?? { nextSequenceNumber: 0 };
+        ...(joined ? { worker: this.worker } : {}),
+      };
+      opened = (await sink.openRun?.(info)) ?? { nextSequenceNumber: 0 };
     } catch (error) {
       events.close();
       throw error;
+    }
+    let blocks: SequenceBlocks | undefined;
+    let first: SequenceRange | undefined;
+    if (joined) {
+      const blockSize = options.sequenceBlockSize ?? 4 * (options.batchSize ?? 1000);
+      blocks = new SequenceBlocks(sink, info, blockSize, issues);
+      try {
+        first = await blocks.first();
+      } catch (error) {
+        events.close();
+        await sink.closeRun?.({ ...info, status: "FAILED", endedAt: new Date(clock.now()).toISOString(), firstSequenceNumber: 0, nextSequenceNumber: 0, error: { name: "NoSequenceNumbers", message: String(error) } });
+        throw error;
+      }
     }
     const next = opened.nextSequenceNumber;
     if (!Number.isSafeInteger(next) || next < 0) {
@@ -112,6 +141,7 @@ export class Experiment {
     const processor = new BatchProcessor({
       sink,
       experiment: this.prefix,
+      ...(joined ? { worker: this.worker } : {}),
       issues,
       ...(options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs }),
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
@@ -131,6 +161,10 @@ export class Experiment {
         if (ownsSink) await sink.close?.();
       },
       endTimeoutMs: options.endTimeoutMs,
+      joined:
+        blocks === undefined || first === undefined
+          ? undefined
+          : { worker: this.worker, blocks, first, maxWaiting: options.maxQueueLength ?? 100_000 },
     });
     this.#current = run;
     return run;

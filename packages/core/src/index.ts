@@ -65,6 +65,7 @@ export { OpenSpans, type OpenSpan } from "./open-spans.js";
 export {
   compileFilter,
   matchesFilter,
+  mergeBySequence,
   type FollowOptions,
   type ReadIssue,
   type ReadOptions,
@@ -82,5 +83,18 @@ export {
   storedRecordSchema,
   type RunRecord,
 } from "./schemas.js";
-export { countRecords, isSink, type RecordBatch, type RunEnded, type RunInfo, type RunOpened, type RunStatus, type Sink } from "./sink.js";
+export {
+  countRecords,
+  isSink,
+  type RecordBatch,
+  type RunEnded,
+  type RunInfo,
+  type RunOpened,
+  type RunStatus,
+  type SequenceRange,
+  type Sink,
+} from "./sink.js";
+export { WorkerLogs, type WorkerLogsOptions } from "./worker-logs.js";
+export { joinedRunState, type WorkerPartState } from "./worker-parts.js";
+export { isWorkerName, resolveWorkerIdentity, type WorkerIdentity } from "./worker-identity.js";
 export { Stream } from "./stream.js";

@@ -2,7 +2,7 @@ import type { JsonValue } from "./json.js";
 import { LOGS_STREAM } from "./log-records.js";
 import { PARAMS_BATCH, batchKind, metricBatchStream, type MetricPointRecord, type ParamsRecord } from "./metric-batches.js";
 import type { LogRecord, StoredRecord } from "./record.js";
-import type { RecordBatch, RunEnded, RunInfo, RunOpened, RunStatus, Sink } from "./sink.js";
+import type { RecordBatch, RunEnded, RunInfo, RunOpened, RunStatus, SequenceRange, Sink } from "./sink.js";
 
 export interface MemoryRunRecord {
   readonly runId: string;
@@ -14,12 +14,19 @@ export interface MemoryRunRecord {
   readonly error?: { readonly name: string; readonly message: string };
   /** Records of the run that never reached the sink, when some did not. */
   readonly unwritten?: number;
+  /** A joined run: one record per worker. */
+  readonly worker?: string;
+  /** A joined run's worker: the blocks of numbers it reserved, and those it never used. */
+  readonly reserved?: readonly SequenceRange[];
+  readonly unusedSequenceNumbers?: readonly SequenceRange[];
 }
 
 /** Keeps everything in memory: for tests, and as the smallest example of a complete sink. */
 export class MemorySink implements Sink {
   readonly #records = new Map<string, Map<string, StoredRecord[]>>();
   readonly #runs = new Map<string, MemoryRunRecord[]>();
+  /** Per experiment, the next number a joined run's worker may reserve. */
+  readonly #counters = new Map<string, number>();
   /** Every write call's batches, in order, to assert on batching. */
   readonly writes: (readonly RecordBatch[])[] = [];
   closed = false;
@@ -43,9 +50,10 @@ export class MemorySink implements Sink {
       if (kind.kind === "stream") next = Math.max(next, last.sequenceNumber + 1);
       else if (kind.kind === "metric") nextIndex[kind.metric] = last.sequenceNumber + 1;
     }
+    next = Math.max(next, this.#counters.get(run.experiment) ?? 0);
     const params = this.params(run.experiment);
     const runs = this.#runs.get(run.experiment) ?? [];
-    runs.push({ runId: run.runId, status: "RUNNING", startedAt: run.startedAt, firstSequenceNumber: next });
+    runs.push({ runId: run.runId, status: "RUNNING", startedAt: run.startedAt, firstSequenceNumber: next, ...(run.worker === undefined ? {} : { worker: run.worker, reserved: [] }) });
     this.#runs.set(run.experiment, runs);
     return {
       nextSequenceNumber: next,
@@ -53,9 +61,28 @@ export class MemorySink implements Sink {
     };
   }
 
+  /** Blocks from one counter per experiment; a run of its own moves the counter past what it used when it ends. */
+  reserveSequenceNumbers(run: RunInfo, count: number): SequenceRange {
+    let first = this.#counters.get(run.experiment) ?? 0;
+    // Past every record of the experiment, as openRun: runs of their own may have written since.
+    for (const [stream, records] of this.#records.get(run.experiment) ?? []) {
+      const last = records.at(-1);
+      if (last !== undefined && batchKind(stream).kind === "stream") first = Math.max(first, last.sequenceNumber + 1);
+    }
+    this.#counters.set(run.experiment, first + count);
+    const part = this.#runs.get(run.experiment)?.find((r) => r.runId === run.runId && r.worker === run.worker);
+    if (part !== undefined) (part.reserved as SequenceRange[] | undefined)?.push({ first, count });
+    return { first, count };
+  }
+
+  reserveSequenceNumbersSync(run: RunInfo, count: number): SequenceRange {
+    return this.reserveSequenceNumbers(run, count);
+  }
+
   closeRun(run: RunEnded): void {
     const runs = this.#runs.get(run.experiment) ?? [];
-    const index = runs.findIndex((r) => r.runId === run.runId);
+    if (run.worker === undefined) this.#counters.set(run.experiment, Math.max(this.#counters.get(run.experiment) ?? 0, run.nextSequenceNumber));
+    const index = runs.findIndex((r) => r.runId === run.runId && r.worker === run.worker);
     const ended: MemoryRunRecord = {
       runId: run.runId,
       status: run.status,
@@ -65,6 +92,8 @@ export class MemorySink implements Sink {
       nextSequenceNumber: run.nextSequenceNumber,
       ...(run.error === undefined ? {} : { error: run.error }),
       ...(run.unwritten === undefined ? {} : { unwritten: run.unwritten }),
+      ...(run.worker === undefined ? {} : { worker: run.worker, reserved: runs[index]?.reserved ?? [] }),
+      ...(run.unusedSequenceNumbers === undefined ? {} : { unusedSequenceNumbers: run.unusedSequenceNumbers }),
     };
     if (index >= 0) runs[index] = ended;
     else runs.push(ended);

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from "./errors.js";
 import { isAtLeast, isLevel, parseLevel, type Level } from "./level.js";
+import { WORKER_NAME_RULE, isWorkerName } from "./worker-identity.js";
 import type { StoredRecord } from "./record.js";
 
 /** What every reader (local JSONL, MongoDB, ...) can select. All bounds are inclusive. */
@@ -16,6 +17,8 @@ export interface ReadOptions {
   readonly until?: Date | string | number | undefined;
   readonly fromSequence?: number | undefined;
   readonly toSequence?: number | undefined;
+  /** Only the records of this worker of a joined run (records without a `worker` never match). */
+  readonly worker?: string | undefined;
   /** Called for each line or document that could not be read; reading goes on. */
   readonly onIssue?: ((issue: ReadIssue) => void) | undefined;
   /** Stops a read or a follow. */
@@ -64,6 +67,7 @@ export interface RecordFilter {
   readonly until: number | undefined;
   readonly fromSequence: number | undefined;
   readonly toSequence: number | undefined;
+  readonly worker: string | undefined;
 }
 
 /** Validates ReadOptions (clear errors naming the option) and returns a RecordFilter. */
@@ -77,6 +81,7 @@ export function compileFilter(options: ReadOptions = {}): RecordFilter {
     until: toTime(options.until, "until"),
     fromSequence: toSequence(options.fromSequence, "fromSequence"),
     toSequence: toSequence(options.toSequence, "toSequence"),
+    worker: toWorker(options.worker),
   };
 }
 
@@ -85,6 +90,7 @@ export function matchesFilter(record: StoredRecord, filter: RecordFilter): boole
   const seq = record.sequenceNumber;
   if (filter.fromSequence !== undefined && seq < filter.fromSequence) return false;
   if (filter.toSequence !== undefined && seq > filter.toSequence) return false;
+  if (filter.worker !== undefined && record["worker"] !== filter.worker) return false;
   if (filter.minLevel !== undefined || filter.levels !== undefined) {
     const level = record["level"];
     if (!isLevel(level)) return false;
@@ -99,6 +105,36 @@ export function matchesFilter(record: StoredRecord, filter: RecordFilter): boole
     if (filter.until !== undefined && time > filter.until) return false;
   }
   return true;
+}
+
+function toWorker(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!isWorkerName(value)) throw new InvalidArgumentError("worker", value, WORKER_NAME_RULE);
+  return value;
+}
+
+/**
+ * A joined run's records in sequence order, from sources that are each in ascending order
+ * (one worker's records, or one reader's): a k-way merge, holding one record per source.
+ */
+export async function* mergeBySequence(sources: readonly AsyncIterable<StoredRecord>[]): AsyncGenerator<StoredRecord, void, undefined> {
+  const iterators = sources.map((source) => source[Symbol.asyncIterator]());
+  const heads: (StoredRecord | undefined)[] = await Promise.all(iterators.map(async (it) => (await it.next()).value ?? undefined));
+  try {
+    for (;;) {
+      let best = -1;
+      for (let i = 0; i < heads.length; i++) {
+        const head = heads[i];
+        if (head !== undefined && (best < 0 || head.sequenceNumber < (heads[best] as StoredRecord).sequenceNumber)) best = i;
+      }
+      if (best < 0) return;
+      yield heads[best] as StoredRecord;
+      const next = await (iterators[best] as AsyncIterator<StoredRecord>).next();
+      heads[best] = next.done === true ? undefined : next.value;
+    }
+  } finally {
+    await Promise.all(iterators.map((it) => it.return?.()));
+  }
 }
 
 function toTime(value: Date | string | number | undefined, field: string): number | undefined {

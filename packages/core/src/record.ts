@@ -10,6 +10,8 @@ export interface LogRecord {
   readonly message: string;
   readonly metadata: JsonObject | null;
   readonly sequenceNumber: number;
+  /** The worker that wrote it; only in a run joined by several processes. */
+  readonly worker?: string;
 }
 
 /** What a sink stores for one entry of any stream: the consumer's fields plus `sequenceNumber`. */

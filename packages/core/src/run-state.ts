@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import type { RunRecord } from "./schemas.js";
 import type { RunStatus } from "./sink.js";
+import type { WorkerPartState } from "./worker-parts.js";
 
 /** A run's status as a reader should show it: the stored one, or CRASHED when a RUNNING run's process is gone. */
 export type EffectiveRunStatus = RunStatus | "CRASHED";
@@ -23,6 +24,8 @@ export interface RunState extends RunRecord {
   readonly effectiveStatus: EffectiveRunStatus;
   readonly crashed: boolean;
   readonly crashReason?: string;
+  /** A run joined by several processes: each worker's part, in the order they joined. */
+  readonly workers?: readonly WorkerPartState[];
 }
 
 /** The run's state, given why its writer is known to be gone (`undefined`: it is not known to be gone). */

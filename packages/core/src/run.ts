@@ -11,7 +11,8 @@ import type { MultiEventLog } from "./multi-event-log.js";
 import { OpenSpans, type OpenSpan } from "./open-spans.js";
 import type { StreamEntry } from "./record.js";
 import { onProcessCrash, onProcessExit } from "./process-exit.js";
-import type { RunEnded, RunStatus, Sink } from "./sink.js";
+import type { RunEnded, RunStatus, SequenceRange, Sink } from "./sink.js";
+import type { SequenceBlocks } from "./sequence-blocks.js";
 import type { MetricsOpened } from "./metric-batches.js";
 import { createRunMetrics, type RunMetrics } from "./metrics.js";
 import { RunParams } from "./params.js";
@@ -75,7 +76,25 @@ export interface RunParts {
   readonly endTimeoutMs?: number | undefined;
   /** What the sink said about metrics at openRun; undefined when it stores none. */
   readonly metrics?: MetricsOpened | undefined;
+  /** A joined run's worker: its name, its block source, and its first block (which sets `nextSequenceNumber`). */
+  readonly joined?: { readonly worker: string; readonly blocks: SequenceBlocks; readonly first: SequenceRange; readonly maxWaiting: number } | undefined;
 }
+
+/** An event of a joined run held until its worker's next block of numbers arrives. */
+interface WaitingEvent {
+  readonly timestamp: number;
+  readonly monotonic: number;
+  readonly category: string;
+  readonly kind: EventKind;
+  readonly id: SpanId | undefined;
+  readonly level: Level;
+  readonly message: string;
+  readonly metadata: JsonObject | null;
+  readonly payload: unknown;
+}
+
+/** Waiting events numbered per turn of the event loop once their block arrives. */
+const WAITING_CHUNK = 1000;
 
 /** `error.name` stored for a run whose records could not all be written when it ended. */
 export const UNWRITTEN_ERROR_NAME = "UnwrittenRecords";
@@ -95,6 +114,8 @@ export class Run implements AsyncDisposable {
   readonly events: MultiEventLog;
   readonly issues: IssueChannel;
   readonly firstSequenceNumber: number;
+  /** This process's part of a joined run; undefined for a run of its own. */
+  readonly worker: string | undefined;
   /** Hyperparameters: `exp.params.set({ lr: 0.001 })`, `exp.params.get()`. */
   readonly params: RunParams;
   /** Named metric series: `exp.metrics("train").log({ loss })`, `exp.metrics.log({ epoch, train: {...} })`. */
@@ -106,6 +127,21 @@ export class Run implements AsyncDisposable {
   readonly #onEnd: () => Promise<void>;
   readonly #endTimeoutMs: number;
   #next: number;
+  /**
+   * The hot path's only extra test: numbering leaves the plain counter when `#next` reaches it.
+   * Infinity for a run of its own; for a joined run, where the next block must be fetched,
+   * or where the current block ends (or -Infinity while events wait for numbers).
+   */
+  #checkAt = Number.POSITIVE_INFINITY;
+  /** One past the current block of a joined run. */
+  #blockEnd = Number.POSITIVE_INFINITY;
+  /** How many numbers the current block holds: the next one is fetched when half are used. */
+  #blockCount = 0;
+  readonly #blocks: SequenceBlocks | undefined;
+  readonly #maxWaiting: number;
+  #waiting: WaitingEvent[] = [];
+  /** Events dropped because too many waited for numbers, or the sink never gave any. */
+  #droppedWaiting = 0;
   #droppedAfterEnd = 0;
   #lastTimestamp: number;
   #status: RunStatus = "RUNNING";
@@ -119,8 +155,18 @@ export class Run implements AsyncDisposable {
     this.startedAt = new Date(parts.startedAt).toISOString();
     this.events = parts.events;
     this.issues = parts.events.issues;
-    this.firstSequenceNumber = parts.nextSequenceNumber;
-    this.#next = parts.nextSequenceNumber;
+    const joined = parts.joined;
+    this.worker = joined?.worker;
+    this.#blocks = joined?.blocks;
+    this.#maxWaiting = joined?.maxWaiting ?? 0;
+    this.firstSequenceNumber = joined === undefined ? parts.nextSequenceNumber : joined.first.first;
+    this.#next = this.firstSequenceNumber;
+    if (joined !== undefined) {
+      joined.blocks.onArrive = () => this.#blockArrived();
+      this.#blockEnd = joined.first.first + joined.first.count;
+      this.#blockCount = joined.first.count;
+      this.#checkAt = this.#prefetchPoint();
+    }
     this.#lastTimestamp = parts.startedAt;
     this.#clock = parts.clock;
     this.#processor = parts.processor;
@@ -221,6 +267,9 @@ export class Run implements AsyncDisposable {
     let timestamp = this.#clock.now();
     if (timestamp < this.#lastTimestamp) timestamp = this.#lastTimestamp;
     else this.#lastTimestamp = timestamp;
+    if (this.#next >= this.#checkAt && !this.#numbersReady()) {
+      return this.#wait({ timestamp, monotonic: this.#clock.monotonic(), category, kind: kind ?? "point", id, level, message, metadata, payload });
+    }
     const event: Event = {
       sequenceNumber: this.#next++,
       timestamp,
@@ -235,6 +284,154 @@ export class Run implements AsyncDisposable {
     };
     this.events.emit(event);
     return event;
+  }
+
+  /**
+   * Joined runs only, when `#next` reached `#checkAt`: moves to the block fetched ahead when the
+   * current one is used up, and starts fetching the next one once half of it is used. When the
+   * block ran out before the next arrived, a sink that can reserve synchronously does so inline
+   * (a short lock on one machine); otherwise false: the event waits (see `#wait`).
+   */
+  #numbersReady(): boolean {
+    const blocks = this.#blocks;
+    if (blocks === undefined || this.#waiting.length > 0) return false;
+    if (this.#next >= this.#blockEnd) {
+      const block = blocks.takeAhead() ?? blocks.reserveSync();
+      if (block === undefined) {
+        blocks.grow();
+        blocks.fetchAhead();
+        this.#checkAt = Number.NEGATIVE_INFINITY;
+        return false;
+      }
+      this.#useBlock(block);
+    }
+    if (this.#next >= this.#blockEnd - Math.ceil(this.#blockCount / 2)) blocks.fetchAhead();
+    this.#checkAt = this.#prefetchPoint();
+    return true;
+  }
+
+  #prefetchPoint(): number {
+    const blocks = this.#blocks;
+    if (blocks === undefined) return Number.POSITIVE_INFINITY;
+    return blocks.pending ? this.#blockEnd : Math.max(this.#next, this.#blockEnd - Math.ceil(this.#blockCount / 2));
+  }
+
+  #useBlock(block: SequenceRange): void {
+    this.#next = block.first;
+    this.#blockEnd = block.first + block.count;
+    this.#blockCount = block.count;
+  }
+
+  /**
+   * A joined run's block ran out before the next one arrived, and the sink cannot reserve
+   * synchronously (MongoDB): the event keeps its timestamp and waits, in order, until numbers
+   * arrive (`#numberWaiting`); the caller gets it with sequenceNumber -1. Bounded: past
+   * `maxQueueLength` waiting events, new ones are dropped, counted and reported.
+   */
+  #wait(waiting: WaitingEvent): Event {
+    if (this.#waiting.length >= this.#maxWaiting) {
+      this.#droppedWaiting++;
+      if (this.#droppedWaiting === 1 || this.#droppedWaiting % 10_000 === 0) {
+        this.issues.report("sink", "reserveSequenceNumbers", new Error(`no sequence numbers from the sink and ${this.#maxWaiting} events already wait for them: ${this.#droppedWaiting} event(s) dropped so far`));
+      }
+    } else {
+      this.#waiting.push(waiting);
+    }
+    this.#checkAt = Number.NEGATIVE_INFINITY;
+    return { ...waiting, sequenceNumber: -1 };
+  }
+
+  /** Numbers the waiting events from the blocks at hand, in order; called when a block arrives. */
+  #numberWaiting(sync: boolean, limit = Number.POSITIVE_INFINITY): void {
+    const blocks = this.#blocks;
+    if (blocks === undefined) return;
+    let i = 0;
+    const waiting = this.#waiting;
+    while (i < waiting.length && i < limit) {
+      if (this.#next >= this.#blockEnd) {
+        const block = blocks.takeAhead() ?? (sync ? blocks.reserveSync() : undefined);
+        if (block === undefined) break;
+        this.#useBlock(block);
+      }
+      const w = waiting[i++] as WaitingEvent;
+      this.events.emit({ ...w, sequenceNumber: this.#next++ });
+    }
+    this.#waiting = i === waiting.length ? [] : waiting.slice(i);
+    if (this.#waiting.length > 0) {
+      this.#checkAt = Number.NEGATIVE_INFINITY;
+      // Stopped at the chunk's end with numbers left: the next chunk follows (#numberWaitingSoon).
+      if (i >= limit && (this.#next < this.#blockEnd || blocks.hasAhead)) return;
+      // The block was used up before the next arrived again: ask for larger ones. (Also when it
+      // ran out exactly at a chunk's end: nothing else would fetch the next block.)
+      blocks.grow();
+      if (!sync) blocks.fetchAhead();
+      return;
+    }
+    if (this.#next >= this.#blockEnd - Math.ceil(this.#blockCount / 2)) blocks.fetchAhead();
+    this.#checkAt = this.#next >= this.#blockEnd ? this.#next : this.#prefetchPoint();
+  }
+
+  /**
+   * Numbers waiting events WAITING_CHUNK at a time, one turn of the event loop apart: tens of
+   * thousands numbered at once would land in the batch queue in one go, past `maxQueueLength`
+   * while a write is in flight, and be dropped; a turn apart, the queue drains in between.
+   */
+  #numberWaitingSoon(): void {
+    if (this.#numbering !== null) return;
+    this.#numbering = setImmediate(() => {
+      this.#numbering = null;
+      if (this.#waiting.length === 0 || this.#status !== "RUNNING") return;
+      this.#numberWaiting(false, WAITING_CHUNK);
+      if (this.#waiting.length > 0 && (this.#next < this.#blockEnd || this.#blocks?.hasAhead === true)) this.#numberWaitingSoon();
+    });
+  }
+
+  #numbering: NodeJS.Immediate | null = null;
+
+  /** Called by the run's SequenceBlocks when a block arrives. */
+  #blockArrived(): void {
+    if (this.#waiting.length > 0 && this.#status === "RUNNING") this.#numberWaitingSoon();
+    else if (this.#blocks !== undefined && this.#waiting.length === 0) this.#checkAt = this.#next >= this.#blockEnd ? this.#next : this.#prefetchPoint();
+  }
+
+  /** The end of a joined run: number what waits (fetching blocks if need be), then say which reserved numbers were never used. */
+  async #settleNumbers(): Promise<SequenceRange[] | undefined> {
+    const blocks = this.#blocks;
+    if (blocks === undefined) return undefined;
+    // As long as the sink keeps giving blocks, every waiting event gets its number, however slow
+    // it is (a busy server): only a sink that gives none for `endTimeoutMs` leaves some
+    // unnumbered (then dropped, counted, reported).
+    let deadline = Date.now() + this.#endTimeoutMs;
+    while (this.#waiting.length > 0 && Date.now() < deadline) {
+      const before = this.#waiting.length;
+      await blocks.settle();
+      // A chunk a turn, so the batch queue drains in between (see #numberWaitingSoon).
+      while (this.#waiting.length > 0 && (this.#next < this.#blockEnd || blocks.hasAhead)) {
+        this.#numberWaiting(true, WAITING_CHUNK);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (this.#waiting.length < before) deadline = Date.now() + this.#endTimeoutMs;
+      else await new Promise((resolve) => setTimeout(resolve, Math.min(100, Math.max(0, deadline - Date.now()))));
+    }
+    await blocks.quiesce();
+    this.#dropUnnumbered();
+    blocks.close();
+    return this.#unused();
+  }
+
+  #dropUnnumbered(): void {
+    if (this.#waiting.length === 0) return;
+    this.#droppedWaiting += this.#waiting.length;
+    this.issues.report("sink", "reserveSequenceNumbers", new Error(`${this.#waiting.length} event(s) never got sequence numbers from the sink and were dropped`));
+    this.#waiting = [];
+  }
+
+  #unused(): SequenceRange[] {
+    const unused: SequenceRange[] = [];
+    if (this.#next < this.#blockEnd && Number.isFinite(this.#blockEnd)) unused.push({ first: this.#next, count: this.#blockEnd - this.#next });
+    const ahead = this.#blocks?.takeAhead();
+    if (ahead !== undefined) unused.push(ahead);
+    return unused;
   }
 
   // Metric points and parameters after the end are dropped and counted like log events, for
@@ -411,8 +608,12 @@ export class Run implements AsyncDisposable {
         span.sequenceNumber,
       );
     }
-    this.#status = status;
+    // A joined run's waiting events were logged while RUNNING: they are numbered before the end.
+    // A run of its own does not await here, so its status changes in this very tick, as always.
+    this.#pendingStatus = status;
     this.#endError = error;
+    const unused = this.#blocks === undefined ? undefined : await this.#settleNumbers();
+    this.#status = status;
     const stats = await this.#processor.close(this.#endTimeoutMs);
     if (stats.queued > 0) {
       // The stored status must not say all was well: the run's code may have completed, its log did not.
@@ -428,7 +629,11 @@ export class Run implements AsyncDisposable {
     }
     this.#runClosed = true;
     try {
-      await this.#sink.closeRun?.({ ...this.#ended(status, error), ...(stats.queued > 0 ? { unwritten: stats.queued } : {}) });
+      await this.#sink.closeRun?.({
+        ...this.#ended(status, error),
+        ...(stats.queued > 0 ? { unwritten: stats.queued } : {}),
+        ...(unused === undefined ? {} : { unusedSequenceNumbers: unused }),
+      });
     } catch (closeError) {
       this.issues.report("sink", "closeRun", closeError);
     }
@@ -441,7 +646,7 @@ export class Run implements AsyncDisposable {
       nextSequenceNumber: this.#next,
       written: stats.written,
       unwritten: stats.queued,
-      dropped: stats.dropped,
+      dropped: stats.dropped + this.#droppedWaiting,
       issues: this.issues.count(),
       unfinishedSpans,
     };
@@ -456,6 +661,7 @@ export class Run implements AsyncDisposable {
       endedAt: new Date(Math.max(this.#clock.now(), this.#lastTimestamp)).toISOString(),
       firstSequenceNumber: this.firstSequenceNumber,
       nextSequenceNumber: this.#next,
+      ...(this.worker === undefined ? {} : { worker: this.worker }),
       ...(error === undefined ? {} : { error: errorSummary(error) }),
     };
   }
@@ -488,6 +694,8 @@ export class Run implements AsyncDisposable {
   #endError: unknown = undefined;
   /** closeRun was called: the sink has (or is recording) the run's end. */
   #runClosed = false;
+  /** The status `complete()` / `fail()` will store, while a joined run still numbers its waiting events. */
+  #pendingStatus: Exclude<RunStatus, "RUNNING"> | undefined = undefined;
 
   // Exit handlers must be synchronous: write what is queued and record the status now.
   #onExit(code: number, signal?: NodeJS.Signals): void {
@@ -496,9 +704,15 @@ export class Run implements AsyncDisposable {
       // complete() or fail() was still writing when the process exited (e.g. not awaited before
       // process.exit()): its closeRun will never run, so record the end now, or the run would
       // stay RUNNING and its lock would be left behind.
-      if (this.#ending !== null && !this.#runClosed && this.#status !== "RUNNING") {
+      const ending = this.#status !== "RUNNING" ? this.#status : this.#pendingStatus;
+      if (this.#ending !== null && !this.#runClosed && ending !== undefined) {
+        if (this.#status === "RUNNING" && this.#blocks !== undefined) {
+          this.#numberWaiting(true);
+          this.#dropUnnumbered();
+          this.#processor.flushSync();
+        }
         this.#runClosed = true;
-        this.#closeRunSync(this.#status, this.#endError);
+        this.#closeRunSync(ending, this.#endError);
       }
       return;
     }
@@ -516,6 +730,10 @@ export class Run implements AsyncDisposable {
       }
     }
     let status: Exclude<RunStatus, "RUNNING"> = failed ? "FAILED" : "COMPLETED";
+    if (this.#blocks !== undefined) {
+      this.#numberWaiting(true);
+      this.#dropUnnumbered();
+    }
     this.#status = status;
     const lost = this.#processor.flushSync();
     let error = this.#crashError;
@@ -534,7 +752,8 @@ export class Run implements AsyncDisposable {
 
   #closeRunSync(status: Exclude<RunStatus, "RUNNING">, error: unknown): void {
     try {
-      this.#sink.closeRunSync?.(this.#ended(status, error));
+      const unused = this.#blocks === undefined ? undefined : this.#unused();
+      this.#sink.closeRunSync?.({ ...this.#ended(status, error), ...(unused === undefined ? {} : { unusedSequenceNumbers: unused }) });
     } catch (closeError) {
       process.stderr.write(`dashlog: could not record the status of ${this.experiment} at exit: ${String(closeError)}\n`);
     }

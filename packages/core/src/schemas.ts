@@ -20,6 +20,8 @@ export const logRecordSchema = z.strictObject({
   message: z.string(),
   metadata: metadataSchema,
   sequenceNumber: sequenceNumberSchema,
+  /** Only in a run joined by several processes. */
+  worker: z.string().min(1).optional(),
 });
 
 /** Any stream's stored record: its fields plus `sequenceNumber`. */

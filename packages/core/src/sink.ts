@@ -7,6 +7,11 @@ export interface RecordBatch {
   readonly experiment: string;
   readonly stream: string;
   readonly records: readonly StoredRecord[];
+  /**
+   * The worker that wrote these records, in a joined run only (see `RunInfo.worker`): sinks
+   * store it with each record of a stream other than `logs` (whose records carry it already).
+   */
+  readonly worker?: string | undefined;
 }
 
 /** How many records a list of batches holds. */
@@ -23,6 +28,18 @@ export interface RunInfo {
   readonly runId: string;
   /** ISO-8601 UTC. */
   readonly startedAt: string;
+  /**
+   * Set only when this process joins a run shared by several workers (`new Experiment({ runId })`):
+   * the name of this process's part. Such a run is numbered from blocks reserved with
+   * `reserveSequenceNumbers`, not from `RunOpened.nextSequenceNumber`, and its lock is per worker.
+   */
+  readonly worker?: string | undefined;
+}
+
+/** Sequence numbers `first` .. `first + count - 1`, reserved by one worker of a joined run. */
+export interface SequenceRange {
+  readonly first: number;
+  readonly count: number;
 }
 
 export interface RunOpened {
@@ -44,6 +61,11 @@ export interface RunEnded extends RunInfo {
   readonly error?: { readonly name: string; readonly message: string };
   /** Records of the run that never reached the sink (it kept failing until the run's end gave up); absent when none. */
   readonly unwritten?: number;
+  /**
+   * A joined run's worker only: numbers it reserved and never used (the end of its last
+   * block, a block fetched ahead). Stored with its status, so the gap is never silent.
+   */
+  readonly unusedSequenceNumbers?: readonly SequenceRange[];
 }
 
 /**
@@ -88,6 +110,18 @@ export interface Sink {
   closeRun?(run: RunEnded): void | Promise<void>;
   /** `closeRun` at process exit, synchronously. */
   closeRunSync?(run: RunEnded): void;
+  /**
+   * Needed to join a run (`RunInfo.worker` set): reserve `count` sequence numbers of the
+   * experiment, unique across every process writing it, and record the reservation with the
+   * worker's part, so numbers a crashed worker never used are accounted for. Core calls it off
+   * the logging path, one block ahead of need.
+   */
+  reserveSequenceNumbers?(run: RunInfo, count: number): SequenceRange | Promise<SequenceRange>;
+  /**
+   * The same, synchronously: lets core number a record at once when a block ran out before the
+   * next one arrived, and at process exit. Without it such records wait for the next block.
+   */
+  reserveSequenceNumbersSync?(run: RunInfo, count: number): SequenceRange;
 }
 
 export function isSink(value: unknown): value is Sink {

@@ -14,4 +14,6 @@ it("README snippets type-check and run", async () => {
   expect(printed).toContain("{ lr: 0.0005, 'model.name': 'resnet', 'model.depth': 50 }");
   expect(printed).toContain("next train index: 2");
   expect(printed).toContain("[ { loss: 0.9, step: 1 }, { epoch: 1, loss: 0.8 } ]");
+  expect(printed).toContain("0 true hello from rank 0\n1 true hello from rank 1\n0:COMPLETED 1:COMPLETED\n");
+  expect(printed).toContain("[ '0', '1', 'thread-2' ] [ 'io' ]\n0\n");
 }, 60_000);

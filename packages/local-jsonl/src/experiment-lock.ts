@@ -162,3 +162,10 @@ function isAlive(holder: LockHolder): boolean {
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
+
+/** The live process holding the lock file `path`, or undefined when it is free or its holder is gone. */
+export function liveLockHolder(path: string): LockHolder | undefined {
+  const text = readText(path);
+  const holder = text === undefined ? undefined : parseHolder(text);
+  return holder !== undefined && isAlive(holder) ? holder : undefined;
+}

@@ -1,8 +1,23 @@
 export { acquireExperimentLock, type LockHolder } from "./experiment-lock.js";
 export { JsonlSink, localJsonl, type LocalJsonlOptions } from "./jsonl-sink.js";
-export { DEFAULT_ROOT, LOCK_FILE, LOGS_DIR, RUNS_FILE, experimentDir, lockFile, runsFile, streamFile } from "./paths.js";
+export {
+  DEFAULT_ROOT,
+  LOCK_FILE,
+  LOGS_DIR,
+  RUNS_FILE,
+  SEQUENCE_FILE,
+  WORKERS_FILE,
+  experimentDir,
+  lockFile,
+  runsFile,
+  sequenceFile,
+  streamFile,
+  workerLockFile,
+  workersFile,
+} from "./paths.js";
+export { readWorkerParts, type StoredWorkerPart, type WorkerLine } from "./workers-file.js";
 export { appendRunRecord, readRuns } from "./runs-file.js";
-export { readRunStates } from "./run-states.js";
+export { readJoinedRunStates, readRunStates } from "./run-states.js";
 export { DEFAULT_CHUNK_SIZE } from "./chunk-size.js";
 export { DEFAULT_POLL_INTERVAL_MS, JsonlReader, jsonlReader, type JsonlReaderOptions } from "./jsonl-reader.js";
 export type { Line } from "./line.js";

@@ -1,5 +1,6 @@
 import {
   compileFilter,
+  mergeBySequence,
   InvalidArgumentError,
   type FollowOptions,
   type ReadOptions,
@@ -10,7 +11,8 @@ import {
 import { checkChunkSize } from "./chunk-size.js";
 import { followRecords } from "./follow-records.js";
 import { recordSchemaFor } from "./line-parser.js";
-import { DEFAULT_ROOT, streamFile } from "./paths.js";
+import { DEFAULT_ROOT, streamFile, workersFile } from "./paths.js";
+import { readWorkerParts } from "./workers-file.js";
 import { readRecords } from "./read-records.js";
 import { readRunStates } from "./run-states.js";
 import { tailRecords } from "./tail-records.js";
@@ -55,6 +57,56 @@ export class JsonlReader implements RecordReader {
       signal: options.signal,
       onIssue: options.onIssue,
     });
+  }
+
+  /**
+   * Every matching record in sequence order, also for a joined run, whose workers append to
+   * the same file in batches (each worker's records in order, the file's not). Merges one
+   * read per worker (plus one for records without a worker): memory stays one record per
+   * worker, at the price of reading the file once per worker. With `worker` set, or without
+   * joined runs, it is `read()`.
+   */
+  readMerged(prefix: string, options: ReadOptions = {}): AsyncGenerator<StoredRecord, void, undefined> {
+    compileFilter(options);
+    if (options.worker !== undefined) return this.read(prefix, options);
+    return this.#merged(prefix, options);
+  }
+
+  async *#merged(prefix: string, options: ReadOptions): AsyncGenerator<StoredRecord, void, undefined> {
+    const workers = await this.workers(prefix);
+    if (workers.length === 0) {
+      yield* this.read(prefix, options);
+      return;
+    }
+    // Issues are the file's, not the merge's: reported once, by the pass over unattributed records.
+    const quiet = { ...options, onIssue: undefined };
+    const sources = workers.map((worker) => this.read(prefix, { ...quiet, worker }));
+    sources.push(withoutWorker(this.read(prefix, options)));
+    yield* mergeBySequence(sources);
+  }
+
+  /**
+   * The per-worker view (the seed's `fetch_logs!(ctx)[w]`): every worker that joined a run of
+   * the experiment, with its matching records in order. Holds them all in memory: filter
+   * (`fromSequence`, `since`, `level`) on a large experiment.
+   */
+  async byWorker(prefix: string, options: ReadOptions = {}): Promise<Map<string, StoredRecord[]>> {
+    compileFilter(options);
+    const view = new Map<string, StoredRecord[]>();
+    for (const worker of await this.workers(prefix)) {
+      if (options.worker !== undefined && worker !== options.worker) continue;
+      const records: StoredRecord[] = [];
+      for await (const record of this.read(prefix, { ...options, worker })) records.push(record);
+      view.set(worker, records);
+    }
+    return view;
+  }
+
+  /** Names of the workers that joined any run of the experiment, in the order they first joined. */
+  async workers(prefix: string): Promise<string[]> {
+    const names = new Set<string>();
+    for (const parts of (await readWorkerParts(workersFile(this.root, prefix))).values()) for (const part of parts) names.add(part.worker);
+    return [...names];
   }
 
   /**
@@ -118,4 +170,8 @@ function checkPollInterval(value: number | undefined): number {
     throw new InvalidArgumentError("pollIntervalMs", value, `must be a number of milliseconds above 0 and at most ${MAX_POLL_INTERVAL_MS}`);
   }
   return value;
+}
+
+async function* withoutWorker(records: AsyncIterable<StoredRecord>): AsyncGenerator<StoredRecord, void, undefined> {
+  for await (const record of records) if (record["worker"] === undefined) yield record;
 }

@@ -12,15 +12,31 @@ import {
   type RunEnded,
   type RunInfo,
   type RunOpened,
+  type SequenceRange,
   type Sink,
+  ExperimentLockedError,
+  RunStateError,
 } from "@dashlog/core";
-import { acquireExperimentLock } from "./experiment-lock.js";
+import { acquireExperimentLock, liveLockHolder } from "./experiment-lock.js";
+import { readCounter, reserveFromCounter } from "./sequence-counter.js";
+import { appendWorkerLine } from "./workers-file.js";
 import { lastValidRecord } from "./lines-from-end.js";
 import { ExperimentFiles } from "./experiment-files.js";
 import { ForeignWriterError, UNKNOWN_WRITER, describeHolder, firstHeldLock, flockHolder } from "./foreign-writer.js";
 import { highestSequenceNumber } from "./highest-sequence.js";
 import { logSequenceLockFile, mlDashLockFiles } from "./ml-dash-paths.js";
-import { DEFAULT_ROOT, LOGS_DIR, experimentDir, lockFile, runsFile, streamFile } from "./paths.js";
+import {
+  DEFAULT_ROOT,
+  LOGS_DIR,
+  WORKER_LOCK_PREFIX,
+  experimentDir,
+  lockFile,
+  runsFile,
+  sequenceFile,
+  streamFile,
+  workerLockFile,
+  workersFile,
+} from "./paths.js";
 import { appendRunRecord, readRuns } from "./runs-file.js";
 
 export interface LocalJsonlOptions {
@@ -50,6 +66,15 @@ interface OpenFile {
   size: number;
 }
 
+/** A worker's part of a joined run, open in this sink. */
+interface JoinedPart {
+  readonly run: RunInfo;
+  readonly worker: string;
+  /** One past the highest number on disk when the worker joined: its first block starts no lower. */
+  readonly floor: number;
+  readonly release: () => void;
+}
+
 interface OpenRun {
   readonly runId: string;
   readonly startedAt: string;
@@ -73,6 +98,8 @@ export class JsonlSink implements Sink {
   readonly #fsync: "close" | "batch" | "never";
   readonly #files = new Map<string, OpenFile>();
   readonly #runs = new Map<string, OpenRun>();
+  /** Joined runs' parts by experiment, run id and worker (several workers may share one sink in one process). */
+  readonly #parts = new Map<string, JoinedPart>();
   /**
    * File path by experiment and stream: checking the prefix and resolving the path costs
    * microseconds, and a run with many sparse streams writes many small batches.
@@ -89,12 +116,14 @@ export class JsonlSink implements Sink {
   }
 
   async openRun(run: RunInfo): Promise<RunOpened> {
+    if (run.worker !== undefined) return this.#joinRun(run, run.worker);
     const dir = experimentDir(this.root, run.experiment);
     const logsDir = join(dir, LOGS_DIR);
     mkdirSync(logsDir, { recursive: true });
     const release = acquireExperimentLock(lockFile(this.root, run.experiment), run.experiment, run.runId, run.startedAt);
     let files: ExperimentFiles | undefined;
     try {
+      refuseIfWorkersRun(dir, run.experiment);
       // ml-dash ignores dashlog's .lock and holds its own flock only around each append; a
       // holder seen now is an ml-dash process writing this experiment right now.
       const held = firstHeldLock(mlDashLockFiles(this.root, run.experiment));
@@ -120,6 +149,8 @@ export class JsonlSink implements Sink {
           if (typeof last?.["timestamp"] === "string") lastLogTime = last["timestamp"];
         }
       }
+      // Numbers reserved by joined runs' workers and never used lie past the last record.
+      next = Math.max(next, readCounter(sequenceFile(this.root, run.experiment)) ?? 0);
       files.setNextLogSequence(next);
       const runs = runsFile(this.root, run.experiment);
       if (existsSync(runs)) {
@@ -178,8 +209,15 @@ export class JsonlSink implements Sink {
   }
 
   closeRunSync(run: RunEnded): void {
+    if (run.worker !== undefined) {
+      this.#leaveRun(run, run.worker);
+      return;
+    }
     const open = this.#runs.get(run.experiment);
     try {
+      // Joined runs number from the counter: it must not hand out what this run used.
+      const counter = sequenceFile(this.root, run.experiment);
+      if (readCounter(counter) !== undefined) reserveFromCounter(counter, run.experiment, 0, run.nextSequenceNumber, () => undefined);
       appendRunRecord(runsFile(this.root, run.experiment), {
         runId: run.runId,
         status: run.status,
@@ -201,6 +239,101 @@ export class JsonlSink implements Sink {
     }
   }
 
+  /**
+   * Joining a run takes no experiment-wide lock: only this worker's lock file (a second process
+   * with the same worker name in the same run is refused), and the single-writer lock must not be
+   * held by a live run of its own. Numbering comes from `reserveSequenceNumbers`; the part starts
+   * RUNNING in `workers.jsonl`. Metric points and parameters are not stored for joined runs
+   * (their per-experiment indexes are not shared across processes yet): no `metrics` is returned.
+   */
+  async #joinRun(run: RunInfo, worker: string): Promise<RunOpened> {
+    const dir = experimentDir(this.root, run.experiment);
+    const logsDir = join(dir, LOGS_DIR);
+    mkdirSync(logsDir, { recursive: true });
+    const single = liveLockHolder(lockFile(this.root, run.experiment));
+    if (single !== undefined) {
+      throw new ExperimentLockedError(run.experiment, `process ${single.pid} on ${single.hostname} (run ${single.runId}, a run of its own)`, "wait for that run to end before joining a run of the experiment");
+    }
+    const release = acquireExperimentLock(workerLockFile(this.root, run.experiment, run.runId, worker), run.experiment, run.runId, run.startedAt);
+    try {
+      const held = firstHeldLock(mlDashLockFiles(this.root, run.experiment));
+      if (held !== undefined) throw new ForeignWriterError(run.experiment, held.path, describeHolder(held.holder), "it holds the lock");
+      ensureExperimentFiles(this.root, run.experiment, run.startedAt);
+      let floor = ExperimentFiles.readLogSequence(this.root, run.experiment) ?? 0;
+      for (const name of readdirSync(logsDir)) {
+        if (!name.endsWith(".jsonl")) continue;
+        const schema = name === `${LOGS_STREAM}.jsonl` ? logRecordSchema : storedRecordSchema;
+        floor = Math.max(floor, (await highestSequenceNumber(join(logsDir, name), schema)) + 1);
+      }
+      appendWorkerLine(workersFile(this.root, run.experiment), {
+        runId: run.runId,
+        worker,
+        status: "RUNNING",
+        startedAt: run.startedAt,
+        pid: process.pid,
+        hostname: hostname(),
+      });
+      this.#parts.set(partKey(run.experiment, run.runId, worker), { run, worker, floor, release });
+      return { nextSequenceNumber: Math.max(floor, readCounter(sequenceFile(this.root, run.experiment)) ?? 0) };
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  /**
+   * A block of numbers for a worker of a joined run, from the experiment's counter file under
+   * a short exclusive lock (see `reserveFromCounter`); the block is appended to the worker's
+   * part in `workers.jsonl` under the same lock, so numbers a crashed worker never used can be
+   * told apart from lost records.
+   */
+  reserveSequenceNumbersSync(run: RunInfo, count: number): SequenceRange {
+    const part = run.worker === undefined ? undefined : this.#parts.get(partKey(run.experiment, run.runId, run.worker));
+    if (part === undefined) throw new RunStateError(`reserveSequenceNumbers: run ${run.runId} of ${JSON.stringify(run.experiment)} was not joined through this sink as worker ${JSON.stringify(run.worker)}`);
+    const logsDir = join(experimentDir(this.root, run.experiment), LOGS_DIR);
+    return reserveFromCounter(
+      sequenceFile(this.root, run.experiment),
+      run.experiment,
+      count,
+      part.floor,
+      (reserved) => appendWorkerLine(workersFile(this.root, run.experiment), { runId: run.runId, worker: part.worker, reserved }),
+      // The first reservation ever: nobody appends yet, so a line torn by an earlier crash can be ended safely.
+      () => {
+        for (const name of readdirSync(logsDir)) if (name.endsWith(".jsonl")) terminateTornLine(join(logsDir, name));
+      },
+    );
+  }
+
+  reserveSequenceNumbers(run: RunInfo, count: number): SequenceRange {
+    return this.reserveSequenceNumbersSync(run, count);
+  }
+
+  /** A worker's end: its status, where it stopped and the numbers it never used, then its lock. */
+  #leaveRun(run: RunEnded, worker: string): void {
+    const key = partKey(run.experiment, run.runId, worker);
+    const part = this.#parts.get(key);
+    try {
+      appendWorkerLine(workersFile(this.root, run.experiment), {
+        runId: run.runId,
+        worker,
+        status: run.status,
+        startedAt: run.startedAt,
+        endedAt: run.endedAt,
+        pid: process.pid,
+        hostname: hostname(),
+        nextSequenceNumber: run.nextSequenceNumber,
+        unusedSequenceNumbers: [...(run.unusedSequenceNumbers ?? [])],
+        ...(run.error === undefined ? {} : { error: run.error }),
+      });
+      this.#closeFiles(experimentDir(this.root, run.experiment), worker);
+    } finally {
+      if (part !== undefined) {
+        this.#parts.delete(key);
+        part.release();
+      }
+    }
+  }
+
   flush(): void {
     for (const file of this.#files.values()) {
       if (file.remainder !== null) writeFully(file, file.remainder);
@@ -214,12 +347,18 @@ export class JsonlSink implements Sink {
       run.release();
     }
     this.#runs.clear();
+    for (const part of this.#parts.values()) part.release();
+    this.#parts.clear();
     for (const files of this.#looseFiles.values()) files.close();
     this.#looseFiles.clear();
   }
 
   #writeBatch(batch: RecordBatch): void {
-    const file = this.#file(this.#streamPath(batch.experiment, batch.stream));
+    const worker = batch.worker;
+    const file = this.#file(this.#streamPath(batch.experiment, batch.stream), worker);
+    // A joined run's records of streams other than `logs` carry their worker too (the `logs`
+    // consumer puts it in the record itself); spliced into the JSON, not copied per record.
+    const workerField = worker === undefined || batch.stream === LOGS_STREAM ? undefined : `,"worker":${JSON.stringify(worker)}}`;
     // Records already handed to the OS: core offers a batch again from its first record not
     // yet complete on disk, so these are exactly the lines the remainder (if any) finishes.
     let handedOver = 0;
@@ -252,7 +391,8 @@ export class JsonlSink implements Sink {
     let last = file.lastSequenceNumber;
     for (const record of batch.records) {
       if (record.sequenceNumber <= file.lastSequenceNumber) continue;
-      chunk += `${JSON.stringify(record)}\n`;
+      if (workerField === undefined || record["worker"] !== undefined) chunk += `${JSON.stringify(record)}\n`;
+      else chunk += `${JSON.stringify(record).slice(0, -1)}${workerField}\n`;
       last = record.sequenceNumber;
       if (chunk.length >= CHUNK_CHARS) {
         encode(chunk);
@@ -262,8 +402,9 @@ export class JsonlSink implements Sink {
     if (chunk.length > 0) encode(chunk);
     if (length === 0) return;
     // One fstat a batch: a file that grew under this sink was appended to by another writer
-    // (ml-dash ignores dashlog's .lock), and writing on would duplicate sequence numbers.
-    if (fstatSync(file.fd).size !== file.size) {
+    // (ml-dash ignores dashlog's .lock), and writing on would duplicate sequence numbers. In a
+    // joined run the other workers append to the same file, by design: see `#file`.
+    if (worker === undefined && fstatSync(file.fd).size !== file.size) {
       const lock = logSequenceLockFile(this.root, batch.experiment);
       const holder = flockHolder(lock);
       throw new ForeignWriterError(batch.experiment, streamFile(this.root, batch.experiment, batch.stream), holder === undefined ? UNKNOWN_WRITER : describeHolder(holder), "a file dashlog appends to grew under it:");
@@ -274,7 +415,8 @@ export class JsonlSink implements Sink {
     } catch (error) {
       throw StoppedWrite.from(error, handedOver, Number.POSITIVE_INFINITY);
     }
-    if (batch.stream === LOGS_STREAM) this.#shared(batch.experiment).setNextLogSequence(last + 1);
+    // ml-dash's .log_sequence is rewritten in place: concurrent workers could move it backwards.
+    if (batch.stream === LOGS_STREAM && worker === undefined) this.#shared(batch.experiment).setNextLogSequence(last + 1);
   }
 
   #streamPath(experiment: string, stream: string): string {
@@ -303,20 +445,34 @@ export class JsonlSink implements Sink {
     return files;
   }
 
-  #file(path: string): OpenFile {
-    let file = this.#files.get(path);
+  /**
+   * The open file of a stream; one per worker in a joined run. Every worker of a joined run
+   * appends whole lines to the same `logs/<stream>.jsonl` rather than to a file of its own:
+   * the file is opened O_APPEND and each batch goes out in one write(2), which a local file
+   * system applies at the end of the file as a whole (the inode is locked for the write), so
+   * lines of different workers never interleave and no lock is taken per record or per batch.
+   * Every reader, `tail -f`, ml-dash's upload and the single-writer format keep working on one
+   * file; each worker's lines are in ascending order (its blocks are), so the merged view is
+   * a sort (see the reader's `readMerged`). Not for network file systems, where O_APPEND is not
+   * atomic across machines: use MongoDB to share a run across machines.
+   */
+  #file(path: string, worker?: string): OpenFile {
+    const key = worker === undefined ? path : `${path}\0${worker}`;
+    let file = this.#files.get(key);
     if (file === undefined) {
       mkdirSync(dirname(path), { recursive: true });
       const fd = openSync(path, "a");
       file = { fd, lastSequenceNumber: -1, remainder: null, size: fstatSync(fd).size };
-      this.#files.set(path, file);
+      this.#files.set(key, file);
     }
     return file;
   }
 
-  #closeFiles(under: string): void {
+  /** Closes the files under a folder: a run of its own's, or only `worker`'s. */
+  #closeFiles(under: string, worker?: string): void {
     for (const [path, file] of this.#files) {
       if (!path.startsWith(under + sep)) continue;
+      if (worker !== undefined && !path.endsWith(`\0${worker}`)) continue;
       if (file.remainder !== null) continue; // keep it: a later flush may still finish the write
       if (this.#fsync !== "never") fsyncSync(file.fd);
       closeSync(file.fd);
@@ -410,5 +566,26 @@ function terminateTornLine(path: string): void {
     if (last[0] !== 0x0a) writeSync(fd, "\n", size);
   } finally {
     closeSync(fd);
+  }
+}
+
+function partKey(experiment: string, runId: string, worker: string): string {
+  return `${experiment}\0${runId}\0${worker}`;
+}
+
+/** `experiment.json` as ml-dash wants it, created once whoever comes first (O_EXCL). */
+function ensureExperimentFiles(root: string, prefix: string, now: string): void {
+  ExperimentFiles.openSync(root, prefix, now).close();
+}
+
+/** A run of its own may not start while workers of a joined run write the experiment. */
+function refuseIfWorkersRun(dir: string, prefix: string): void {
+  for (const name of readdirSync(dir)) {
+    // Skips the lock's own temporary and claim files (`<lock>.<uuid>.tmp`, `<lock>.break`).
+    if (!name.startsWith(WORKER_LOCK_PREFIX) || name.endsWith(".tmp") || name.endsWith(".break")) continue;
+    const holder = liveLockHolder(join(dir, name));
+    if (holder !== undefined) {
+      throw new ExperimentLockedError(prefix, `process ${holder.pid} on ${holder.hostname}, a worker of joined run ${holder.runId}`, "wait for the joined run's workers to end");
+    }
   }
 }

@@ -20,4 +20,6 @@ export const lenientLogRecordSchema = z.strictObject({
     .optional()
     .transform((v): JsonObject | null => v ?? null),
   sequenceNumber: sequenceNumberSchema,
+  /** Only in a run joined by several processes: the worker that wrote the line. */
+  worker: z.string().min(1).optional(),
 });

@@ -35,3 +35,26 @@ export function runsFile(root: string, prefix: string): string {
 export function lockFile(root: string, prefix: string): string {
   return join(experimentDir(root, prefix), LOCK_FILE);
 }
+
+export const WORKERS_FILE = "workers.jsonl";
+export const SEQUENCE_FILE = ".sequence";
+
+/** `<root>/<prefix>/workers.jsonl`: the parts of joined runs: each worker's status changes and every block of numbers it reserved. */
+export function workersFile(root: string, prefix: string): string {
+  return join(experimentDir(root, prefix), WORKERS_FILE);
+}
+
+/** `<root>/<prefix>/.sequence`: the next number a worker of a joined run may reserve (digits only). */
+export function sequenceFile(root: string, prefix: string): string {
+  return join(experimentDir(root, prefix), SEQUENCE_FILE);
+}
+
+/**
+ * `<root>/<prefix>/.worker-lock.<runId>.<worker>`: held by the process writing that worker's
+ * part. Worker names may hold `:` (`hostname:pid`), which some file systems refuse: encoded.
+ */
+export function workerLockFile(root: string, prefix: string, runId: string, worker: string): string {
+  return join(experimentDir(root, prefix), `${WORKER_LOCK_PREFIX}${encodeURIComponent(runId)}.${encodeURIComponent(worker)}`);
+}
+
+export const WORKER_LOCK_PREFIX = ".worker-lock.";

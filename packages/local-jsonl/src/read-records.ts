@@ -39,6 +39,8 @@ export async function* readRecords(
     let lineNumber = 0;
     let highest = -1;
     let highestLine = 0;
+    // Workers of a joined run append to the same file: each worker's lines ascend, not the file's.
+    const byWorker = new Map<string, { highest: number; line: number }>();
     for await (const line of linesForward(handle, { end, chunkSize: options.chunkSize })) {
       if (isAborted(signal)) return;
       lineNumber += 1;
@@ -49,7 +51,19 @@ export async function* readRecords(
         continue;
       }
       const seq = parsed.record.sequenceNumber;
-      if (seq <= highest) {
+      const worker = parsed.record["worker"];
+      if (typeof worker === "string") {
+        const last = byWorker.get(worker);
+        if (last !== undefined && seq <= last.highest) {
+          onIssue?.({
+            kind: "out-of-order",
+            line: lineNumber,
+            message: `sequenceNumber ${seq} of worker ${worker} ${seq === last.highest ? "repeats" : "goes backwards"}: line ${last.line} already has ${last.highest}`,
+            text: line.text.slice(0, 200),
+          });
+        } else byWorker.set(worker, { highest: seq, line: lineNumber });
+        if (seq > highest) highest = seq;
+      } else if (seq <= highest) {
         // Checked on every valid line, matching or not: the file's order is what is reported.
         onIssue?.({
           kind: "out-of-order",

@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
-import { processGoneReason, runStateOf, type RunRecord, type RunState } from "@dashlog/core";
-import { lockFile, runsFile } from "./paths.js";
+import { joinedRunState, processGoneReason, runStateOf, type RunRecord, type RunState, type WorkerPartState } from "@dashlog/core";
+import { lockFile, runsFile, workerLockFile, workersFile } from "./paths.js";
 import { readRuns } from "./runs-file.js";
+import { readWorkerParts, type StoredWorkerPart } from "./workers-file.js";
 
 /**
  * Every run of an experiment with its effective status, oldest first: a run stored RUNNING
@@ -12,6 +13,42 @@ import { readRuns } from "./runs-file.js";
  * stays RUNNING (local files have no lease).
  */
 export async function readRunStates(root: string, prefix: string): Promise<RunState[]> {
+  const own = await readOwnRunStates(root, prefix);
+  const joined = await readJoinedRunStates(root, prefix);
+  if (joined.length === 0) return own;
+  return [...own, ...joined].sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0));
+}
+
+/**
+ * Runs joined by several workers (`workers.jsonl`), each with its workers' parts: a part stored
+ * RUNNING whose worker lock is gone, or names another run, or whose process is not alive on
+ * this host, is CRASHED; the run is then FAILED naming that worker (see `joinedRunState`).
+ */
+export async function readJoinedRunStates(root: string, prefix: string): Promise<RunState[]> {
+  const parts = await readWorkerParts(workersFile(root, prefix));
+  const states: RunState[] = [];
+  for (const [runId, stored] of parts) {
+    const judged: WorkerPartState[] = [];
+    for (const part of stored) judged.push(await judgePart(root, prefix, runId, part));
+    states.push(joinedRunState(runId, judged));
+  }
+  return states;
+}
+
+async function judgePart(root: string, prefix: string, runId: string, part: StoredWorkerPart): Promise<WorkerPartState> {
+  if (part.status !== "RUNNING") return { ...part, effectiveStatus: part.status };
+  const holder = await readLockRunId(workerLockFile(root, prefix, runId, part.worker));
+  // Read again after the lock: a part that ended between the two reads is not a crash.
+  const again = (await readWorkerParts(workersFile(root, prefix))).get(runId)?.find((p) => p.worker === part.worker);
+  if (again !== undefined && again.status !== "RUNNING") return { ...again, effectiveStatus: again.status };
+  const gone =
+    holder !== runId
+      ? "its worker lock is gone: the worker ended without recording its end"
+      : processGoneReason(part.pid, part.hostname);
+  return gone === undefined ? { ...part, effectiveStatus: "RUNNING" } : { ...part, effectiveStatus: "CRASHED", crashReason: gone };
+}
+
+async function readOwnRunStates(root: string, prefix: string): Promise<RunState[]> {
   const path = runsFile(root, prefix);
   const before = await readRuns(path);
   if (!before.some((run) => run.status === "RUNNING")) return before.map((run) => runStateOf(run, undefined));

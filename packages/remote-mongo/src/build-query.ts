@@ -12,6 +12,7 @@ export function buildQuery(experiment: string, filter: RecordFilter): Document {
   if (filter.fromSequence !== undefined) seq["$gte"] = filter.fromSequence;
   if (filter.toSequence !== undefined) seq["$lte"] = filter.toSequence;
   if (Object.keys(seq).length > 0) query["sequenceNumber"] = seq;
+  if (filter.worker !== undefined) query["worker"] = filter.worker;
   if (filter.minLevel !== undefined || filter.levels !== undefined) {
     query["level"] = {
       $in: LEVELS.filter(

@@ -2,6 +2,13 @@ import type { Db, IndexDescription } from "mongodb";
 import type { ResolvedConnection } from "./mongo-options.js";
 
 /**
+ * Every index here starts with `experiment`, and so does every unique one: on a sharded
+ * cluster, shard the big collections (logs, streams, metrics) on the ranged key
+ * `{ experiment: 1 }` (not hashed: a hashed shard key allows no unique index but `_id`'s), and
+ * each unique index is then one MongoDB can enforce, since a unique index must be prefixed by
+ * the shard key. `runs`, `workers`, `locks` and `counters` are small: leave them unsharded, or
+ * shard them the same way (`locks` and `counters` by `_id`, which is or starts with the experiment).
+ *
  * The indexes the sink creates (idempotently: same name and key each time). In the logs
  * collection the stream is implied by the collection, so its unique key is
  * (experiment, sequenceNumber); the streams collection's is (experiment, stream, sequenceNumber).
@@ -12,6 +19,8 @@ export function indexSpecs(collections: ResolvedConnection["collections"]): Reco
       { key: { experiment: 1, sequenceNumber: 1 }, name: "experiment_sequenceNumber_unique", unique: true },
       { key: { experiment: 1, timestamp: 1 }, name: "experiment_timestamp" },
       { key: { experiment: 1, level: 1, sequenceNumber: 1 }, name: "experiment_level_sequenceNumber" },
+      // The worker filter of joined runs (`tail --worker`); sparse, so runs of their own cost nothing.
+      { key: { experiment: 1, worker: 1, sequenceNumber: 1 }, name: "experiment_worker_sequenceNumber", sparse: true },
     ],
     [collections.streams]: [
       { key: { experiment: 1, stream: 1, sequenceNumber: 1 }, name: "experiment_stream_sequenceNumber_unique", unique: true },
@@ -28,6 +37,8 @@ export function indexSpecs(collections: ResolvedConnection["collections"]): Reco
       { key: { experiment: 1, metric: 1, createdAt: 1 }, name: "experiment_metric_createdAt" },
     ],
     [collections.params]: [{ key: { experiment: 1, index: 1 }, name: "experiment_index_unique", unique: true }],
+    // Joined runs: one part per worker; `counters` is keyed by `_id` (the experiment) alone.
+    [collections.workers]: [{ key: { experiment: 1, runId: 1, worker: 1 }, name: "experiment_runId_worker_unique", unique: true }],
     // locks: one document per experiment, keyed by _id; no extra index.
   };
 }

@@ -74,7 +74,7 @@ export class InsertPipeline {
               ? toMetricDocument(batch.experiment, kind.metric, record)
               : kind.kind === "params"
                 ? toParamsDocument(batch.experiment, record)
-                : toDocument(batch.experiment, batch.stream, record);
+                : toDocument(batch.experiment, batch.stream, record, batch.worker);
         } catch (error) {
           await this.reject(batch, record, error);
           continue;

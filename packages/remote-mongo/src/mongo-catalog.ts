@@ -2,6 +2,7 @@ import { LOGS_STREAM, runRecordSchema, validatePrefix, type RunRecord } from "@d
 import { MongoClient, type Document } from "mongodb";
 import { resolveConnection, type MongoConnectionOptions } from "./mongo-options.js";
 import { redactUri } from "./redact-uri.js";
+import { readJoinedRunStates } from "./run-states.js";
 
 /**
  * What a reader leaves out: which experiments, streams and runs `mongoSink` stored, and how
@@ -63,7 +64,10 @@ export function mongoCatalog(options: MongoConnectionOptions): MongoCatalog {
         const parsed = runRecordSchema.safeParse(toRunRecord(document));
         if (parsed.success) out.push(parsed.data);
       }
-      return out;
+      // Runs joined by several workers live in the workers collection, one part per worker.
+      const joined = await readJoinedRunStates(db, connection.collections, prefix);
+      if (joined.length === 0) return out;
+      return [...out, ...joined].sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0));
     },
     async countRecords(prefix, stream) {
       validatePrefix(prefix);

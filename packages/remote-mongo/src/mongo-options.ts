@@ -16,6 +16,10 @@ export interface CollectionNames {
   readonly metrics?: string;
   /** Parameter changes, one document per `params.set()`: `{ experiment, index, updatedAt, data }`. Default `params`. */
   readonly params?: string;
+  /** Joined runs: one document per worker's part (`{ experiment, runId, worker, status, reserved, ... }`). Default `workers`. */
+  readonly workers?: string;
+  /** Joined runs: one counter per experiment (`{ _id: experiment, next }`), from which workers reserve blocks of numbers. Default `counters`. */
+  readonly counters?: string;
 }
 
 /** Where the data lives; shared by the sink and the reader. */
@@ -46,6 +50,8 @@ export const DEFAULT_COLLECTIONS: Readonly<Required<CollectionNames>> = Object.f
   locks: "locks",
   metrics: "metrics",
   params: "params",
+  workers: "workers",
+  counters: "counters",
 });
 
 const collectionName = z
@@ -71,6 +77,8 @@ const connectionSchema = z.object({
       locks: collectionName.optional(),
       metrics: collectionName.optional(),
       params: collectionName.optional(),
+      workers: collectionName.optional(),
+      counters: collectionName.optional(),
     })
     .optional(),
   clientOptions: z.custom<MongoClientOptions>((v) => typeof v === "object" && v !== null, { message: "must be an object of MongoClient options" }).optional(),
@@ -95,9 +103,11 @@ export function resolveConnection(options: MongoConnectionOptions, what: string)
     locks: parsed.collections?.locks ?? DEFAULT_COLLECTIONS.locks,
     metrics: parsed.collections?.metrics ?? DEFAULT_COLLECTIONS.metrics,
     params: parsed.collections?.params ?? DEFAULT_COLLECTIONS.params,
+    workers: parsed.collections?.workers ?? DEFAULT_COLLECTIONS.workers,
+    counters: parsed.collections?.counters ?? DEFAULT_COLLECTIONS.counters,
   };
-  if (new Set(Object.values(collections)).size !== 6) {
-    throw new InvalidArgumentError(`${what} option collections`, collections, "must name six different collections");
+  if (new Set(Object.values(collections)).size !== 8) {
+    throw new InvalidArgumentError(`${what} option collections`, collections, "must name eight different collections");
   }
   return {
     uri: parsed.uri,

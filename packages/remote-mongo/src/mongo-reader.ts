@@ -215,6 +215,31 @@ export class MongoReader implements RecordReader {
    * is CRASHED (and `crashed` true, `crashReason` saying why) for a run stored RUNNING whose
    * lock is gone or whose lease expired, or whose end a later run recorded as crashed.
    */
+  /** Every matching record in sequence order, whichever worker wrote it: `read()` already is (the server sorts), so this is it. */
+  readMerged(prefix: string, options: ReadOptions = {}): AsyncGenerator<StoredRecord> {
+    return this.read(prefix, options);
+  }
+
+  /** The per-worker view: every worker that joined a run of the experiment, with its matching records in order (held in memory). */
+  async byWorker(prefix: string, options: ReadOptions = {}): Promise<Map<string, StoredRecord[]>> {
+    const view = new Map<string, StoredRecord[]>();
+    for (const worker of await this.workers(prefix)) {
+      if (options.worker !== undefined && worker !== options.worker) continue;
+      const records: StoredRecord[] = [];
+      for await (const record of this.read(prefix, { ...options, worker })) records.push(record);
+      view.set(worker, records);
+    }
+    return view;
+  }
+
+  /** Names of the workers that joined any run of the experiment, in the order they joined. */
+  async workers(prefix: string): Promise<string[]> {
+    validatePrefix(prefix);
+    const names = new Set<string>();
+    for (const run of await this.runs(prefix)) for (const part of run.workers ?? []) names.add(part.worker);
+    return [...names];
+  }
+
   async runs(prefix: string): Promise<RunState[]> {
     validatePrefix(prefix);
     try {

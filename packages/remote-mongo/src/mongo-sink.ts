@@ -9,7 +9,10 @@ import {
   type RunEnded,
   type RunInfo,
   type RunOpened,
+  type SequenceRange,
   type Sink,
+  ExperimentLockedError,
+  RunStateError,
 } from "@dashlog/core";
 import { MongoClient, type Db } from "mongodb";
 import { backoffDelay, sleep } from "./backoff.js";
@@ -25,6 +28,8 @@ import { redactUri, uriSecrets } from "./redact-uri.js";
 import { RunStatusStore } from "./run-status-store.js";
 import { SinkCounters } from "./sink-counters.js";
 import { SpoolReplay } from "./spool-replay.js";
+import { workerLockKey, workerLockRunId } from "./worker-lock-key.js";
+import { WorkerPartsStore } from "./worker-parts-store.js";
 import { Spool, type SpoolFileCount } from "./spool.js";
 
 export type { MongoCloseReport, MongoSinkStats } from "./mongo-sink-report.js";
@@ -51,6 +56,7 @@ export class MongoSink implements Sink {
   readonly #issues = new IssueChannel();
   readonly #locks: ExperimentLocks;
   readonly #runs: RunStatusStore;
+  readonly #workers: WorkerPartsStore;
   readonly #counters = new SinkCounters();
   readonly #sender: QueueSender;
   readonly #replay: SpoolReplay;
@@ -95,7 +101,8 @@ export class MongoSink implements Sink {
     this.#locks = new ExperimentLocks(this.#db.collection(connection.collections.locks), this.#options.lockLeaseMs, (error) =>
       this.#report("lock", toMongoSinkError("lock", "the experiment's lock could not be renewed", error, this.#secrets)),
     );
-    this.#runs = new RunStatusStore(this.#db, connection.collections, this.#locks);
+    this.#workers = new WorkerPartsStore(this.#db, connection.collections);
+    this.#runs = new RunStatusStore(this.#db, connection.collections, this.#locks, this.#workers);
     const report = (name: string, error: unknown) => this.#report(name, error);
     const ensureReady = () => this.#ensureReady();
     const pipeline = new InsertPipeline({
@@ -271,9 +278,11 @@ export class MongoSink implements Sink {
 
   /** Says where numbering continues: one past the highest sequence number in MongoDB, the spool and this sink's queue. Records RUNNING. */
   async openRun(run: RunInfo): Promise<RunOpened> {
+    if (run.worker !== undefined) return this.#joinRun(run, run.worker);
     await this.#attempt("openRun", `cannot open run ${run.runId} of ${JSON.stringify(run.experiment)}`, async () => {
       await this.#ensureReady();
       await this.#locks.acquire(run);
+      await this.#refuseIfWorkersRun(run);
     });
     // Records only move memory -> spool -> MongoDB, and the pump may be replaying right now:
     // read the spool before MongoDB, and remember what passed through this sink, so a record
@@ -301,6 +310,59 @@ export class MongoSink implements Sink {
     return { nextSequenceNumber: next, metrics };
   }
 
+  /**
+   * Joins a run shared by several workers: this worker's own lease (a second process with the
+   * same worker name in the same run is refused; the experiment's lease is not taken, and must
+   * not be held by a run of its own), the counter moved past what is stored, the part RUNNING.
+   * Metric points and parameters are not stored for joined runs: no `metrics` is returned.
+   */
+  async #joinRun(run: RunInfo, worker: string): Promise<RunOpened> {
+    const lock = { ...run, experiment: workerLockKey(run.experiment, run.runId, worker), runId: workerLockRunId(run.runId, worker) };
+    await this.#attempt("openRun", `cannot join run ${run.runId} of ${JSON.stringify(run.experiment)} as worker ${JSON.stringify(worker)}`, async () => {
+      await this.#ensureReady();
+      const single = await this.#db.collection(this.#options.connection.collections.locks).findOne({ _id: run.experiment as never });
+      const expiresAt = single?.["expiresAt"];
+      if (single !== null && expiresAt instanceof Date && expiresAt.getTime() > Date.now()) {
+        throw new ExperimentLockedError(run.experiment, `run ${String(single["runId"])} (a run of its own, pid ${String(single["pid"])} on ${String(single["hostname"])})`, "wait for it to end before joining a run of the experiment");
+      }
+      await this.#locks.acquire(lock);
+    });
+    try {
+      const spooled = await this.spool.maxSequenceNumber(run.experiment);
+      const highest = await this.#attempt("openRun", `cannot read the last sequence number of ${JSON.stringify(run.experiment)}`, () => this.#runs.highestStored(run.experiment));
+      const floor = Math.max(highest, spooled, this.#highest.get(run.experiment) ?? -1) + 1;
+      await this.#attempt("openRun", `cannot record worker ${JSON.stringify(worker)} of run ${run.runId} as RUNNING`, () => this.#workers.join(run, worker, floor));
+      return { nextSequenceNumber: floor };
+    } catch (error) {
+      await this.#locks.release(lock.experiment, lock.runId).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** A block of sequence numbers for a joined run's worker: one atomic `$inc` on the experiment's counter (see WorkerPartsStore). */
+  async reserveSequenceNumbers(run: RunInfo, count: number): Promise<SequenceRange> {
+    const worker = run.worker;
+    if (worker === undefined) throw new RunStateError(`reserveSequenceNumbers: run ${run.runId} of ${JSON.stringify(run.experiment)} is not a joined run`);
+    return this.#attempt("reserveSequenceNumbers", `cannot reserve sequence numbers for worker ${JSON.stringify(worker)} of ${JSON.stringify(run.experiment)}`, async () => {
+      await this.#ensureReady();
+      return this.#workers.reserve(run, worker, count);
+    });
+  }
+
+  /** A run of its own may not start while live workers of a joined run write the experiment (their blocks would collide with its numbers). */
+  async #refuseIfWorkersRun(run: RunInfo): Promise<void> {
+    const parts = await this.#workers.parts(run.experiment);
+    const keys: string[] = [];
+    for (const [runId, list] of parts) for (const part of list) if (part.status === "RUNNING") keys.push(workerLockKey(run.experiment, runId, part.worker));
+    if (keys.length === 0) return;
+    const live = await this.#db
+      .collection(this.#options.connection.collections.locks)
+      .findOne({ _id: { $in: keys } as never, expiresAt: { $gt: new Date() } });
+    if (live === null) return;
+    await this.#locks.release(run.experiment, run.runId).catch(() => undefined);
+    throw new ExperimentLockedError(run.experiment, `worker lease ${String(live["_id"])} (pid ${String(live["pid"])} on ${String(live["hostname"])})`, "wait for the joined run's workers to end");
+  }
+
   /** Writes the run's records first (or spools them), then its status; if MongoDB is away the status is spooled too. */
   async closeRun(run: RunEnded): Promise<void> {
     const drained = await this.#flush(this.#options.flushTimeoutMs);
@@ -310,7 +372,7 @@ export class MongoSink implements Sink {
       await this.#ensureReady();
       await this.#runs.recordEnd(run);
     } catch (error) {
-      this.#locks.stopRenewing(run.runId);
+      this.#locks.stopRenewing(run.worker === undefined ? run.runId : workerLockRunId(run.runId, run.worker));
       await this.spool.appendRun(run);
       this.#spilling = true;
       this.#report("status", toMongoSinkError("closeRun", `status ${run.status} of run ${run.runId} kept in the spool`, error, this.#secrets));
@@ -319,7 +381,7 @@ export class MongoSink implements Sink {
 
   closeRunSync(run: RunEnded): void {
     // The lease is left to expire (or to be taken over once this pid is gone): no network at exit.
-    this.#locks.stopRenewing(run.runId);
+    this.#locks.stopRenewing(run.worker === undefined ? run.runId : workerLockRunId(run.runId, run.worker));
     this.spool.appendRunSync(run);
     this.#spilling = true;
   }

@@ -79,8 +79,10 @@ function topLevelName(key: string): string {
  * are shared with the record, not copied; the driver only ever adds `_id` to the top level,
  * which is always a new object.
  */
-export function toDocument(experiment: string, stream: string, record: StoredRecord): Document {
+export function toDocument(experiment: string, stream: string, record: StoredRecord, worker?: string): Document {
   const document: Document = { experiment };
+  // A joined run's records carry their worker; `logs` records have it as a field already.
+  if (worker !== undefined && record["worker"] === undefined) document["worker"] = worker;
   let bound = DOCUMENT_OVERHEAD + 3 * experiment.length;
   if (stream !== LOGS_STREAM) {
     document["stream"] = stream;

@@ -1,6 +1,8 @@
-import { processGoneReason, runRecordSchema, runStateOf, type RunRecord, type RunState } from "@dashlog/core";
+import { joinedRunState, processGoneReason, runRecordSchema, runStateOf, type RunRecord, type RunState, type WorkerPartState } from "@dashlog/core";
 import type { Db, Document } from "mongodb";
 import type { CollectionNames } from "./mongo-options.js";
+import { workerLockKey, workerLockRunId } from "./worker-lock-key.js";
+import { WorkerPartsStore } from "./worker-parts-store.js";
 
 /** A `runs` document as a RunRecord (dates as ISO strings); undefined when it does not have a run's shape. */
 export function toRunRecord(document: Document): RunRecord | undefined {
@@ -22,6 +24,49 @@ export function toRunRecord(document: Document): RunRecord | undefined {
  * is gone on this host.
  */
 export async function readRunStates(db: Db, collections: Required<CollectionNames>, prefix: string, now: Date = new Date()): Promise<RunState[]> {
+  const own = await readOwnRunStates(db, collections, prefix, now);
+  const joined = await readJoinedRunStates(db, collections, prefix, now);
+  if (joined.length === 0) return own;
+  return [...own, ...joined].sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0));
+}
+
+/**
+ * Runs joined by several workers, each with its parts: a part stored RUNNING whose lease is
+ * gone or expired, or whose pid is gone on this host, is CRASHED, and the run FAILED naming it.
+ */
+export async function readJoinedRunStates(db: Db, collections: Required<CollectionNames>, prefix: string, now: Date = new Date()): Promise<RunState[]> {
+  const store = new WorkerPartsStore(db, collections);
+  const parts = await store.parts(prefix);
+  const states: RunState[] = [];
+  for (const [runId, list] of parts) {
+    const judged: WorkerPartState[] = [];
+    for (const part of list) {
+      if (part.status !== "RUNNING") {
+        judged.push({ ...part, effectiveStatus: part.status });
+        continue;
+      }
+      const lock = await db.collection(collections.locks).findOne({ _id: workerLockKey(prefix, runId, part.worker) as never });
+      // Read again after the lease: a part that ended in between is not a crash.
+      const again = (await store.parts(prefix)).get(runId)?.find((p) => p.worker === part.worker);
+      if (again !== undefined && again.status !== "RUNNING") {
+        judged.push({ ...again, effectiveStatus: again.status });
+        continue;
+      }
+      const expiresAt = lock?.["expiresAt"];
+      const gone =
+        lock === null || lock["runId"] !== workerLockRunId(runId, part.worker)
+          ? "its worker lease is gone: the worker ended without recording its end"
+          : expiresAt instanceof Date && expiresAt.getTime() < now.getTime()
+            ? `its lease expired at ${expiresAt.toISOString()}: its process stopped renewing it (killed, or cut off from MongoDB)`
+            : processGoneReason(part.pid, part.hostname);
+      judged.push(gone === undefined ? { ...part, effectiveStatus: "RUNNING" } : { ...part, effectiveStatus: "CRASHED", crashReason: gone });
+    }
+    states.push(joinedRunState(runId, judged));
+  }
+  return states;
+}
+
+async function readOwnRunStates(db: Db, collections: Required<CollectionNames>, prefix: string, now: Date): Promise<RunState[]> {
   const runs = db.collection(collections.runs);
   const before = await runs.find({ experiment: prefix }, { sort: { startedAt: 1 } }).toArray();
   if (!before.some((d) => d["status"] === "RUNNING")) return parse(before).map((run) => runStateOf(run, undefined));

@@ -3,6 +3,8 @@ import { CRASHED_ERROR_NAME, type RunEnded, type RunInfo } from "@dashlog/core";
 import type { Db } from "mongodb";
 import type { ExperimentLocks } from "./experiment-lock.js";
 import type { CollectionNames } from "./mongo-options.js";
+import { workerLockKey, workerLockRunId } from "./worker-lock-key.js";
+import type { WorkerPartsStore } from "./worker-parts-store.js";
 
 /**
  * The `runs` collection as the sink sees it: where an experiment's numbering continues,
@@ -12,11 +14,13 @@ export class RunStatusStore {
   readonly #db: Db;
   readonly #collections: Required<CollectionNames>;
   readonly #locks: ExperimentLocks;
+  readonly #workers: WorkerPartsStore;
 
-  constructor(db: Db, collections: Required<CollectionNames>, locks: ExperimentLocks) {
+  constructor(db: Db, collections: Required<CollectionNames>, locks: ExperimentLocks, workers: WorkerPartsStore) {
     this.#db = db;
     this.#collections = collections;
     this.#locks = locks;
+    this.#workers = workers;
   }
 
   /** The highest sequence number of `experiment` MongoDB holds, in records or in an ended run's `nextSequenceNumber`; -1 when none. */
@@ -37,7 +41,10 @@ export class RunStatusStore {
       .limit(1)
       .next();
     const runNext = typeof lastRun?.["nextSequenceNumber"] === "number" ? lastRun["nextSequenceNumber"] : 0;
-    return Math.max(await last(this.#collections.logs), await last(this.#collections.streams), runNext - 1);
+    // Numbers reserved by joined runs' workers, used or not, are taken too.
+    const counter = await this.#db.collection<{ _id: string; next?: number }>(this.#collections.counters).findOne({ _id: experiment });
+    const counterNext = typeof counter?.next === "number" ? counter.next : 0;
+    return Math.max(await last(this.#collections.logs), await last(this.#collections.streams), runNext - 1, counterNext - 1);
   }
 
   /**
@@ -84,8 +91,13 @@ export class RunStatusStore {
     );
   }
 
-  /** Stores the run's end, then releases its lock. */
+  /** Stores the run's end (a joined run's worker: its part's end), then releases its lock. */
   async recordEnd(run: RunEnded): Promise<void> {
+    if (run.worker !== undefined) {
+      await this.#workers.recordEnd(run, run.worker);
+      await this.#locks.release(workerLockKey(run.experiment, run.runId, run.worker), workerLockRunId(run.runId, run.worker));
+      return;
+    }
     await this.#db.collection(this.#collections.runs).updateOne(
       { experiment: run.experiment, runId: run.runId },
       {
@@ -100,6 +112,10 @@ export class RunStatusStore {
       },
       { upsert: true },
     );
+    // Joined runs reserve from the counter: it must not hand out what this run used.
+    await this.#db
+      .collection<{ _id: string; next: number }>(this.#collections.counters)
+      .updateOne({ _id: run.experiment }, { $max: { next: run.nextSequenceNumber } });
     await this.#locks.release(run.experiment, run.runId);
   }
 }

@@ -61,7 +61,7 @@ export class Spool {
       for (const batch of batches) {
         if (batch.records.length === 0) continue;
         const path = spoolStreamFile(this.pendingDir, batch.experiment, batch.stream);
-        await this.#appendLines(path, batch.records.map((r) => JSON.stringify(r)));
+        await this.#appendLines(path, batch.records.map((r) => JSON.stringify(withWorker(r, batch.worker))));
         n += batch.records.length;
       }
       return n;
@@ -74,7 +74,7 @@ export class Spool {
     for (const batch of batches) {
       if (batch.records.length === 0) continue;
       const path = spoolStreamFile(this.pendingDir, batch.experiment, batch.stream);
-      appendLinesSync(path, batch.records.map((r) => JSON.stringify(r)));
+      appendLinesSync(path, batch.records.map((r) => JSON.stringify(withWorker(r, batch.worker))));
       n += batch.records.length;
     }
     return n;
@@ -374,4 +374,9 @@ function isRunEnded(value: unknown): value is RunEnded {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Partial<RunEnded>;
   return typeof v.experiment === "string" && typeof v.runId === "string" && (v.status === "COMPLETED" || v.status === "FAILED") && typeof v.nextSequenceNumber === "number";
+}
+
+/** A joined run's record keeps its worker through the spool (a `logs` record has it already; the batch carries it for others). */
+function withWorker(record: StoredRecord, worker: string | undefined): StoredRecord {
+  return worker === undefined || record["worker"] !== undefined ? record : { ...record, worker };
 }

@@ -67,6 +67,7 @@ describe("mongoSink", () => {
         ["experiment_level_sequenceNumber", { experiment: 1, level: 1, sequenceNumber: 1 }, false],
         ["experiment_sequenceNumber_unique", { experiment: 1, sequenceNumber: 1 }, true],
         ["experiment_timestamp", { experiment: 1, timestamp: 1 }, false],
+        ["experiment_worker_sequenceNumber", { experiment: 1, worker: 1, sequenceNumber: 1 }, false],
       ].sort(),
     );
     const streamIndexes = (await db.collection("streams").listIndexes().toArray()).map((i) => i["name"]);
@@ -241,6 +242,6 @@ describe("mongoSink", () => {
     expect(() => mongoSink({ uri: "mongodb://h", maxConcurrentInserts: 0 })).toThrow(/mongoSink option maxConcurrentInserts.*0/);
     expect(() => mongoSink({ uri: "mongodb://h", maxConcurrentInserts: 1.5 })).toThrow(/mongoSink option maxConcurrentInserts.*1\.5/);
     expect(() => mongoSink({ uri: "mongodb://h", colections: {} } as never)).toThrow(/unknown option, got "colections"/);
-    expect(() => mongoSink({ uri: "mongodb://h", collections: { logs: "a", streams: "a" } })).toThrow(/six different collections/);
+    expect(() => mongoSink({ uri: "mongodb://h", collections: { logs: "a", streams: "a" } })).toThrow(/eight different collections/);
   });
 });
