@@ -66,6 +66,7 @@ export {
   compileFilter,
   matchesFilter,
   mergeBySequence,
+  readByWorker,
   type FollowOptions,
   type ReadIssue,
   type ReadOptions,

@@ -114,6 +114,30 @@ function toWorker(value: string | undefined): string | undefined {
 }
 
 /**
+ * The per-worker view of an experiment, as both readers give it (the seed's `fetch_logs!(ctx)[w]`):
+ * every worker that joined a run, in the order `workers` lists them, with its matching records
+ * in order. Holds them all in memory: filter (`fromSequence`, `since`, `level`) on a large experiment.
+ */
+export async function readByWorker(
+  reader: {
+    read(prefix: string, options: ReadOptions): AsyncIterable<StoredRecord>;
+    workers(prefix: string): Promise<string[]>;
+  },
+  prefix: string,
+  options: ReadOptions = {},
+): Promise<Map<string, StoredRecord[]>> {
+  compileFilter(options);
+  const view = new Map<string, StoredRecord[]>();
+  for (const worker of await reader.workers(prefix)) {
+    if (options.worker !== undefined && worker !== options.worker) continue;
+    const records: StoredRecord[] = [];
+    for await (const record of reader.read(prefix, { ...options, worker })) records.push(record);
+    view.set(worker, records);
+  }
+  return view;
+}
+
+/**
  * A joined run's records in sequence order, from sources that are each in ascending order
  * (one worker's records, or one reader's): a k-way merge, holding one record per source.
  */

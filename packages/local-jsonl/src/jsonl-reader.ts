@@ -1,6 +1,7 @@
 import {
   compileFilter,
   mergeBySequence,
+  readByWorker,
   InvalidArgumentError,
   type FollowOptions,
   type ReadOptions,
@@ -90,17 +91,10 @@ export class JsonlReader implements RecordReader {
    * the experiment, with its matching records in order. Holds them all in memory: filter
    * (`fromSequence`, `since`, `level`) on a large experiment.
    */
-  async byWorker(prefix: string, options: ReadOptions = {}): Promise<Map<string, StoredRecord[]>> {
-    compileFilter(options);
-    const view = new Map<string, StoredRecord[]>();
-    for (const worker of await this.workers(prefix)) {
-      if (options.worker !== undefined && worker !== options.worker) continue;
-      const records: StoredRecord[] = [];
-      for await (const record of this.read(prefix, { ...options, worker })) records.push(record);
-      view.set(worker, records);
-    }
-    return view;
+  byWorker(prefix: string, options: ReadOptions = {}): Promise<Map<string, StoredRecord[]>> {
+    return readByWorker(this, prefix, options);
   }
+
 
   /** Names of the workers that joined any run of the experiment, in the order they first joined. */
   async workers(prefix: string): Promise<string[]> {

@@ -3,6 +3,7 @@ import {
   compileFilter,
   logRecordSchema,
   matchesFilter,
+  readByWorker,
   storedRecordSchema,
   type FollowOptions,
   type ReadIssue,
@@ -221,16 +222,10 @@ export class MongoReader implements RecordReader {
   }
 
   /** The per-worker view: every worker that joined a run of the experiment, with its matching records in order (held in memory). */
-  async byWorker(prefix: string, options: ReadOptions = {}): Promise<Map<string, StoredRecord[]>> {
-    const view = new Map<string, StoredRecord[]>();
-    for (const worker of await this.workers(prefix)) {
-      if (options.worker !== undefined && worker !== options.worker) continue;
-      const records: StoredRecord[] = [];
-      for await (const record of this.read(prefix, { ...options, worker })) records.push(record);
-      view.set(worker, records);
-    }
-    return view;
+  byWorker(prefix: string, options: ReadOptions = {}): Promise<Map<string, StoredRecord[]>> {
+    return readByWorker(this, prefix, options);
   }
+
 
   /** Names of the workers that joined any run of the experiment, in the order they joined. */
   async workers(prefix: string): Promise<string[]> {
