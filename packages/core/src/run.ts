@@ -12,6 +12,7 @@ import { OpenSpans, type OpenSpan } from "./open-spans.js";
 import type { StreamEntry } from "./record.js";
 import { onProcessCrash, onProcessExit } from "./process-exit.js";
 import type { RunEnded, RunStatus, SequenceRange, Sink } from "./sink.js";
+import { JoinedNumbering, type NumberCounter } from "./joined-numbering.js";
 import type { SequenceBlocks } from "./sequence-blocks.js";
 import type { MetricsOpened } from "./metric-batches.js";
 import { createRunMetrics, type RunMetrics } from "./metrics.js";
@@ -80,21 +81,6 @@ export interface RunParts {
   readonly joined?: { readonly worker: string; readonly blocks: SequenceBlocks; readonly first: SequenceRange; readonly maxWaiting: number } | undefined;
 }
 
-/** An event of a joined run held until its worker's next block of numbers arrives. */
-interface WaitingEvent {
-  readonly timestamp: number;
-  readonly monotonic: number;
-  readonly category: string;
-  readonly kind: EventKind;
-  readonly id: SpanId | undefined;
-  readonly level: Level;
-  readonly message: string;
-  readonly metadata: JsonObject | null;
-  readonly payload: unknown;
-}
-
-/** Waiting events numbered per turn of the event loop once their block arrives. */
-const WAITING_CHUNK = 1000;
 
 /** `error.name` stored for a run whose records could not all be written when it ended. */
 export const UNWRITTEN_ERROR_NAME = "UnwrittenRecords";
@@ -133,15 +119,8 @@ export class Run implements AsyncDisposable {
    * or where the current block ends (or -Infinity while events wait for numbers).
    */
   #checkAt = Number.POSITIVE_INFINITY;
-  /** One past the current block of a joined run. */
-  #blockEnd = Number.POSITIVE_INFINITY;
-  /** How many numbers the current block holds: the next one is fetched when half are used. */
-  #blockCount = 0;
-  readonly #blocks: SequenceBlocks | undefined;
-  readonly #maxWaiting: number;
-  #waiting: WaitingEvent[] = [];
-  /** Events dropped because too many waited for numbers, or the sink never gave any. */
-  #droppedWaiting = 0;
+  /** A joined run's numbering from reserved blocks; undefined for a run of its own. */
+  readonly #joined: JoinedNumbering | undefined;
   #droppedAfterEnd = 0;
   #lastTimestamp: number;
   #status: RunStatus = "RUNNING";
@@ -157,22 +136,43 @@ export class Run implements AsyncDisposable {
     this.issues = parts.events.issues;
     const joined = parts.joined;
     this.worker = joined?.worker;
-    this.#blocks = joined?.blocks;
-    this.#maxWaiting = joined?.maxWaiting ?? 0;
     this.firstSequenceNumber = joined === undefined ? parts.nextSequenceNumber : joined.first.first;
     this.#next = this.firstSequenceNumber;
-    if (joined !== undefined) {
-      joined.blocks.onArrive = () => this.#blockArrived();
-      this.#blockEnd = joined.first.first + joined.first.count;
-      this.#blockCount = joined.first.count;
-      this.#checkAt = this.#prefetchPoint();
+    this.#endTimeoutMs = parts.endTimeoutMs ?? DEFAULT_END_TIMEOUT_MS;
+    if (joined === undefined) this.#joined = undefined;
+    else {
+      // The counter stays a field of the run (its hot path reads it directly); the numbering moves it through this view.
+      const run = this;
+      const counter: NumberCounter = {
+        get next() {
+          return run.#next;
+        },
+        set next(value: number) {
+          run.#next = value;
+        },
+        get checkAt() {
+          return run.#checkAt;
+        },
+        set checkAt(value: number) {
+          run.#checkAt = value;
+        },
+      };
+      this.#joined = new JoinedNumbering({
+        counter,
+        blocks: joined.blocks,
+        first: joined.first,
+        maxWaiting: joined.maxWaiting,
+        endTimeoutMs: this.#endTimeoutMs,
+        issues: this.issues,
+        emit: (event) => this.events.emit(event),
+        running: () => this.#status === "RUNNING",
+      });
     }
     this.#lastTimestamp = parts.startedAt;
     this.#clock = parts.clock;
     this.#processor = parts.processor;
     this.#sink = parts.sink;
     this.#onEnd = parts.onEnd;
-    this.#endTimeoutMs = parts.endTimeoutMs ?? DEFAULT_END_TIMEOUT_MS;
     const metricsContext = {
       experiment: parts.experiment,
       clock: parts.clock,
@@ -267,8 +267,11 @@ export class Run implements AsyncDisposable {
     let timestamp = this.#clock.now();
     if (timestamp < this.#lastTimestamp) timestamp = this.#lastTimestamp;
     else this.#lastTimestamp = timestamp;
-    if (this.#next >= this.#checkAt && !this.#numbersReady()) {
-      return this.#wait({ timestamp, monotonic: this.#clock.monotonic(), category, kind: kind ?? "point", id, level, message, metadata, payload });
+    if (this.#next >= this.#checkAt) {
+      const joined = this.#joined;
+      if (joined !== undefined && !joined.ready()) {
+        return joined.wait({ timestamp, monotonic: this.#clock.monotonic(), category, kind: kind ?? "point", id, level, message, metadata, payload });
+      }
     }
     const event: Event = {
       sequenceNumber: this.#next++,
@@ -284,154 +287,6 @@ export class Run implements AsyncDisposable {
     };
     this.events.emit(event);
     return event;
-  }
-
-  /**
-   * Joined runs only, when `#next` reached `#checkAt`: moves to the block fetched ahead when the
-   * current one is used up, and starts fetching the next one once half of it is used. When the
-   * block ran out before the next arrived, a sink that can reserve synchronously does so inline
-   * (a short lock on one machine); otherwise false: the event waits (see `#wait`).
-   */
-  #numbersReady(): boolean {
-    const blocks = this.#blocks;
-    if (blocks === undefined || this.#waiting.length > 0) return false;
-    if (this.#next >= this.#blockEnd) {
-      const block = blocks.takeAhead() ?? blocks.reserveSync();
-      if (block === undefined) {
-        blocks.grow();
-        blocks.fetchAhead();
-        this.#checkAt = Number.NEGATIVE_INFINITY;
-        return false;
-      }
-      this.#useBlock(block);
-    }
-    if (this.#next >= this.#blockEnd - Math.ceil(this.#blockCount / 2)) blocks.fetchAhead();
-    this.#checkAt = this.#prefetchPoint();
-    return true;
-  }
-
-  #prefetchPoint(): number {
-    const blocks = this.#blocks;
-    if (blocks === undefined) return Number.POSITIVE_INFINITY;
-    return blocks.pending ? this.#blockEnd : Math.max(this.#next, this.#blockEnd - Math.ceil(this.#blockCount / 2));
-  }
-
-  #useBlock(block: SequenceRange): void {
-    this.#next = block.first;
-    this.#blockEnd = block.first + block.count;
-    this.#blockCount = block.count;
-  }
-
-  /**
-   * A joined run's block ran out before the next one arrived, and the sink cannot reserve
-   * synchronously (MongoDB): the event keeps its timestamp and waits, in order, until numbers
-   * arrive (`#numberWaiting`); the caller gets it with sequenceNumber -1. Bounded: past
-   * `maxQueueLength` waiting events, new ones are dropped, counted and reported.
-   */
-  #wait(waiting: WaitingEvent): Event {
-    if (this.#waiting.length >= this.#maxWaiting) {
-      this.#droppedWaiting++;
-      if (this.#droppedWaiting === 1 || this.#droppedWaiting % 10_000 === 0) {
-        this.issues.report("sink", "reserveSequenceNumbers", new Error(`no sequence numbers from the sink and ${this.#maxWaiting} events already wait for them: ${this.#droppedWaiting} event(s) dropped so far`));
-      }
-    } else {
-      this.#waiting.push(waiting);
-    }
-    this.#checkAt = Number.NEGATIVE_INFINITY;
-    return { ...waiting, sequenceNumber: -1 };
-  }
-
-  /** Numbers the waiting events from the blocks at hand, in order; called when a block arrives. */
-  #numberWaiting(sync: boolean, limit = Number.POSITIVE_INFINITY): void {
-    const blocks = this.#blocks;
-    if (blocks === undefined) return;
-    let i = 0;
-    const waiting = this.#waiting;
-    while (i < waiting.length && i < limit) {
-      if (this.#next >= this.#blockEnd) {
-        const block = blocks.takeAhead() ?? (sync ? blocks.reserveSync() : undefined);
-        if (block === undefined) break;
-        this.#useBlock(block);
-      }
-      const w = waiting[i++] as WaitingEvent;
-      this.events.emit({ ...w, sequenceNumber: this.#next++ });
-    }
-    this.#waiting = i === waiting.length ? [] : waiting.slice(i);
-    if (this.#waiting.length > 0) {
-      this.#checkAt = Number.NEGATIVE_INFINITY;
-      // Stopped at the chunk's end with numbers left: the next chunk follows (#numberWaitingSoon).
-      if (i >= limit && (this.#next < this.#blockEnd || blocks.hasAhead)) return;
-      // The block was used up before the next arrived again: ask for larger ones. (Also when it
-      // ran out exactly at a chunk's end: nothing else would fetch the next block.)
-      blocks.grow();
-      if (!sync) blocks.fetchAhead();
-      return;
-    }
-    if (this.#next >= this.#blockEnd - Math.ceil(this.#blockCount / 2)) blocks.fetchAhead();
-    this.#checkAt = this.#next >= this.#blockEnd ? this.#next : this.#prefetchPoint();
-  }
-
-  /**
-   * Numbers waiting events WAITING_CHUNK at a time, one turn of the event loop apart: tens of
-   * thousands numbered at once would land in the batch queue in one go, past `maxQueueLength`
-   * while a write is in flight, and be dropped; a turn apart, the queue drains in between.
-   */
-  #numberWaitingSoon(): void {
-    if (this.#numbering !== null) return;
-    this.#numbering = setImmediate(() => {
-      this.#numbering = null;
-      if (this.#waiting.length === 0 || this.#status !== "RUNNING") return;
-      this.#numberWaiting(false, WAITING_CHUNK);
-      if (this.#waiting.length > 0 && (this.#next < this.#blockEnd || this.#blocks?.hasAhead === true)) this.#numberWaitingSoon();
-    });
-  }
-
-  #numbering: NodeJS.Immediate | null = null;
-
-  /** Called by the run's SequenceBlocks when a block arrives. */
-  #blockArrived(): void {
-    if (this.#waiting.length > 0 && this.#status === "RUNNING") this.#numberWaitingSoon();
-    else if (this.#blocks !== undefined && this.#waiting.length === 0) this.#checkAt = this.#next >= this.#blockEnd ? this.#next : this.#prefetchPoint();
-  }
-
-  /** The end of a joined run: number what waits (fetching blocks if need be), then say which reserved numbers were never used. */
-  async #settleNumbers(): Promise<SequenceRange[] | undefined> {
-    const blocks = this.#blocks;
-    if (blocks === undefined) return undefined;
-    // As long as the sink keeps giving blocks, every waiting event gets its number, however slow
-    // it is (a busy server): only a sink that gives none for `endTimeoutMs` leaves some
-    // unnumbered (then dropped, counted, reported).
-    let deadline = Date.now() + this.#endTimeoutMs;
-    while (this.#waiting.length > 0 && Date.now() < deadline) {
-      const before = this.#waiting.length;
-      await blocks.settle();
-      // A chunk a turn, so the batch queue drains in between (see #numberWaitingSoon).
-      while (this.#waiting.length > 0 && (this.#next < this.#blockEnd || blocks.hasAhead)) {
-        this.#numberWaiting(true, WAITING_CHUNK);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      if (this.#waiting.length < before) deadline = Date.now() + this.#endTimeoutMs;
-      else await new Promise((resolve) => setTimeout(resolve, Math.min(100, Math.max(0, deadline - Date.now()))));
-    }
-    await blocks.quiesce();
-    this.#dropUnnumbered();
-    blocks.close();
-    return this.#unused();
-  }
-
-  #dropUnnumbered(): void {
-    if (this.#waiting.length === 0) return;
-    this.#droppedWaiting += this.#waiting.length;
-    this.issues.report("sink", "reserveSequenceNumbers", new Error(`${this.#waiting.length} event(s) never got sequence numbers from the sink and were dropped`));
-    this.#waiting = [];
-  }
-
-  #unused(): SequenceRange[] {
-    const unused: SequenceRange[] = [];
-    if (this.#next < this.#blockEnd && Number.isFinite(this.#blockEnd)) unused.push({ first: this.#next, count: this.#blockEnd - this.#next });
-    const ahead = this.#blocks?.takeAhead();
-    if (ahead !== undefined) unused.push(ahead);
-    return unused;
   }
 
   // Metric points and parameters after the end are dropped and counted like log events, for
@@ -612,7 +467,7 @@ export class Run implements AsyncDisposable {
     // A run of its own does not await here, so its status changes in this very tick, as always.
     this.#pendingStatus = status;
     this.#endError = error;
-    const unused = this.#blocks === undefined ? undefined : await this.#settleNumbers();
+    const unused = this.#joined === undefined ? undefined : await this.#joined.settle();
     this.#status = status;
     const stats = await this.#processor.close(this.#endTimeoutMs);
     if (stats.queued > 0) {
@@ -646,7 +501,7 @@ export class Run implements AsyncDisposable {
       nextSequenceNumber: this.#next,
       written: stats.written,
       unwritten: stats.queued,
-      dropped: stats.dropped + this.#droppedWaiting,
+      dropped: stats.dropped + (this.#joined?.dropped ?? 0),
       issues: this.issues.count(),
       unfinishedSpans,
     };
@@ -706,9 +561,9 @@ export class Run implements AsyncDisposable {
       // stay RUNNING and its lock would be left behind.
       const ending = this.#status !== "RUNNING" ? this.#status : this.#pendingStatus;
       if (this.#ending !== null && !this.#runClosed && ending !== undefined) {
-        if (this.#status === "RUNNING" && this.#blocks !== undefined) {
-          this.#numberWaiting(true);
-          this.#dropUnnumbered();
+        if (this.#status === "RUNNING" && this.#joined !== undefined) {
+          this.#joined.numberWaiting(true);
+          this.#joined.dropUnnumbered();
           this.#processor.flushSync();
         }
         this.#runClosed = true;
@@ -730,9 +585,9 @@ export class Run implements AsyncDisposable {
       }
     }
     let status: Exclude<RunStatus, "RUNNING"> = failed ? "FAILED" : "COMPLETED";
-    if (this.#blocks !== undefined) {
-      this.#numberWaiting(true);
-      this.#dropUnnumbered();
+    if (this.#joined !== undefined) {
+      this.#joined.numberWaiting(true);
+      this.#joined.dropUnnumbered();
     }
     this.#status = status;
     const lost = this.#processor.flushSync();
@@ -752,7 +607,7 @@ export class Run implements AsyncDisposable {
 
   #closeRunSync(status: Exclude<RunStatus, "RUNNING">, error: unknown): void {
     try {
-      const unused = this.#blocks === undefined ? undefined : this.#unused();
+      const unused = this.#joined?.unused();
       this.#sink.closeRunSync?.({ ...this.#ended(status, error), ...(unused === undefined ? {} : { unusedSequenceNumbers: unused }) });
     } catch (closeError) {
       process.stderr.write(`dashlog: could not record the status of ${this.experiment} at exit: ${String(closeError)}\n`);
