@@ -1,7 +1,5 @@
-import type { Event, EventKind, SpanId } from "./event.js";
+import type { Event } from "./event.js";
 import type { IssueChannel } from "./issues.js";
-import type { JsonObject } from "./json.js";
-import type { Level } from "./level.js";
 import type { SequenceBlocks } from "./sequence-blocks.js";
 import type { SequenceRange } from "./sink.js";
 
@@ -32,18 +30,8 @@ export interface JoinedNumberingParts {
   readonly running: () => boolean;
 }
 
-/** An event of a joined run held until its worker's next block of numbers arrives. */
-export interface WaitingEvent {
-  readonly timestamp: number;
-  readonly monotonic: number;
-  readonly category: string;
-  readonly kind: EventKind;
-  readonly id: SpanId | undefined;
-  readonly level: Level;
-  readonly message: string;
-  readonly metadata: JsonObject | null;
-  readonly payload: unknown;
-}
+/** An event of a joined run held until its worker's next block of numbers arrives: all of it but the number. */
+export type WaitingEvent = Omit<Event, "sequenceNumber">;
 
 /** Waiting events numbered per turn of the event loop once their block arrives. */
 const WAITING_CHUNK = 1000;
