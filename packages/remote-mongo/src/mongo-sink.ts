@@ -64,11 +64,6 @@ export class MongoSink implements Sink {
 
   /** Records go to the spool, not the queue, until the replay has emptied it. */
   #spilling = false;
-  /**
-   * Spool appends decided on but not landed. The replay's emptiness check can run before such
-   * an append reaches the spool's queue; while one is on its way the spool is not empty.
-   */
-  #appending = 0;
   #exiting = false;
   /** Batches `writeSync` handed to an async spool append that has not landed yet. */
   readonly #unsettled = new Set<readonly RecordBatch[]>();
@@ -161,7 +156,7 @@ export class MongoSink implements Sink {
     this.#noteHighest(batches);
     if (this.#spilling || this.#sender.size + count > this.#options.maxQueueLength) {
       if (!this.#spilling) this.#startSpilling(`more than maxQueueLength (${this.#options.maxQueueLength}) records wait for it`);
-      await this.#appendToSpool(batches);
+      await this.spool.append(batches);
       this.#counters.spooled += count;
       this.#signal();
       return;
@@ -219,7 +214,8 @@ export class MongoSink implements Sink {
     // An async append may be half-way through the same file: queue behind it rather than
     // interleave. Until it lands the batches are held here, and the exit handler writes them.
     this.#unsettled.add(batches);
-    void this.#appendToSpool(batches)
+    void this.spool
+      .append(batches)
       .then(
         (n) => {
           this.#counters.spooled += n;
@@ -233,13 +229,6 @@ export class MongoSink implements Sink {
         this.#unsettled.delete(batches);
         this.#signal();
       });
-  }
-
-  #appendToSpool(batches: readonly RecordBatch[]): Promise<number> {
-    this.#appending++;
-    return this.spool.append(batches).finally(() => {
-      this.#appending--;
-    });
   }
 
   #enqueue(batches: readonly RecordBatch[]): void {
@@ -459,7 +448,7 @@ export class MongoSink implements Sink {
       if (this.#spilling) {
         const step = await this.#replay
           .next(() => {
-            if (this.#appending === 0) this.#spilling = false;
+            this.#spilling = false;
           })
           .catch((error: unknown) => {
             this.#report("replay", toMongoSinkError("replay", "replay of the spool failed", error, this.#secrets));
@@ -518,7 +507,8 @@ export class MongoSink implements Sink {
     const at = this.#sender.oldestQueuedAt ?? Date.now();
     const queued = this.#sender.takeAll();
     this.#unsettled.add(queued);
-    return this.#appendToSpool(queued)
+    return this.spool
+      .append(queued)
       .then(
         (n) => {
           this.#counters.spooled += n;

@@ -35,8 +35,9 @@ export class SpoolReplay {
   }
 
   /**
-   * Replays one spool file. `empty`: nothing is pending (checked after every spool operation
-   * started before, and `onEmpty` runs in that same turn, so no append can slip in between);
+   * Replays one spool file. `empty`: nothing is pending (no file, and no append asked for and
+   * not landed, checked in the spool's queue; `onEmpty` runs in that same turn, so no append can
+   * slip in between);
    * `waiting`: MongoDB could not take it, it stays on disk.
    */
   async next(onEmpty: () => void): Promise<ReplayStep> {
@@ -44,7 +45,8 @@ export class SpoolReplay {
     const files = await spool.pendingFiles();
     if (files.length === 0) {
       const empty = await spool.serial(async () => {
-        if ((await spool.pendingFiles()).length > 0) return false;
+        // After the listing: an append asked for until now but queued behind this check is not on disk yet.
+        if ((await spool.pendingFiles()).length > 0 || spool.appending > 0) return false;
         onEmpty();
         return true;
       });

@@ -40,6 +40,7 @@ export class Spool {
   #chain: Promise<unknown> = Promise.resolve();
   /** Files whose last byte this process has checked, so a torn line of a crashed writer never swallows the next record. */
   readonly #checked = new Set<string>();
+  #appending = 0;
 
   constructor(dir: string) {
     this.dir = resolve(dir);
@@ -54,9 +55,25 @@ export class Spool {
     return next;
   }
 
+  /**
+   * Appends to `pending/` asked for and not landed yet. Counted from the call, not from when the
+   * append's turn comes: a check queued before it must not call the spool empty.
+   */
+  get appending(): number {
+    return this.#appending;
+  }
+
+  /** Counts `append` in `appending` until it lands or fails. */
+  #pendingAppend<T>(fn: () => Promise<T>): Promise<T> {
+    this.#appending++;
+    return this.serial(fn).finally(() => {
+      this.#appending--;
+    });
+  }
+
   /** Appends the batches' records to `pending/`; resolves once they are on disk. */
   append(batches: readonly RecordBatch[]): Promise<number> {
-    return this.serial(async () => {
+    return this.#pendingAppend(async () => {
       let n = 0;
       for (const batch of batches) {
         if (batch.records.length === 0) continue;
@@ -81,7 +98,7 @@ export class Spool {
   }
 
   appendRun(run: RunEnded): Promise<void> {
-    return this.serial(() => this.#appendLines(spoolRunsFile(this.pendingDir, run.experiment), [JSON.stringify(run)]));
+    return this.#pendingAppend(() => this.#appendLines(spoolRunsFile(this.pendingDir, run.experiment), [JSON.stringify(run)]));
   }
 
   appendRunSync(run: RunEnded): void {
