@@ -77,12 +77,12 @@ export async function* followRecords(
               linesSince += 1;
               if (line.text.trim() === "") continue;
               const parsed = parseLine(line.text, schema, true);
-              if (!parsed.ok) {
-                if (onIssue !== undefined) {
-                  linesBefore ??= await countLines(path, basePos, chunkSize);
-                  onIssue({ ...parsed.issue, line: linesBefore + linesSince });
-                }
-              } else if (matchesFilter(parsed.record, filter)) {
+              const issue = parsed.ok ? parsed.torn : parsed.issue;
+              if (issue !== undefined && onIssue !== undefined) {
+                linesBefore ??= await countLines(path, basePos, chunkSize);
+                onIssue({ ...issue, line: linesBefore + linesSince });
+              }
+              if (parsed.ok && matchesFilter(parsed.record, filter)) {
                 yield parsed.record;
                 if (isAborted(signal)) return;
               }

@@ -451,6 +451,8 @@ export class JsonlSink implements Sink {
    * the file is opened O_APPEND and each batch goes out in one write(2), which a local file
    * system applies at the end of the file as a whole (the inode is locked for the write), so
    * lines of different workers never interleave and no lock is taken per record or per batch.
+   * (A write cut short by SIGKILL is the exception: the next batch is glued to its unfinished
+   * line, and the line parser recovers the complete record after the cut.)
    * Every reader, `tail -f`, ml-dash's upload and the single-writer format keep working on one
    * file; each worker's lines are in ascending order (its blocks are), so the merged view is
    * a sort (see the reader's `readMerged`). Not for network file systems, where O_APPEND is not

@@ -57,3 +57,26 @@ describe("recordSchemaFor", () => {
     expect(recordSchemaFor("bytes").safeParse(extra).success).toBe(true);
   });
 });
+
+describe("parseLine on a line glued onto a torn write", () => {
+  const torn = '{"timestamp":"2025-10-29T10:30:00.000Z","level":"info","message":"cut sh';
+
+  it("keeps the complete record after the torn text and reports the torn text", () => {
+    const result = parseLine(torn + good, logRecordSchema, true);
+    expect(result).toEqual({ ok: true, record: JSON.parse(good), torn: expect.objectContaining({ kind: "torn", text: torn }) });
+  });
+
+  it("is not fooled by a nested object of the torn part", () => {
+    const nested = '{"timestamp":"2025-10-29T10:30:00.000Z","level":"info","message":"m","metadata":{"a":{"b":1}';
+    const result = parseLine(nested + good, logRecordSchema, true);
+    expect(result.ok && result.record).toEqual(JSON.parse(good));
+  });
+
+  it("still calls a line with no complete record in it malformed", () => {
+    expect(parseLine(torn + torn, logRecordSchema, true)).toMatchObject({ ok: false, issue: { kind: "malformed" } });
+  });
+
+  it("does not split an unterminated last line", () => {
+    expect(parseLine(torn + good, logRecordSchema, false)).toMatchObject({ ok: false, issue: { kind: "torn" } });
+  });
+});

@@ -8,8 +8,11 @@ export const ISSUE_TEXT_LENGTH = 200;
 
 /** A line's outcome: its record, or what is wrong with it (the caller knows the line number). */
 export type ParsedLine<T> =
-  | { readonly ok: true; readonly record: T }
+  | { readonly ok: true; readonly record: T; readonly torn?: Omit<ReadIssue, "line"> }
   | { readonly ok: false; readonly issue: Omit<ReadIssue, "line"> };
+
+/** How many places a line glued onto a torn write is tried at before it is called malformed. */
+const GLUED_CANDIDATES = 64;
 
 /**
  * Parses and validates one line. `terminated` is false for a last line without `\n`: if that
@@ -22,6 +25,8 @@ export function parseLine<S extends z.ZodType>(text: string, schema: S, terminat
     value = parseLenientJson(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
+    const glued = terminated ? recoverGlued(text, schema) : undefined;
+    if (glued !== undefined) return glued;
     return terminated
       ? problem("malformed", `not JSON: ${reason}`, text)
       : problem("torn", `unterminated last line is not JSON (a write cut short?): ${reason}`, text);
@@ -33,6 +38,26 @@ export function parseLine<S extends z.ZodType>(text: string, schema: S, terminat
   // order); its metadata object is the parsed one itself, so a "__proto__" key inside survives.
   if (result.success) return { ok: true, record: ((schema as z.ZodType) === lenientLogRecordSchema ? result.data : value) as z.output<S> };
   return problem("invalid", `not a valid record: ${describeIssues(result.error.issues)}`, text);
+}
+
+/**
+ * Several workers of a joined run append to one file. A worker killed (SIGKILL) in the middle
+ * of its write(2) leaves a line without its end, and the next worker's batch starts right
+ * after it, on the same line. The complete record at the end of that line is kept: it is
+ * the first place a `{"` starts text that parses and validates as a whole record (a nested
+ * object of the torn part cannot, its closing braces are missing or too many). Only lines
+ * that fail to parse pay for this.
+ */
+function recoverGlued<S extends z.ZodType>(text: string, schema: S): ParsedLine<z.output<S>> | undefined {
+  let at = text.indexOf('{"', 1);
+  for (let tried = 0; at > 0 && tried < GLUED_CANDIDATES; tried++, at = text.indexOf('{"', at + 1)) {
+    // Not `terminated`: the candidate itself is never split again.
+    const parsed = parseLine(text.slice(at), schema, false);
+    if (!parsed.ok) continue;
+    const { issue } = problem("torn", "a write cut short (its writer was killed?) with a complete record after it on the same line: the record is kept", text.slice(0, at));
+    return { ok: true, record: parsed.record, torn: issue };
+  }
+  return undefined;
 }
 
 /**

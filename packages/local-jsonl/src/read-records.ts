@@ -50,6 +50,7 @@ export async function* readRecords(
         onIssue?.({ ...parsed.issue, line: lineNumber });
         continue;
       }
+      if (parsed.torn !== undefined) onIssue?.({ ...parsed.torn, line: lineNumber });
       const seq = parsed.record.sequenceNumber;
       const worker = parsed.record["worker"];
       if (typeof worker === "string") {

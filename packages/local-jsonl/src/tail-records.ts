@@ -58,7 +58,9 @@ export async function tailRecords(
       const parsed = parseLine(line.text, schema, line.terminated);
       if (!parsed.ok) {
         pending.push({ issue: parsed.issue, fromEnd, offset: line.offset });
-      } else if (matchesFilter(parsed.record, filter)) {
+      } else {
+        if (parsed.torn !== undefined) pending.push({ issue: parsed.torn, fromEnd, offset: line.offset });
+        if (!matchesFilter(parsed.record, filter)) continue;
         found.push(parsed.record);
         if (found.length >= n) break;
       }

@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Experiment, ExperimentLockedError, type SequenceRange, type StoredRecord } from "@dashlog/core";
+import { Experiment, ExperimentLockedError, type ReadIssue, type SequenceRange, type StoredRecord } from "@dashlog/core";
 import { describe, expect, it } from "vitest";
 import { jsonlReader } from "../src/jsonl-reader.js";
 import { localJsonl } from "../src/jsonl-sink.js";
+import { parseLine, recordSchemaFor } from "../src/line-parser.js";
 import { tempRoot } from "./helpers.js";
 
 const worker = fileURLToPath(new URL("./fixtures/joined-worker.mjs", import.meta.url));
@@ -28,12 +29,22 @@ function startWorker(root: string, rank: number, mode: "count" | "forever" | "ex
   return { child, exited };
 }
 
-async function logLines(root: string): Promise<StoredRecord[]> {
+/**
+ * The complete lines of logs.jsonl, parsed. Read while workers write, the file can end in
+ * the middle of a write: that unfinished tail is left out. `torn` counts lines a killed
+ * writer left unfinished, whose text the next write was glued to.
+ */
+async function logLines(root: string, torn: string[] = []): Promise<StoredRecord[]> {
   const text = await readFile(join(root, prefix, "logs", "logs.jsonl"), "utf8").catch(() => "");
-  return text
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => JSON.parse(line) as StoredRecord);
+  const records: StoredRecord[] = [];
+  for (const line of text.slice(0, text.lastIndexOf("\n") + 1).split("\n")) {
+    if (line === "") continue;
+    const parsed = parseLine(line, recordSchemaFor("logs"), true);
+    if (!parsed.ok) throw new Error(`${parsed.issue.kind}: ${parsed.issue.message}: ${parsed.issue.text}`);
+    if (parsed.torn !== undefined) torn.push(parsed.torn.text);
+    records.push(parsed.record);
+  }
+  return records;
 }
 
 function numbers(ranges: readonly SequenceRange[]): number[] {
@@ -45,7 +56,9 @@ describe("a run joined by several processes (local JSONL)", () => {
     const root = await tempRoot();
     const results = await Promise.all(Array.from({ length: WORKERS }, (_, rank) => startWorker(root, rank, "count").exited));
     for (const r of results) expect(r, r.stderr).toMatchObject({ code: 0 });
-    const records = await logLines(root);
+    const torn: string[] = [];
+    const records = await logLines(root, torn);
+    expect(torn).toEqual([]);
     expect(records).toHaveLength(WORKERS * RECORDS);
     const seqs = records.map((r) => r.sequenceNumber);
     expect(new Set(seqs).size).toBe(seqs.length);
@@ -91,7 +104,10 @@ describe("a run joined by several processes (local JSONL)", () => {
       if (rank === victim) expect(r.signal).toBe("SIGKILL");
       else expect(r, r.stderr).toMatchObject({ code: 0 });
     });
-    const records = await logLines(root);
+    // The kill may land inside the victim's write(2): at most that one line is left unfinished.
+    const torn: string[] = [];
+    const records = await logLines(root, torn);
+    expect(torn.length).toBeLessThanOrEqual(1);
     const seqs = records.map((r) => r.sequenceNumber);
     expect(new Set(seqs).size).toBe(seqs.length);
     for (let rank = 0; rank < WORKERS; rank++) {
@@ -149,6 +165,28 @@ describe("a run joined by several processes (local JSONL)", () => {
     const [runA] = await jsonlReader({ root }).runs(prefix);
     const reservedMax = Math.max(...(runA?.workers ?? []).flatMap((w) => w.reserved.map((r) => r.first + r.count)));
     expect(alone?.sequenceNumber).toBeGreaterThanOrEqual(reservedMax);
+    sink.close();
+  });
+
+  it("keeps the record a worker appended right after a write another worker left unfinished when it was killed", async () => {
+    const root = await tempRoot();
+    const sink = localJsonl({ root });
+    const a = await new Experiment({ prefix, sink, runId: "job-3", worker: "a" }).start();
+    const b = await new Experiment({ prefix, sink, runId: "job-3", worker: "b" }).start();
+    a.log("first", { metadata: { i: 1 } });
+    await a.flush();
+    // What a write(2) cut short by SIGKILL leaves: the start of a line, no newline.
+    const path = join(root, prefix, "logs", "logs.jsonl");
+    await appendFile(path, '{"timestamp":"2026-12-02T00:00:00.000Z","level":"info","message":"cut sh');
+    b.log("second", { metadata: { nested: { deep: [1, { x: 2 }] } } });
+    await Promise.all([a.complete(), b.complete()]);
+    const issues: ReadIssue[] = [];
+    const messages: string[] = [];
+    for await (const record of jsonlReader({ root }).read(prefix, { onIssue: (issue) => issues.push(issue) })) messages.push(record.message);
+    expect(messages).toEqual(["first", "second"]);
+    expect(issues).toEqual([expect.objectContaining({ kind: "torn", line: 2, text: expect.stringContaining("cut sh") })]);
+    const tailed = await jsonlReader({ root }).tail(prefix, 5);
+    expect(tailed.map((r) => r.message)).toEqual(["first", "second"]);
     sink.close();
   });
 });
