@@ -1,4 +1,4 @@
-import type { ExperimentListing, LiveChange, LogPage, LogQuery, ReportChart, ReportTimeline, RunOverview } from "../src/report/report-data.js";
+import { VERSION_HEADER, type ExperimentListing, type LiveChange, type LogPage, type LogQuery, type ReportChart, type ReportTimeline, type RunOverview } from "../src/report/report-data.js";
 import type { RunSource } from "./run-source.js";
 
 /** The served page's access to `dashlog serve`: every request carries the access token when there is one. */
@@ -21,12 +21,16 @@ export class Api {
   }
 
   async get<T>(path: string, params: Record<string, string | readonly string[] | undefined> = {}): Promise<T> {
+    return (await this.#fetch<T>(path, params)).body;
+  }
+
+  async #fetch<T>(path: string, params: Record<string, string | readonly string[] | undefined>): Promise<{ body: T; version: string | undefined }> {
     const response = await fetch(this.url(path, params), { headers: { accept: "application/json" } });
     if (!response.ok) {
       const body = (await response.json().catch(() => ({}))) as { error?: string };
       throw new Error(body.error ?? `${response.status} ${response.statusText}`);
     }
-    return (await response.json()) as T;
+    return { body: (await response.json()) as T, version: response.headers.get(VERSION_HEADER) ?? undefined };
   }
 
   experiments(): Promise<readonly ExperimentListing[]> {
@@ -35,12 +39,22 @@ export class Api {
 
   run(prefix: string): RunSource {
     const p = { p: prefix };
+    // What the last charts and timeline answers were computed at: a live change with the same
+    // version needs no refetch (twenty pages refetching at once on their first change was a burst
+    // of work for nothing).
+    const seen: { charts: string | undefined; timeline: string | undefined } = { charts: undefined, timeline: undefined };
+    const versioned = async <T>(path: string, key: keyof typeof seen): Promise<T> => {
+      const { body, version } = await this.#fetch<T>(path, p);
+      seen[key] = version;
+      return body;
+    };
     return {
       live: true,
       omittedRows: 0,
       overview: () => this.get<RunOverview>("/api/overview", p),
-      charts: () => this.get<readonly ReportChart[]>("/api/charts", p),
-      timeline: () => this.get<ReportTimeline>("/api/timeline", p),
+      charts: () => versioned<readonly ReportChart[]>("/api/charts", "charts"),
+      timeline: () => versioned<ReportTimeline>("/api/timeline", "timeline"),
+      versions: () => ({ ...seen }),
       chartDetail: (id, from, to) => this.get<ReportChart | null>("/api/chart", { ...p, id, from: String(from), to: String(to) }),
       logRange: (first, count) => this.get<LogPage>("/api/logs", { ...p, first: String(first), limit: String(count) }),
       logSearch: (query: LogQuery, cursor, limit) =>

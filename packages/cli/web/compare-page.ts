@@ -100,7 +100,7 @@ export async function comparePage(app: HTMLElement, api: Api, prefixes: readonly
     });
   }, 1000);
   // Only when some run's charts would come out different, not on every record.
-  const seen = sources.map(() => "");
+  const seen = sources.map((s) => s.versions?.().charts ?? "");
   sources.forEach((s, i) =>
     s.subscribe((change) => {
       if (change.chartsVersion === seen[i]) return;

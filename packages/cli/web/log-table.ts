@@ -184,8 +184,11 @@ export function logTable(parent: HTMLElement, source: RunSource): LogTable {
   // Rows drawn last time, by sequence number: a live update or a scroll by a few rows moves
   // them instead of building them again (most of a redraw was creating rows already shown).
   let drawn = new Map<number, HTMLElement>();
+  let height = "";
   function render(): void {
-    spacer.style.height = `${virtualizer.getTotalSize()}px`;
+    // Unchanged most of the time (a following page of a large run): not written, so not laid out again.
+    const wanted = `${virtualizer.getTotalSize()}px`;
+    if (wanted !== height) spacer.style.height = height = wanted;
     const rows: HTMLElement[] = [];
     const kept = new Map<number, HTMLElement>();
     for (const item of virtualizer.getVirtualItems()) {
@@ -290,9 +293,13 @@ export function logTable(parent: HTMLElement, source: RunSource): LogTable {
   // or RESYNC_MS passed.
   let synced = 0;
   let resync: ReturnType<typeof setTimeout> | undefined;
+  // Where the reader is, as the last scroll event said: writing scrollTop on every live update
+  // forced a layout of the whole page each time, for a list that was at the top already.
+  let atTop = true;
   scroller.addEventListener(
     "scroll",
     () => {
+      atTop = scroller.scrollTop === 0;
       if (resync === undefined) return;
       synced = 0;
       resize();
@@ -340,7 +347,7 @@ export function logTable(parent: HTMLElement, source: RunSource): LogTable {
         // Newest first: rows arriving on top would push the view down; keep what the reader looks at still.
         if (!follow && added > 0 && scroller.scrollTop > 0) scroller.scrollTop += added * ROW_PX;
         resize();
-        if (follow) scroller.scrollTop = 0;
+        if (follow && !atTop) scroller.scrollTop = 0;
       }
     },
     prime(page) {

@@ -16,6 +16,11 @@ export interface RunSource {
   logSearch(query: LogQuery, cursor: string | null, limit: number): Promise<LogPage>;
   /** Chart `id` over x from `from` to `to` at full resolution; absent for a report file (it has only its buckets). */
   readonly chartDetail?: ((id: string, from: number, to: number) => Promise<ReportChart | null>) | undefined;
+  /**
+   * The versions of the charts and the timeline last fetched (a LiveChange carries the current
+   * ones): a page refetches only what changed since. Absent for a report file.
+   */
+  readonly versions?: (() => { readonly charts: string | undefined; readonly timeline: string | undefined }) | undefined;
   /** Calls `onChange` when the run has new records or a new status; returns the unsubscribe. */
   subscribe(onChange: (change: LiveChange) => void): () => void;
   /** Rows the source does not have at all (a report keeps up to --max-rows), for a note. */

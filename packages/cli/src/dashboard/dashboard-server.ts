@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { RunRecord } from "@dashlog/core";
 import type { ExperimentStore } from "../experiment-store.js";
 import { renderPageShell } from "../report/page-shell.js";
-import type { ExperimentListing } from "../report/report-data.js";
+import { VERSION_HEADER, type ExperimentListing } from "../report/report-data.js";
 import { hasToken, isLoopbackHost } from "./access-token.js";
 import { BadRequest, intParam, logQuery, numberParam, prefixParam, prefixesParam } from "./api-params.js";
 import { LiveFeed } from "./live-feed.js";
@@ -64,9 +64,11 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     },
     "/api/overview": async (url, _req, res) => sendJson(res, (await indexOf(url)).overview()),
     // Twenty pages on one run ask for the same charts after every change: computed once per change.
+    // The version goes along, so a page refetches only on a live change that carries another one.
     "/api/charts": async (url, _req, res) => {
       const index = await indexOf(url);
-      sendJsonText(res, memo(index, "charts", index.chartsVersion, () => JSON.stringify(index.charts())));
+      const kept = memo(index, "charts", index.chartsVersion, () => JSON.stringify(index.charts()));
+      sendJsonText(res, kept.text, 200, kept.version);
     },
     // A zoomed chart: its x range read again at full resolution (up to the bucket budget).
     "/api/chart": async (url, _req, res) => {
@@ -80,7 +82,8 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     },
     "/api/timeline": async (url, _req, res) => {
       const index = await indexOf(url);
-      sendJsonText(res, memo(index, "timeline", index.timelineVersion, () => JSON.stringify(index.timeline())));
+      const kept = memo(index, "timeline", index.timelineVersion, () => JSON.stringify(index.timeline()));
+      sendJsonText(res, kept.text, 200, kept.version);
     },
     "/api/logs": async (url, _req, res) => {
       const index = await indexOf(url);
@@ -101,14 +104,14 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   };
 
   const memos = new WeakMap<RunIndex, Map<string, { version: string; text: string }>>();
-  function memo(index: RunIndex, key: string, version: string, compute: () => string): string {
+  function memo(index: RunIndex, key: string, version: string, compute: () => string): { version: string; text: string } {
     let byKey = memos.get(index);
     if (byKey === undefined) memos.set(index, (byKey = new Map()));
     const kept = byKey.get(key);
-    if (kept !== undefined && kept.version === version) return kept.text;
-    const text = compute();
-    byKey.set(key, { version, text });
-    return text;
+    if (kept !== undefined && kept.version === version) return kept;
+    const fresh = { version, text: compute() };
+    byKey.set(key, fresh);
+    return fresh;
   }
 
   async function indexOf(url: URL) {
@@ -204,7 +207,8 @@ function sendJson(response: ServerResponse, value: unknown, status = 200): void 
   sendJsonText(response, JSON.stringify(value), status);
 }
 
-function sendJsonText(response: ServerResponse, body: string, status = 200): void {
-  response.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+/** `version`: what the live feed's chartsVersion or timelineVersion was when `body` was computed. */
+function sendJsonText(response: ServerResponse, body: string, status = 200, version?: string): void {
+  response.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...(version === undefined ? {} : { [VERSION_HEADER]: version }) });
   response.end(body);
 }

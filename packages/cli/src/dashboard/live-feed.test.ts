@@ -99,3 +99,40 @@ it("follows a local run through file-system notifications", async () => {
     await until(() => carries(written, `appended ${i}`), `record ${i} sent after its append`);
   }
 });
+
+it("reads a change once for every page open on the run, and sends each page the same event", async () => {
+  let notify: (() => void) | undefined;
+  const watchChanges: WatchChanges = async (_prefix, onChange) => {
+    notify = onChange;
+    return { close: () => undefined };
+  };
+  const store = localStore(root);
+  const positioned = store.positioned!;
+  let logReads = 0;
+  let logCounts = 0;
+  const counted = {
+    ...store,
+    positioned: {
+      readFrom(prefix: string, stream: string, from: number, options?: Parameters<typeof positioned.readFrom>[3]) {
+        if (stream === "logs") logReads++;
+        return positioned.readFrom(prefix, stream, from, options);
+      },
+      recordStarts(...args: Parameters<NonNullable<typeof positioned.recordStarts>>) {
+        if (args[1] === "logs") logCounts++;
+        return positioned.recordStarts!(...args);
+      },
+    },
+  };
+  feed = new LiveFeed(new RunCache(counted), { watchChanges, pollMs: HOUR, notifiedPollMs: HOUR });
+  const pages = Array.from({ length: 20 }, () => fakeResponse());
+  for (const page of pages) await feed.open(PREFIX, page.response);
+  await until(() => feed!.notified(PREFIX), "the feed listening to the store");
+  const [readsBefore, countsBefore] = [logReads, logCounts];
+  await appendFile(logsFile(), line(2, "seen by twenty"));
+  notify!();
+  await until(() => pages.every((p) => carries(p.written, "seen by twenty")), "every page sent the new record");
+  expect(logReads - readsBefore).toBe(1);
+  expect(logCounts - countsBefore).toBeLessThanOrEqual(1);
+  const events = pages.map((p) => p.written.find((w) => w.startsWith("event: change") && w.includes("seen by twenty")));
+  expect(new Set(events).size).toBe(1);
+});

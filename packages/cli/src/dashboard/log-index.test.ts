@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile, appendFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { CHECKPOINT_RECORDS, LogIndex } from "./log-index.js";
+import { CHECKPOINT_RECORDS, LogIndex, RECENT_RECORDS } from "./log-index.js";
 import { localPositionedReader } from "./local-positioned-reader.js";
 
 const PREFIX = "a/b/c";
@@ -166,4 +166,26 @@ it("uses the text index for a run first counted without parsing, once the parse 
   const page = await index.search({ text: "only needle" }, null, 10);
   expect(page.rows.map((r) => r[0])).toEqual([4000]);
   expect(reads).toBeLessThan(4);
+});
+
+it("answers the newest rows from the records the last read parsed, without reading the file again", async () => {
+  await writeFile(join(root, "a/b/c/logs/logs.jsonl"), Array.from({ length: 3 * CHECKPOINT_RECORDS }, (_, i) => line(i)).join(""));
+  const reader = localPositionedReader(root);
+  let reads = 0;
+  const index = new LogIndex({ readFrom: (...args) => (reads++, reader.readFrom(...args)) }, PREFIX, undefined, () => {});
+  await index.update();
+  await appendFile(join(root, "a/b/c/logs/logs.jsonl"), line(3 * CHECKPOINT_RECORDS) + line(3 * CHECKPOINT_RECORDS + 1));
+  await index.update();
+  const total = 3 * CHECKPOINT_RECORDS + 2;
+  const before = reads;
+  const newest = await index.range(total - RECENT_RECORDS, RECENT_RECORDS);
+  expect(reads).toBe(before);
+  // The same rows a read from the file gives.
+  const fresh = new LogIndex(reader, PREFIX, undefined, () => {});
+  await fresh.update();
+  expect(newest).toEqual(await fresh.range(total - RECENT_RECORDS, RECENT_RECORDS));
+  expect(newest.rows.at(-1)).toEqual([total - 1, T0 + (total - 1) * 1000, LEVELS[(total - 1) % 5], `message ${total - 1}`, '{"i":769}']);
+  // Older rows than that are read from the file.
+  await index.range(total - RECENT_RECORDS - 1, 2);
+  expect(reads).toBe(before + 1);
 });

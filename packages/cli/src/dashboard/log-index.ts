@@ -13,6 +13,12 @@ const FIRST_ROWS_MS = 40;
 
 /** A batch at least this large is followed by a turn of the event loop, so requests wait for no more than one batch. */
 export const YIELD_AFTER = 256;
+/**
+ * The newest records parsed are kept (as parsed, not as rows): the live feed sends up to a
+ * hundred of them with every change, and reading them back from the file would be a second
+ * read of it per change.
+ */
+export const RECENT_RECORDS = 128;
 
 /** One turn of the event loop: pending requests and I/O run before the next batch is parsed. */
 export function yieldToRequests(): Promise<void> {
@@ -70,6 +76,8 @@ export class LogIndex {
   #firstTimeSeen: number | null = null;
   #lastTime: number | null = null;
   #lastSequence = -1;
+  /** Record of ordinal n at n % RECENT_RECORDS, for the last RECENT_RECORDS parsed. */
+  readonly #recent: StoredRecord[] = [];
   readonly levels: Record<Level, number> = Object.fromEntries(LEVELS.map((l) => [l, 0])) as Record<Level, number>;
 
   readonly #onUnreadable: (() => void) | undefined;
@@ -158,6 +166,7 @@ export class LogIndex {
         this.#firstTimeSeen ??= time;
         this.#lastTime = this.#lastTime === null ? time : Math.max(this.#lastTime, time);
         this.#lastSequence = record.sequenceNumber;
+        this.#recent[(this.#parsed - 1) % RECENT_RECORDS] = record;
         this.#listener?.(record, time, this.#parsed - 1);
         added++;
       }
@@ -207,6 +216,15 @@ export class LogIndex {
     const from = Math.max(0, first);
     const to = Math.min(total, first + count);
     if (to <= from) return { rows: [], total, next: null };
+    // The newest rows, as a live change sends them, come from what the last read parsed.
+    if (from >= this.#parsed - RECENT_RECORDS && to <= this.#parsed) {
+      const rows: ReportLogRow[] = [];
+      for (let n = from; n < to; n++) {
+        const record = this.#recent[n % RECENT_RECORDS] as StoredRecord;
+        rows.push(toRow(record, timeOf(record) ?? 0));
+      }
+      return { rows, total, next: null };
+    }
     return { rows: await this.#readOrdinals(from, to - from, signal), total, next: null };
   }
 

@@ -137,6 +137,9 @@ export interface ReportData {
 }
 
 /** What `dashlog serve` pushes to a run page when records arrive: the new header, and the newest rows. */
+/** The response header of `/api/charts` and `/api/timeline` carrying the version they were computed at (a LiveChange's chartsVersion, timelineVersion). */
+export const VERSION_HEADER = "x-dashlog-version";
+
 export interface LiveChange {
   readonly overview: RunOverview;
   /** The rows that arrived (at most the last 100), oldest first; null when only the status moved. */
