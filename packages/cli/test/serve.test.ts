@@ -41,6 +41,24 @@ async function writeDenseRun(dir: string): Promise<void> {
   await writeFile(join(base, "runs.jsonl"), `${JSON.stringify(run)}\n`);
 }
 
+const METRICS = "eve/zoom/named-metrics";
+
+/** A named metric series (`exp.metrics("train")`, as the local sink writes it) of DENSE_RECORDS points: loss over step. */
+async function writeMetricsRun(dir: string): Promise<void> {
+  const base = join(dir, ...METRICS.split("/"));
+  await mkdir(join(base, "metrics", "train"), { recursive: true });
+  let lines = "";
+  for (let i = 0; i < DENSE_RECORDS; i++) {
+    lines += `${JSON.stringify({ index: i, data: { step: i, loss: 2 + Math.cos(i / 5) }, createdAt: new Date(DENSE_T0 + i * 100).toISOString() })}\n`;
+  }
+  await writeFile(join(base, "metrics", "train", "data.jsonl"), lines);
+  const at = (i: number) => new Date(DENSE_T0 + i * 100).toISOString();
+  await writeFile(
+    join(base, "metrics", "train", "metadata.json"),
+    JSON.stringify({ metricId: "local-metric-train", name: "train", description: null, tags: [], metadata: null, totalDataPoints: DENSE_RECORDS, nextIndex: DENSE_RECORDS, createdAt: at(0), updatedAt: at(DENSE_RECORDS - 1) }),
+  );
+}
+
 const BIG = "frank/big/run";
 const BIG_RECORDS = 60_000;
 
@@ -116,6 +134,7 @@ beforeAll(async () => {
   await writeLive(LIVE, ["first record"], 0);
   await writeCrashedRun(root.dir);
   await writeDenseRun(root.dir);
+  await writeMetricsRun(root.dir);
   bigFile = await writeBigRun(root.dir);
   serve = await startServe(["--root", root.dir]);
   browser = await launchChromium();
@@ -135,7 +154,7 @@ describe("dashlog serve", () => {
   it("lists every experiment as a tree by prefix, with status and record counts, and searches prefixes", async () => {
     const page = await open("/");
     const prefixes = await page.locator(".tree-exp").evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset["prefix"]));
-    expect(prefixes.sort()).toEqual([TRAINING, TRAINING_2, LIVE, SEQUENTIAL, SEQUENTIAL_STREAM, CRASHED, DENSE, BIG].sort());
+    expect(prefixes.sort()).toEqual([TRAINING, TRAINING_2, LIVE, SEQUENTIAL, SEQUENTIAL_STREAM, CRASHED, DENSE, METRICS, BIG].sort());
     expect(await page.locator(`.tree-exp[data-prefix="${CRASHED}"] .status`).textContent()).toBe("CRASHED");
     const row = page.locator(`.tree-exp[data-prefix="${TRAINING}"]`);
     expect(await row.locator(".status").textContent()).toBe("COMPLETED");
@@ -227,9 +246,38 @@ describe("dashlog serve", () => {
     expect(await (await fetch(`${serve.origin}/api/chart?p=${encodeURIComponent(DENSE)}&id=no-such-chart&from=1&to=2`)).json()).toBeNull();
   });
 
-  it("draws a zoomed chart with the finer points the server reads for it", async () => {
-    const page = await open(`/run?p=${encodeURIComponent(DENSE)}`);
-    const chart = page.locator('[data-chart="metadata-step-loss"]');
+  it("reads a zoomed chart of a named metric series again at full resolution, by point index", async () => {
+    const id = "metrics-step-train.loss";
+    let whole: { id: string; series: { name: string; points: [number, number][] }[] } | undefined;
+    for (let i = 0; i < 200 && whole === undefined; i++) {
+      const charts = (await (await fetch(`${serve.origin}/api/charts?p=${encodeURIComponent(METRICS)}`)).json()) as NonNullable<typeof whole>[];
+      whole = charts.find((c) => c.id === id && c.series[0]!.points.at(-1)?.[0] === DENSE_RECORDS - 1);
+      if (whole === undefined) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(whole!.series.map((s) => s.name)).toEqual(["train.loss"]);
+    const inRange = whole!.series[0]!.points.filter(([x]) => x >= 3000 && x <= 3200);
+    expect(inRange.length).toBeLessThan(100);
+    const response = await fetch(`${serve.origin}/api/chart?p=${encodeURIComponent(METRICS)}&id=${id}&from=3000&to=3200`);
+    const zoomed = (await response.json()) as NonNullable<typeof whole>;
+    expect(zoomed.id).toBe(id);
+    // 201 steps in 1,024 buckets: every point, in order, with its value.
+    expect(zoomed.series[0]!.points.map(([x]) => x)).toEqual(Array.from({ length: 201 }, (_, i) => 3000 + i));
+    expect(zoomed.series[0]!.points[13]![1]).toBeCloseTo(2 + Math.cos(3013 / 5), 12);
+    // A wider range keeps each bucket's lowest and highest point: the extremes of the curve survive.
+    const wide = (await (await fetch(`${serve.origin}/api/chart?p=${encodeURIComponent(METRICS)}&id=${id}&from=0&to=4999`)).json()) as NonNullable<typeof whole>;
+    const ys = wide.series[0]!.points.map(([, y]) => y);
+    expect(ys.length).toBeLessThanOrEqual(2048);
+    expect(Math.max(...ys)).toBeCloseTo(Math.max(...Array.from({ length: DENSE_RECORDS }, (_, i) => 2 + Math.cos(i / 5))), 12);
+    expect(Math.min(...ys)).toBeCloseTo(Math.min(...Array.from({ length: DENSE_RECORDS }, (_, i) => 2 + Math.cos(i / 5))), 12);
+  });
+
+  it.each([
+    ["log metadata", DENSE, "metadata-step-loss"],
+    ["a named metric series", METRICS, "metrics-step-train.loss"],
+  ])("draws a zoomed chart of %s with the finer points the server reads for it", async (_what, prefix, id) => {
+    const page = await open(`/run?p=${encodeURIComponent(prefix)}`);
+    await page.waitForSelector(`[data-chart="${id}"]`, { timeout: 10_000 });
+    const chart = page.locator(`[data-chart="${id}"]`);
     const before = Number(await chart.getAttribute("data-points"));
     await chart.scrollIntoViewIfNeeded();
     const box = (await chart.locator(".u-over").boundingBox())!;
@@ -238,7 +286,7 @@ describe("dashlog serve", () => {
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.45, box.y + box.height / 2, { steps: 5 });
     await page.mouse.up();
-    await page.waitForFunction(() => document.querySelector('[data-chart="metadata-step-loss"]')?.getAttribute("data-detail") !== null, null, { timeout: 10_000 });
+    await page.waitForFunction((chartId) => document.querySelector(`[data-chart="${chartId}"]`)?.getAttribute("data-detail") !== null, id, { timeout: 10_000 });
     // Every step of the zoomed range is drawn now, beside the coarse points of the rest.
     const [from, to] = ((await chart.getAttribute("data-detail")) as string).split(":").map(Number) as [number, number];
     const stepsInRange = Math.floor(to) - Math.ceil(from) + 1;
@@ -247,7 +295,19 @@ describe("dashlog serve", () => {
   });
 
   it("shows records appended to a large run at once, and lets the reader scroll to every row", async () => {
+    // Once the run is read (a page opened during the first read refetches what that read changed).
+    for (let i = 0; i < 200; i++) {
+      const o = (await (await fetch(`${serve.origin}/api/overview?p=${encodeURIComponent(BIG)}`)).json()) as { summary: { parsed: number } };
+      if (o.summary.parsed >= BIG_RECORDS) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const page = await open(`/run?p=${encodeURIComponent(BIG)}`);
+    // Records without metadata change no chart and no span: the page asks for neither again.
+    const refetched: string[] = [];
+    page.on("request", (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path === "/api/charts" || path === "/api/timeline") refetched.push(path);
+    });
     const height = () => page.evaluate(() => Number.parseFloat((document.querySelector(".log-spacer") as HTMLElement).style.height));
     expect(await height()).toBe(BIG_RECORDS * 24);
     const { appendFile } = await import("node:fs/promises");
@@ -256,6 +316,7 @@ describe("dashlog serve", () => {
     await appendFile(bigFile, more);
     // The newest row shows without a reload, drawn from the new count.
     await page.waitForFunction((m) => document.querySelector(".log-spacer .log-row .msg")?.textContent === m, `appended ${BIG_RECORDS + 9}`, { timeout: 5000 });
+    expect(refetched).toEqual([]);
     // The reader scrolls: the range covers every row, the oldest included.
     await page.evaluate(() => ((document.querySelector(".log-scroll") as HTMLElement).scrollTop = 240));
     await page.waitForFunction((h) => Number.parseFloat((document.querySelector(".log-spacer") as HTMLElement).style.height) === h, (BIG_RECORDS + 10) * 24, { timeout: 5000 });

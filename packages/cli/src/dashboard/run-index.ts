@@ -46,6 +46,8 @@ export class RunIndex {
   /** Named metric series (`exp.metrics`, ml-dash's metrics/), charted like metadata; and where each was read up to. */
   readonly #metricCharts = new MetadataCharts("metrics");
   readonly #metricNext = new Map<string, number>();
+  /** The metric each named series comes from (null when two metrics give the same name: its points cannot be read again). */
+  readonly #seriesMetric = new Map<string, string | null>();
   readonly #streams = new Map<string, StreamState>();
   #spans: SpanCollector | undefined;
   #runs: readonly RunRecord[] = [];
@@ -218,11 +220,22 @@ export class RunIndex {
         if (signal?.aborted) return added;
         this.#metricNext.set(metric.name, point.index + 1);
         const time = point.createdAt === null ? Number.NaN : Date.parse(point.createdAt);
-        if (this.#metricCharts.add(time, metricValues(metric.name, point.data))) this.#chartsVersion++;
+        const values = metricValues(metric.name, point.data);
+        this.#noteSeries(metric.name, values);
+        // Positions are the point's index in its metric: a zoomed chart reads just those points again.
+        if (this.#metricCharts.add(time, values, point.index, point.index + 1)) this.#chartsVersion++;
         added++;
       }
     }
     return added;
+  }
+
+  #noteSeries(metric: string, values: JsonObject): void {
+    for (const key in values) {
+      const known = this.#seriesMetric.get(key);
+      if (known === undefined) this.#seriesMetric.set(key, metric);
+      else if (known !== metric && known !== null) this.#seriesMetric.set(key, null);
+    }
   }
 
   charts(): ReportChart[] {
@@ -239,9 +252,9 @@ export class RunIndex {
   /**
    * Chart `id` with only the x range `from` to `to`, at full resolution up to the bucket
    * budget: the records behind that range are read again (and only those: the charts' buckets
-   * remember where their points came from) into buckets of that range alone. Undefined when the
-   * chart is not one that can be read again (named metrics), has nothing there, or the range
-   * holds more than MAX_DETAIL_RECORDS records (its buckets are then as fine as a chart shows).
+   * remember where their points came from: positions in a stream, indices in a metric) into
+   * buckets of that range alone. Undefined when the chart has nothing there, or the range holds
+   * more than MAX_DETAIL_RECORDS records (its buckets are then as fine as a chart shows).
    */
   async chartDetail(id: string, from: number, to: number, signal?: AbortSignal): Promise<ReportChart | undefined> {
     const chart = this.charts().find((c) => c.id === id);
@@ -261,8 +274,9 @@ export class RunIndex {
       for await (const batch of this.logs.records(start, end, signal)) {
         for (const record of batch) detail.add(recordTimeOr(record, this.logs), record["metadata"] as JsonObject | null | undefined);
       }
-      return sameSeries(chart, detail.charts().find((c) => c.id === id));
+      return pointsOf(chart, detail);
     }
+    if (chart.kind === "metadata" && id.startsWith("metrics-")) return this.#metricDetail(chart, from, to, signal);
     if (chart.kind === "stream") {
       for (const [name, state] of this.#streams) {
         if (state.charts === undefined || !state.charts.charts().some((c) => c.id === id)) continue;
@@ -283,6 +297,35 @@ export class RunIndex {
     return undefined;
   }
 
+  /**
+   * A zoomed chart of named metric series: the points of its x range read again by index from
+   * each metric behind it (the buckets remember the indices of their points), into buckets of
+   * that range alone, min and max of each kept as in the whole chart.
+   */
+  async #metricDetail(chart: ReportChart, from: number, to: number, signal: AbortSignal | undefined): Promise<ReportChart | undefined> {
+    const ranges = new Map<string, { start: number; end: number }>();
+    for (const s of chart.series) {
+      const metric = this.#seriesMetric.get(s.name);
+      if (metric === null || metric === undefined) continue;
+      const r = this.#metricCharts.positionsIn(chart.xName, s.name, from, to);
+      if (r === undefined) continue;
+      const known = ranges.get(metric);
+      ranges.set(metric, known === undefined ? r : { start: Math.min(known.start, r.start), end: Math.max(known.end, r.end) });
+    }
+    if (ranges.size === 0) return undefined;
+    let points = 0;
+    for (const r of ranges.values()) points += r.end - r.start;
+    if (points > MAX_DETAIL_RECORDS) return undefined;
+    const detail = new MetadataCharts("metrics", () => MinMaxBuckets.within(from, to));
+    for (const [metric, r] of ranges) {
+      for await (const point of this.#store.metrics.readMetric(this.prefix, metric, { fromIndex: r.start, toIndex: r.end - 1, signal })) {
+        const time = point.createdAt === null ? Number.NaN : Date.parse(point.createdAt);
+        detail.add(time, metricValues(metric, point.data));
+      }
+    }
+    return pointsOf(chart, detail);
+  }
+
   timeline(): ReportTimeline {
     return this.#spans?.timeline(this.logs.lastTime) ?? { source: null, lanes: [], spans: [], omitted: 0 };
   }
@@ -298,6 +341,14 @@ export class RunIndex {
 
 function recordTimeOr(record: StoredRecord, logs: LogIndex): number {
   return recordTime(record) ?? logs.lastTime ?? 0;
+}
+
+/**
+ * The whole chart with each series' points from `detail`, in its order. Not the chart `detail`
+ * would draw itself: in a narrow range its series may group differently, or hold a single point.
+ */
+function pointsOf(whole: ReportChart, detail: MetadataCharts): ReportChart {
+  return { ...whole, series: whole.series.map((s) => ({ name: s.name, points: detail.seriesPoints(whole.xName, s.name) })) };
 }
 
 /** The zoomed chart with the series of the whole one, in its order (a series with no point in the range has none). */

@@ -51,6 +51,11 @@ export class MetadataCharts {
     return this.#series.get(`${x}\u0000${key}`)?.buckets.positionsIn(from, to);
   }
 
+  /** Every point kept of series `key` over `x`, whether or not charts() would draw it (a zoomed range may hold just one). */
+  seriesPoints(x: string, key: string): [number, number][] {
+    return this.#series.get(`${x}\u0000${key}`)?.buckets.points() ?? [];
+  }
+
   /**
    * Takes a record's metadata; true when it added a point to some series. `start` and `end`
    * say where the record is, so a zoomed chart can read just the records in its range.
