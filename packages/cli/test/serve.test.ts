@@ -247,10 +247,11 @@ describe("dashlog serve", () => {
   });
 
   it("reads a zoomed chart of a named metric series again at full resolution, by point index", async () => {
+    type Chart = { id: string; series: { name: string; points: [number, number][] }[] };
     const id = "metrics-step-train.loss";
-    let whole: { id: string; series: { name: string; points: [number, number][] }[] } | undefined;
+    let whole: Chart | undefined;
     for (let i = 0; i < 200 && whole === undefined; i++) {
-      const charts = (await (await fetch(`${serve.origin}/api/charts?p=${encodeURIComponent(METRICS)}`)).json()) as NonNullable<typeof whole>[];
+      const charts = (await (await fetch(`${serve.origin}/api/charts?p=${encodeURIComponent(METRICS)}`)).json()) as Chart[];
       whole = charts.find((c) => c.id === id && c.series[0]!.points.at(-1)?.[0] === DENSE_RECORDS - 1);
       if (whole === undefined) await new Promise((r) => setTimeout(r, 50));
     }
@@ -258,13 +259,13 @@ describe("dashlog serve", () => {
     const inRange = whole!.series[0]!.points.filter(([x]) => x >= 3000 && x <= 3200);
     expect(inRange.length).toBeLessThan(100);
     const response = await fetch(`${serve.origin}/api/chart?p=${encodeURIComponent(METRICS)}&id=${id}&from=3000&to=3200`);
-    const zoomed = (await response.json()) as NonNullable<typeof whole>;
+    const zoomed = (await response.json()) as Chart;
     expect(zoomed.id).toBe(id);
     // 201 steps in 1,024 buckets: every point, in order, with its value.
     expect(zoomed.series[0]!.points.map(([x]) => x)).toEqual(Array.from({ length: 201 }, (_, i) => 3000 + i));
     expect(zoomed.series[0]!.points[13]![1]).toBeCloseTo(2 + Math.cos(3013 / 5), 12);
     // A wider range keeps each bucket's lowest and highest point: the extremes of the curve survive.
-    const wide = (await (await fetch(`${serve.origin}/api/chart?p=${encodeURIComponent(METRICS)}&id=${id}&from=0&to=4999`)).json()) as NonNullable<typeof whole>;
+    const wide = (await (await fetch(`${serve.origin}/api/chart?p=${encodeURIComponent(METRICS)}&id=${id}&from=0&to=4999`)).json()) as Chart;
     const ys = wide.series[0]!.points.map(([, y]) => y);
     expect(ys.length).toBeLessThanOrEqual(2048);
     expect(Math.max(...ys)).toBeCloseTo(Math.max(...Array.from({ length: DENSE_RECORDS }, (_, i) => 2 + Math.cos(i / 5))), 12);

@@ -6,14 +6,13 @@ import { renderPageShell } from "../report/page-shell.js";
 import { VERSION_HEADER, type ExperimentListing } from "../report/report-data.js";
 import { hasToken, isLoopbackHost } from "./access-token.js";
 import { BadRequest, intParam, logQuery, numberParam, prefixParam, prefixesParam } from "./api-params.js";
+import { ListingCounts } from "./listing-counts.js";
 import { LiveFeed } from "./live-feed.js";
 import { RunCache } from "./run-cache.js";
 import type { RunIndex } from "./run-index.js";
 
 /** Rows one log request may ask for. */
 const MAX_LIMIT = 1000;
-/** How long a listing's record count of an experiment nobody has open is reused. */
-const COUNT_TTL_MS = 30_000;
 
 export interface DashboardServerOptions {
   readonly store: ExperimentStore;
@@ -41,7 +40,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   const { store, token } = options;
   const cache = new RunCache(store);
   const live = new LiveFeed(cache, { watchChanges: store.watchChanges });
-  const counts = new Map<string, { records: number; at: number }>();
+  const counts = new ListingCounts(store);
 
   const page = (view: "home" | "run" | "compare", title: string) =>
     renderPageShell({ title, config: { mode: "serve", view, token }, connect: "'self'" });
@@ -123,15 +122,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   async function listingOf(prefix: string): Promise<ExperimentListing> {
     const runs = await store.runs(prefix);
     const last = runs.at(-1) as (RunRecord & { readonly effectiveStatus?: string }) | undefined;
-    let records = cache.peek(prefix)?.logs.total;
-    if (records === undefined) {
-      const known = counts.get(prefix);
-      if (known !== undefined && Date.now() - known.at < COUNT_TTL_MS) records = known.records;
-      else {
-        records = (await store.listStreams(prefix)).includes("logs") ? await store.countRecords(prefix, "logs") : 0;
-        counts.set(prefix, { records, at: Date.now() });
-      }
-    }
+    const records = cache.peek(prefix)?.logs.total ?? (await counts.records(prefix));
     return { prefix, status: last?.effectiveStatus ?? last?.status ?? "UNKNOWN", startedAt: runs[0]?.startedAt ?? null, endedAt: last?.endedAt ?? null, runs: runs.length, records };
   }
 
