@@ -14,3 +14,5 @@ export { DEFAULT_SPOOL_DIR } from "./spool-paths.js";
 export type { SpoolFileCount } from "./spool.js";
 export { MongoMetricReader, mongoMetricReader, type MongoMetricReaderOptions } from "./mongo-metric-reader.js";
 export { fromMetricDocument, fromParamsDocument, toMetricDocument, toParamsDocument } from "./metric-document.js";
+export { MongoWatcher, mongoWatcher, type MongoWatcherOptions, type RecordWatch, type WatchRecordsOptions } from "./mongo-watcher.js";
+export type { RecordChange, RecordWatchMode, WatchedKind } from "./watched-collections.js";
