@@ -1,7 +1,4 @@
-import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import type { MongoClient } from "mongodb";
-import { watchMongoInserts } from "./dashboard/mongo-change-watch.js";
+import type { MongoWatcher } from "@dashlog/remote-mongo";
 import { sortStreams, type ExperimentStore } from "./experiment-store.js";
 import { loadRemoteMongo } from "./remote-mongo-module.js";
 
@@ -13,12 +10,14 @@ const CLIENT_OPTIONS = { appName: "dashlog-cli" };
  * error when @dashlog/remote-mongo is not installed.
  */
 export async function mongoStore(uri: string, option = "--mongo", command = "dashlog"): Promise<ExperimentStore> {
-  const { DEFAULT_COLLECTIONS, DEFAULT_DATABASE, databaseFromUri, mongoCatalog, mongoMetricReader, mongoReader } = await loadRemoteMongo(option, command);
+  const remote = await loadRemoteMongo(option, command);
+  const { mongoCatalog, mongoMetricReader, mongoReader } = remote;
   const reader = mongoReader({ uri, clientOptions: CLIENT_OPTIONS });
   const metrics = mongoMetricReader({ uri, clientOptions: CLIENT_OPTIONS });
   const catalog = mongoCatalog({ uri, clientOptions: CLIENT_OPTIONS });
-  // Opened by the first live page only: `ls`, `export` and `report` never watch.
-  let watcher: Promise<MongoClient> | undefined;
+  // Opened by the first live page only: `ls`, `export` and `report` never watch. An older
+  // @dashlog/remote-mongo without the watcher leaves the dashboard polling on its own.
+  let watcher: MongoWatcher | undefined;
   return {
     reader,
     metrics,
@@ -28,23 +27,16 @@ export async function mongoStore(uri: string, option = "--mongo", command = "das
     listStreams: async (prefix) => sortStreams(await catalog.listStreams(prefix)),
     runs: (prefix) => catalog.runs(prefix),
     countRecords: (prefix, stream) => catalog.countRecords(prefix, stream),
-    async watchChanges(prefix, onChange, onLost) {
-      watcher ??= driverOfRemoteMongo().then(({ MongoClient: Client }) => new Client(uri, CLIENT_OPTIONS));
-      const db = (await watcher).db(databaseFromUri(uri) ?? DEFAULT_DATABASE);
-      return watchMongoInserts([db.collection(DEFAULT_COLLECTIONS.logs), db.collection(DEFAULT_COLLECTIONS.streams)], prefix, onChange, onLost);
+    async watchChanges(prefix, onChange) {
+      if (typeof remote.mongoWatcher !== "function") return undefined;
+      // Change streams where the server has them, else the watcher's own poll of a few indexed
+      // queries: either way the live feed reads the run only when something changed.
+      watcher ??= remote.mongoWatcher({ uri, clientOptions: CLIENT_OPTIONS });
+      const watch = await watcher.watchRecords(prefix, () => onChange());
+      return { close: () => watch.close() };
     },
     async close() {
-      const watching = watcher?.then((client) => client.close()).catch(() => undefined);
-      await Promise.all([reader.close(), metrics.close(), catalog.close(), watching]);
+      await Promise.all([reader.close(), metrics.close(), catalog.close(), watcher?.close().catch(() => undefined)]);
     },
   };
-}
-
-/**
- * The MongoDB driver @dashlog/remote-mongo itself depends on (the CLI has none of its own):
- * change streams are opened on it directly, as the reader has no way to only listen.
- */
-async function driverOfRemoteMongo(): Promise<typeof import("mongodb")> {
-  const remote = fileURLToPath(import.meta.resolve("@dashlog/remote-mongo"));
-  return (await import(pathToFileURL(createRequire(remote).resolve("mongodb")).href)) as typeof import("mongodb");
 }
