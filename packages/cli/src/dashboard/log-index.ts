@@ -21,6 +21,12 @@ export function yieldToRequests(): Promise<void> {
 
 const LEVEL_BIT: Record<Level, number> = { debug: 1, info: 2, warn: 4, error: 8, fatal: 16 };
 
+/** Workers with a bit of their own in a checkpoint's worker mask; the rest share OTHER_WORKERS. */
+const WORKER_BITS = 30;
+const OTHER_WORKERS = 2 ** WORKER_BITS;
+/** A checkpoint placed but not parsed yet may hold any worker. */
+const ANY_WORKER = 2 ** (WORKER_BITS + 1) - 1;
+
 /** Growable column of numbers: 8 bytes a checkpoint, so a million records cost about 30 KiB. */
 class Column {
   #data = new Float64Array(64);
@@ -57,6 +63,11 @@ export class LogIndex {
   readonly #firstSequence = new Column();
   readonly #firstTime = new Column();
   readonly #levelMask = new Column();
+  /** Per checkpoint, the workers seen (a bit each for the first WORKER_BITS, one shared bit for the rest): a worker filter skips the others' checkpoints. */
+  readonly #workerMask = new Column();
+  /** Each worker's bit, by name; and its log records, in the order workers were first seen. */
+  readonly #workerBit = new Map<string, number>();
+  readonly workers = new Map<string, number>();
   /** Per checkpoint, the trigrams of its messages and metadata: a text search reads only checkpoints that may match. */
   readonly #text = new TrigramFilter();
   readonly #listener: LogRecordListener | undefined;
@@ -115,6 +126,7 @@ export class LogIndex {
       this.#firstSequence.push(Number.NaN);
       this.#firstTime.push(Number.NaN);
       this.#levelMask.push(31);
+      this.#workerMask.push(ANY_WORKER);
     }
     this.#total += found.records;
     this.#skimEnd = found.end;
@@ -141,16 +153,20 @@ export class LogIndex {
             this.#firstSequence.push(record.sequenceNumber);
             this.#firstTime.push(time);
             this.#levelMask.push(0);
+            this.#workerMask.push(0);
           } else {
             // Placed by skim(): now known.
             this.#firstSequence.set(k, record.sequenceNumber);
             this.#firstTime.set(k, time);
             this.#levelMask.set(k, 0);
+            this.#workerMask.set(k, 0);
           }
           this.#text.setCheckpoint(k);
         }
         this.#indexText(k, record);
         this.#levelMask.set(k, this.#levelMask.at(k) | LEVEL_BIT[level]);
+        const worker = record["worker"];
+        if (typeof worker === "string") this.#workerMask.set(k, this.#workerMask.at(k) | this.#noteWorker(worker));
         this.levels[level]++;
         this.#parsed++;
         this.#total = Math.max(this.#total, this.#parsed);
@@ -163,6 +179,25 @@ export class LogIndex {
       }
     }
     return added;
+  }
+
+  /** Counts a record of `worker`; returns its mask bit. */
+  #noteWorker(worker: string): number {
+    this.workers.set(worker, (this.workers.get(worker) ?? 0) + 1);
+    let bit = this.#workerBit.get(worker);
+    if (bit === undefined) {
+      bit = this.#workerBit.size < WORKER_BITS ? 2 ** this.#workerBit.size : OTHER_WORKERS;
+      this.#workerBit.set(worker, bit);
+    }
+    return bit;
+  }
+
+  /** The mask bits a worker filter looks for (0: no record of those workers was seen yet). */
+  #workersMask(workers: readonly string[]): number {
+    let mask = 0;
+    // A worker not seen yet may be in checkpoints placed but not parsed; those have every bit.
+    for (const worker of workers) mask |= this.#workerBit.get(worker) ?? OTHER_WORKERS;
+    return mask;
   }
 
   /** What the search compares, lower-cased the same way: the message and the metadata as JSON. */
@@ -220,6 +255,8 @@ export class LogIndex {
     let below = cursor === null ? total : Number(cursor);
     if (!Number.isSafeInteger(below) || below < 0 || below > total) throw new RangeError(`cursor must be a log position up to ${total}, got ${JSON.stringify(cursor)}`);
     const mask = query.levels === undefined ? 31 : query.levels.reduce((m, l) => m | LEVEL_BIT[l], 0);
+    const workers = query.workers === undefined ? undefined : new Set(query.workers);
+    const workerMask = query.workers === undefined ? undefined : this.#workersMask(query.workers);
     const text = query.text === undefined || query.text === "" ? undefined : query.text.toLowerCase();
     const bits = text === undefined ? [] : queryBits(text);
     const textKnown = this.#parsed >= total ? Number.POSITIVE_INFINITY : Math.floor(this.#parsed / CHECKPOINT_RECORDS);
@@ -240,7 +277,7 @@ export class LogIndex {
       }
       const first = k * CHECKPOINT_RECORDS;
       // The text index knows a checkpoint once the parse has been through it (all of it, or the run's end).
-      if ((this.#levelMask.at(k) & mask) === 0 || (bits.length > 0 && k < textKnown && !this.#text.mayContain(k, bits))) {
+      if ((this.#levelMask.at(k) & mask) === 0 || (workerMask !== undefined && !overlaps(this.#workerMask.at(k), workerMask)) || (bits.length > 0 && k < textKnown && !this.#text.mayContain(k, bits))) {
         below = first;
         continue;
       }
@@ -250,6 +287,7 @@ export class LogIndex {
       for (; i >= 0 && rows.length < limit; i--) {
         const row = chunk[i] as ReportLogRow;
         if ((LEVEL_BIT[row[2]] & mask) === 0) continue;
+        if (workers !== undefined && (row[5] === undefined || !workers.has(row[5]))) continue;
         if (since !== undefined && row[1] < since) continue;
         if (until !== undefined && row[1] > until) continue;
         if (text !== undefined && !row[3].toLowerCase().includes(text) && !(row[4] ?? "").toLowerCase().includes(text)) continue;
@@ -312,6 +350,11 @@ export class LogIndex {
   }
 }
 
+/** Masks of up to 31 bits: `&` on numbers this size stays exact (bitwise operators work on 32-bit integers). */
+function overlaps(a: number, b: number): boolean {
+  return (a & b) !== 0;
+}
+
 export function timeOf(record: StoredRecord): number | undefined {
   const t = record["timestamp"];
   if (typeof t === "string") {
@@ -330,11 +373,15 @@ function levelOf(record: StoredRecord): Level {
 export function toRow(record: StoredRecord, time: number): ReportLogRow {
   const message = record["message"];
   const metadata = record["metadata"];
-  return [
+  const worker = record["worker"];
+  const row: [number, number, Level, string, string | null, string?] = [
     record.sequenceNumber,
     time,
     levelOf(record),
     typeof message === "string" ? message : String(message ?? ""),
     metadata === null || metadata === undefined ? null : JSON.stringify(metadata),
   ];
+  // Only rows of a joined run carry the sixth field: a run of its own keeps its five.
+  if (typeof worker === "string") row.push(worker);
+  return row;
 }
