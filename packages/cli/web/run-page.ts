@@ -43,7 +43,8 @@ export async function runPage(app: HTMLElement, source: RunSource): Promise<void
     if (gantt !== undefined) return gantt.update(tl);
     timelineSection.replaceChildren(timelineSection.firstChild as Node);
     if (tl.omitted > 0) timelineSection.appendChild(el("p", "note", `${tl.omitted.toLocaleString("en-US")} short spans are left out; the ${tl.spans.length.toLocaleString("en-US")} longest are drawn.`));
-    timelineSection.appendChild(el("p", "hint", `from stream ${tl.source ?? "–"} · drag to zoom, wheel to zoom, buttons to seek, double-click to reset`));
+    const byWorker = tl.laneWorkers === undefined ? "" : " · lanes grouped by worker";
+    timelineSection.appendChild(el("p", "hint", `from stream ${tl.source ?? "–"}${byWorker} · drag to zoom, wheel to zoom, buttons to seek, double-click to reset`));
     gantt = timelineChart(timelineSection, tl);
   };
   drawTimeline(timeline);

@@ -97,7 +97,7 @@ export function timelineChart(parent: HTMLElement, initial: ReportTimeline): Tim
         grid: { show: false },
         ticks: { show: false },
         splits: () => tl.lanes.map((_, i) => i),
-        values: (_u, splits) => splits.map((i) => tl.lanes[i] ?? ""),
+        values: (_u, splits) => splits.map((i) => shorten(tl.lanes[i] ?? "")),
       },
     ],
     series: [{}, { show: false }],
@@ -227,4 +227,12 @@ export function timelineChart(parent: HTMLElement, initial: ReportTimeline): Tim
       plot.destroy();
     },
   };
+}
+
+/** A lane name that fits the axis: a long one (a worker named at length) loses its middle, keeping how it starts and its category. */
+function shorten(name: string): string {
+  const max = Math.floor((AXIS_MAX_PX - 16) / AXIS_CHAR_PX);
+  if (name.length <= max) return name;
+  const tail = Math.min(name.length - name.lastIndexOf(" · "), Math.floor(max / 2));
+  return `${name.slice(0, max - tail - 1)}…${name.slice(name.length - tail)}`;
 }
