@@ -90,7 +90,11 @@ export function renderRuns(target: HTMLElement, o: RunOverview): void {
   for (const run of o.runs) {
     const tr = el("tr");
     const started = Date.parse(run.startedAt);
-    tr.appendChild(el("td", "mono", run.runId));
+    const runCell = el("td", "mono", run.runId);
+    // A joined run: how its workers ended, beside its id.
+    const workers = workersLine(run);
+    if (workers !== null) runCell.appendChild(el("div", "run-workers", workers));
+    tr.appendChild(runCell);
     const st = el("td");
     st.appendChild(el("span", `status small status-${run.status.toLowerCase()}`, run.status));
     tr.appendChild(st);
