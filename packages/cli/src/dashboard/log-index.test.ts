@@ -209,3 +209,34 @@ it("filters a joined run's records by worker, reading only checkpoints that hold
   // Rows of records without a worker stay five long; a joined run's carry it sixth.
   expect((await index.range(0, 1)).rows[0]).toEqual([0, T0, "info", "m 0", null, "0"]);
 });
+
+it("finds every record of a time range when a joined run's workers appended their batches out of time order", async () => {
+  // Two workers append batches of 100 alternately; worker b's records are 150 s behind a's
+  // (it flushed late), so the file's times go back at every batch.
+  let text = "";
+  let seq = 0;
+  for (let batch = 0; batch < 8; batch++) {
+    for (const [worker, lag] of [["a", 0], ["b", -150_000]] as const) {
+      for (let i = 0; i < 100; i++) {
+        const ms = (batch * 100 + i) * 1000 + lag;
+        text += `${JSON.stringify({ timestamp: new Date(T0 + ms).toISOString(), level: "info", message: `${worker} ${batch * 100 + i}`, metadata: null, sequenceNumber: seq++, worker })}\n`;
+      }
+    }
+  }
+  await writeFile(join(root, "a/b/c/logs/logs.jsonl"), text);
+  const index = new LogIndex(localPositionedReader(root), PREFIX);
+  await index.update();
+  const since = T0 + 300_000;
+  const until = T0 + 310_000;
+  const page = await index.search({ since, until }, null, 1000);
+  const expected = text
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { timestamp: string; message: string })
+    .filter((r) => Date.parse(r.timestamp) >= since && Date.parse(r.timestamp) <= until)
+    .map((r) => r.message)
+    .reverse();
+  expect(expected).toHaveLength(22);
+  expect(page.rows.map((r) => r[3])).toEqual(expected);
+  expect(page.next).toBeNull();
+});

@@ -159,7 +159,7 @@ export class RunIndex {
           state.position = end;
           state.records++;
           added++;
-          const time = recordTime(record) ?? this.logs.timeOfSequence(record.sequenceNumber);
+          const time = recordTime(record) ?? this.logs.timeOfSequence(record.sequenceNumber, workerOf(record));
           if (state.charts !== undefined) {
             state.charts.add(record, time, start, end);
             this.#chartsVersion++;
@@ -276,7 +276,7 @@ export class RunIndex {
         for await (const batch of this.#reader.readFrom(this.prefix, name, r.start, { signal })) {
           for (const { record, start } of batch) {
             if (start >= r.end || ++read > MAX_DETAIL_RECORDS) return sameSeries(chart, detail.charts().find((c) => c.id === id));
-            detail.add(record, recordTime(record) ?? this.logs.timeOfSequence(record.sequenceNumber));
+            detail.add(record, recordTime(record) ?? this.logs.timeOfSequence(record.sequenceNumber, workerOf(record)));
           }
           if (batch.length >= YIELD_AFTER) await yieldToRequests();
         }
