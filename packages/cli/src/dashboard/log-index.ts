@@ -3,6 +3,8 @@ import { LEVELS, type Level, type StoredRecord } from "@dashlog/core";
 import type { LogPage, LogQuery, ReportLogRow } from "../report/report-data.js";
 import type { PositionedReader } from "./positioned-reader.js";
 import { TrigramFilter, queryBits } from "./trigram-filter.js";
+import { Column } from "./column.js";
+import { ANY_WORKER, WorkerBits, overlaps } from "./worker-bits.js";
 import { WorkerTimes } from "./worker-times.js";
 
 /** Records per checkpoint: a page read starts at most this many records before its first row. */
@@ -22,31 +24,7 @@ export function yieldToRequests(): Promise<void> {
 
 const LEVEL_BIT: Record<Level, number> = { debug: 1, info: 2, warn: 4, error: 8, fatal: 16 };
 
-/** Workers with a bit of their own in a checkpoint's worker mask; the rest share OTHER_WORKERS. */
-const WORKER_BITS = 30;
-const OTHER_WORKERS = 2 ** WORKER_BITS;
-/** A checkpoint placed but not parsed yet may hold any worker. */
-const ANY_WORKER = 2 ** (WORKER_BITS + 1) - 1;
 
-/** Growable column of numbers: 8 bytes a checkpoint, so a million records cost about 30 KiB. */
-class Column {
-  #data = new Float64Array(64);
-  length = 0;
-  push(value: number): void {
-    if (this.length === this.#data.length) {
-      const grown = new Float64Array(this.#data.length * 2);
-      grown.set(this.#data);
-      this.#data = grown;
-    }
-    this.#data[this.length++] = value;
-  }
-  at(index: number): number {
-    return this.#data[index] as number;
-  }
-  set(index: number, value: number): void {
-    this.#data[index] = value;
-  }
-}
 
 /** What the index hands on for each log record it takes in (charts, spans, errors). */
 export type LogRecordListener = (record: StoredRecord, time: number, ordinal: number) => void;
@@ -74,10 +52,10 @@ export class LogIndex {
   #ordered = true;
   #previousTime = Number.NEGATIVE_INFINITY;
   readonly #levelMask = new Column();
-  /** Per checkpoint, the workers seen (a bit each for the first WORKER_BITS, one shared bit for the rest): a worker filter skips the others' checkpoints. */
+  /** Per checkpoint, the workers seen (see WorkerBits): a worker filter skips the others' checkpoints. */
   readonly #workerMask = new Column();
-  /** Each worker's bit, by name; and its log records, in the order workers were first seen. */
-  readonly #workerBit = new Map<string, number>();
+  readonly #workerBits = new WorkerBits();
+  /** Log records per worker of a joined run, in the order the workers were first seen. */
   readonly workers = new Map<string, number>();
   readonly #workerTimes = new WorkerTimes();
   /** Per checkpoint, the trigrams of its messages and metadata: a text search reads only checkpoints that may match. */
@@ -185,7 +163,8 @@ export class LogIndex {
         this.#levelMask.set(k, this.#levelMask.at(k) | LEVEL_BIT[level]);
         const worker = record["worker"];
         if (typeof worker === "string") {
-          this.#workerMask.set(k, this.#workerMask.at(k) | this.#noteWorker(worker));
+          this.workers.set(worker, (this.workers.get(worker) ?? 0) + 1);
+          this.#workerMask.set(k, this.#workerMask.at(k) | this.#workerBits.bitOf(worker));
           this.#workerTimes.note(worker, record.sequenceNumber, time);
         }
         this.levels[level]++;
@@ -204,25 +183,6 @@ export class LogIndex {
       }
     }
     return added;
-  }
-
-  /** Counts a record of `worker`; returns its mask bit. */
-  #noteWorker(worker: string): number {
-    this.workers.set(worker, (this.workers.get(worker) ?? 0) + 1);
-    let bit = this.#workerBit.get(worker);
-    if (bit === undefined) {
-      bit = this.#workerBit.size < WORKER_BITS ? 2 ** this.#workerBit.size : OTHER_WORKERS;
-      this.#workerBit.set(worker, bit);
-    }
-    return bit;
-  }
-
-  /** The mask bits a worker filter looks for (0: no record of those workers was seen yet). */
-  #workersMask(workers: readonly string[]): number {
-    let mask = 0;
-    // A worker not seen yet may be in checkpoints placed but not parsed; those have every bit.
-    for (const worker of workers) mask |= this.#workerBit.get(worker) ?? OTHER_WORKERS;
-    return mask;
   }
 
   /** What the search compares, lower-cased the same way: the message and the metadata as JSON. */
@@ -287,7 +247,7 @@ export class LogIndex {
     if (!Number.isSafeInteger(below) || below < 0 || below > total) throw new RangeError(`cursor must be a log position up to ${total}, got ${JSON.stringify(cursor)}`);
     const mask = query.levels === undefined ? 31 : query.levels.reduce((m, l) => m | LEVEL_BIT[l], 0);
     const workers = query.workers === undefined ? undefined : new Set(query.workers);
-    const workerMask = query.workers === undefined ? undefined : this.#workersMask(query.workers);
+    const workerMask = query.workers === undefined ? undefined : this.#workerBits.maskOf(query.workers);
     const text = query.text === undefined || query.text === "" ? undefined : query.text.toLowerCase();
     const bits = text === undefined ? [] : queryBits(text);
     const textKnown = this.#parsed >= total ? Number.POSITIVE_INFINITY : Math.floor(this.#parsed / CHECKPOINT_RECORDS);
@@ -385,11 +345,6 @@ export class LogIndex {
     }
     return rows;
   }
-}
-
-/** Masks of up to 31 bits: `&` on numbers this size stays exact (bitwise operators work on 32-bit integers). */
-function overlaps(a: number, b: number): boolean {
-  return (a & b) !== 0;
 }
 
 export function timeOf(record: StoredRecord): number | undefined {
