@@ -71,7 +71,7 @@ export function recordSchemaFor(stream: string): z.ZodType<StoredRecord> {
   return (stream === LOGS_STREAM ? lenientLogRecordSchema : storedRecordSchema) as unknown as z.ZodType<StoredRecord>;
 }
 
-function problem(kind: ReadIssue["kind"], message: string, text: string): ParsedLine<never> {
+function problem(kind: ReadIssue["kind"], message: string, text: string): Extract<ParsedLine<never>, { ok: false }> {
   const quoted = text.length > ISSUE_TEXT_LENGTH ? `${text.slice(0, ISSUE_TEXT_LENGTH)}…` : text;
   return { ok: false, issue: { kind, message, text: quoted } };
 }
