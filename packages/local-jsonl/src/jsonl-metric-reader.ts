@@ -104,7 +104,7 @@ export class JsonlMetricReader implements MetricReader {
   async tailMetric(prefix: string, name: string, n: number, options: MetricReadOptions = {}): Promise<MetricPoint[]> {
     const count = checkCount(n, "n");
     const filter = compileMetricFilter(options);
-    const unbounded = filter.fromIndex === undefined && filter.toIndex === undefined && filter.since === undefined && filter.until === undefined;
+    const unbounded = filter.fromIndex === undefined && filter.toIndex === undefined && filter.since === undefined && filter.until === undefined && filter.worker === undefined;
     if (unbounded) {
       const { records } = await tailRecords(this.#dataFile(prefix, name), count, metricSchema, NO_BOUNDS, {
         chunkSize: this.chunkSize,

@@ -182,7 +182,7 @@ describe("a run joined by several processes (local JSONL)", () => {
     await Promise.all([a.complete(), b.complete()]);
     const issues: ReadIssue[] = [];
     const messages: string[] = [];
-    for await (const record of jsonlReader({ root }).read(prefix, { onIssue: (issue) => issues.push(issue) })) messages.push(record.message);
+    for await (const record of jsonlReader({ root }).read(prefix, { onIssue: (issue) => issues.push(issue) })) messages.push(String(record.message));
     expect(messages).toEqual(["first", "second"]);
     expect(issues).toEqual([expect.objectContaining({ kind: "torn", line: 2, text: expect.stringContaining("cut sh") })]);
     const tailed = await jsonlReader({ root }).tail(prefix, 5);
