@@ -120,4 +120,33 @@ describe("metrics and parameters of a run joined by several processes (MongoDB)"
       expect(exp.metrics("train").nextIndex).toBe(11);
     });
   });
+
+  it("spools a joined worker's points and parameters through an outage and replays them once, worker kept", async () => {
+    const prefix = "team/project/joined-outage";
+    const options = await sinkOptions({ batchSize: 50, maxQueueLength: 100, flushTimeoutMs: 300, closeTimeoutMs: 300 });
+    const sink = mongoSink(options);
+    const run = await new Experiment({ prefix, sink, runId: "job-o", worker: "w1" }).start();
+    run.metrics("train").log({ loss: 1 });
+    await run.flush();
+    await until(() => sink.stats.inserted >= 1, "the first point");
+    await target.proxy.stop();
+    for (let i = 1; i < 300; i++) {
+      run.metrics("train").log({ loss: 1 / i });
+      if (i % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    run.params.set({ lr: 0.5 });
+    await run.complete();
+    expect((await sink.closeWithReport()).complete).toBe(false);
+    await target.proxy.restart();
+
+    const again = mongoSink(options);
+    const other = await new Experiment({ prefix, sink: again, runId: "job-o", worker: "w2" }).start();
+    other.params.set({ momentum: 0.9 });
+    other.metrics("train").log({ loss: 0 });
+    await other.complete();
+    expect((await again.closeWithReport()).complete).toBe(true);
+    const points = await collect(reader().readMetric(prefix, "train", { worker: "w1" }));
+    expect(points.map((p) => p.index)).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    expect(await reader().readParams(prefix)).toMatchObject({ data: { lr: 0.5, momentum: 0.9 }, version: 2 });
+  });
 });
