@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from "./errors.js";
 import type { JsonObject, JsonValue } from "./json.js";
 import type { ReadIssue } from "./reader.js";
+import { WORKER_NAME_RULE, isWorkerName } from "./worker-identity.js";
 
 /** One point of a metric series as readers return it (ml-dash's `{ index, data, createdAt }`). */
 export interface MetricPoint {
@@ -114,7 +115,7 @@ function index(value: number | undefined, field: string): number | undefined {
 
 function workerName(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== "string" || value.length === 0) throw new InvalidArgumentError("worker", value, "must be a non-empty worker name");
+  if (!isWorkerName(value)) throw new InvalidArgumentError("worker", value, WORKER_NAME_RULE);
   return value;
 }
 
