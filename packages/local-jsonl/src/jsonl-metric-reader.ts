@@ -18,6 +18,7 @@ import type { z } from "zod";
 import { checkChunkSize } from "./chunk-size.js";
 import { countNonEmptyLines } from "./count-non-empty-lines.js";
 import { followRecords } from "./follow-records.js";
+import { highestSequenceNumber } from "./highest-sequence.js";
 import { DEFAULT_POLL_INTERVAL_MS } from "./jsonl-reader.js";
 import { countField, readJsonObject } from "./json-file.js";
 import { metricLineSchema, toMetricPoint } from "./metric-line.js";
@@ -83,7 +84,8 @@ export class JsonlMetricReader implements MetricReader {
         name,
         // Counted, not taken from metadata.json, so the listing matches what a read yields.
         totalDataPoints: points,
-        nextIndex: Math.max(countField(metadata, "nextIndex") ?? 0, points),
+        // The highest index, not the count: a joined run's workers each number their points.
+        nextIndex: Math.max(countField(metadata, "nextIndex") ?? 0, (await highestSequenceNumber(data, metricLineSchema, "index")) + 1),
         createdAt: stringField(metadata, "createdAt"),
         updatedAt: stringField(metadata, "updatedAt"),
       });

@@ -54,7 +54,7 @@ describe("metrics and parameters of a run joined by several processes (local JSO
       expect(lastTwo.map((p) => [p.worker, p.index])).toEqual([[String(rank), POINTS - 2], [String(rank), POINTS - 1]]);
     }
     const [info] = await reader.listMetrics(prefix);
-    expect(info).toMatchObject({ name: "train", totalDataPoints: WORKERS * POINTS });
+    expect(info).toMatchObject({ name: "train", totalDataPoints: WORKERS * POINTS, nextIndex: POINTS });
     const metadata = JSON.parse(await readFile(join(root, prefix, "metrics", "train", "metadata.json"), "utf8"));
     expect(metadata).toMatchObject({ name: "train", totalDataPoints: WORKERS * POINTS, nextIndex: POINTS });
 
