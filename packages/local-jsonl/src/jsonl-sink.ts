@@ -25,7 +25,8 @@ import { ExperimentFiles } from "./experiment-files.js";
 import { JoinedFiles } from "./joined-files.js";
 import { ForeignWriterError, UNKNOWN_WRITER, describeHolder, firstHeldLock, flockHolder } from "./foreign-writer.js";
 import { highestSequenceNumber } from "./highest-sequence.js";
-import { logSequenceLockFile, mlDashLockFiles } from "./ml-dash-paths.js";
+import { logSequenceFile, logSequenceLockFile, mlDashLockFiles } from "./ml-dash-paths.js";
+import { writeLogSequenceOnce } from "./log-sequence.js";
 import {
   DEFAULT_ROOT,
   LOGS_DIR,
@@ -305,7 +306,11 @@ export class JsonlSink implements Sink {
       run.experiment,
       count,
       part.floor,
-      (reserved) => appendWorkerLine(workersFile(this.root, run.experiment), { runId: run.runId, worker: part.worker, reserved }),
+      (reserved) => {
+        appendWorkerLine(workersFile(this.root, run.experiment), { runId: run.runId, worker: part.worker, reserved });
+        // Under the counter lock, so it only grows: an ml-dash run after this one numbers past every reserved block.
+        writeLogSequenceOnce(logSequenceFile(this.root, run.experiment), reserved.first + reserved.count);
+      },
       // The first reservation ever: nobody appends yet, so a line torn by an earlier crash can be ended safely.
       () => {
         for (const name of readdirSync(logsDir)) if (name.endsWith(".jsonl")) terminateTornLine(join(logsDir, name));
@@ -428,7 +433,7 @@ export class JsonlSink implements Sink {
     } catch (error) {
       throw StoppedWrite.from(error, handedOver, Number.POSITIVE_INFINITY);
     }
-    // ml-dash's .log_sequence is rewritten in place: concurrent workers could move it backwards.
+    // In a joined run .log_sequence moves with the reservations instead (see reserveSequenceNumbersSync).
     if (batch.stream === LOGS_STREAM && worker === undefined) this.#shared(batch.experiment).setNextLogSequence(last + 1);
   }
 

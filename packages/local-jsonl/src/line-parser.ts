@@ -54,8 +54,8 @@ function recoverGlued<S extends z.ZodType>(text: string, schema: S): ParsedLine<
     // Not `terminated`: the candidate itself is never split again.
     const parsed = parseLine(text.slice(at), schema, false);
     if (!parsed.ok) continue;
-    const { issue } = problem("torn", "a write cut short (its writer was killed?) with a complete record after it on the same line: the record is kept", text.slice(0, at));
-    return { ok: true, record: parsed.record, torn: issue };
+    const torn = issueFor("torn", "a write cut short (its writer was killed?) with a complete record after it on the same line: the record is kept", text.slice(0, at));
+    return { ok: true, record: parsed.record, torn };
   }
   return undefined;
 }
@@ -71,9 +71,13 @@ export function recordSchemaFor(stream: string): z.ZodType<StoredRecord> {
   return (stream === LOGS_STREAM ? lenientLogRecordSchema : storedRecordSchema) as unknown as z.ZodType<StoredRecord>;
 }
 
-function problem(kind: ReadIssue["kind"], message: string, text: string): Extract<ParsedLine<never>, { ok: false }> {
+function problem(kind: ReadIssue["kind"], message: string, text: string): ParsedLine<never> {
+  return { ok: false, issue: issueFor(kind, message, text) };
+}
+
+function issueFor(kind: ReadIssue["kind"], message: string, text: string): Omit<ReadIssue, "line"> {
   const quoted = text.length > ISSUE_TEXT_LENGTH ? `${text.slice(0, ISSUE_TEXT_LENGTH)}…` : text;
-  return { ok: false, issue: { kind, message, text: quoted } };
+  return { kind, message, text: quoted };
 }
 
 function describeIssues(issues: readonly z.core.$ZodIssue[]): string {

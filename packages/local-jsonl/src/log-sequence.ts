@@ -52,3 +52,13 @@ export class LogSequenceFile {
     this.#fd = undefined;
   }
 }
+
+/** Sets `.log_sequence` to `next` and closes it: for writers that update it now and then (a joined run's workers, once per reserved block). */
+export function writeLogSequenceOnce(path: string, next: number): void {
+  const file = new LogSequenceFile(path);
+  try {
+    file.write(next);
+  } finally {
+    file.close();
+  }
+}

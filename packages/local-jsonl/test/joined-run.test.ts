@@ -74,6 +74,8 @@ describe("a run joined by several processes (local JSONL)", () => {
     const unused = run?.workers?.flatMap((w) => numbers(w.unusedSequenceNumbers ?? [])) ?? [];
     expect(new Set(reserved).size).toBe(reserved.length);
     expect([...seqs, ...unused].sort((a, b) => a - b)).toEqual([...reserved].sort((a, b) => a - b));
+    // ml-dash's next number is past every block reserved, so its next run cannot collide.
+    expect(await readFile(join(root, prefix, "logs", ".log_sequence"), "utf8")).toBe(String(Math.max(...reserved) + 1));
     // Readers: merged order, per-worker view, worker filter.
     const merged: number[] = [];
     const issues: unknown[] = [];
