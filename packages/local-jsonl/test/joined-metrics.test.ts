@@ -106,4 +106,32 @@ describe("metrics and parameters of a run joined by several processes (local JSO
     });
     sink.close();
   });
+
+  it("follows one worker's points of a joined series as they are written", async () => {
+    const root = await tempRoot();
+    const sink = localJsonl({ root });
+    const a = await new Experiment({ prefix, sink, runId: "job-f", worker: "a", flushIntervalMs: 5 }).start();
+    const b = await new Experiment({ prefix, sink, runId: "job-f", worker: "b", flushIntervalMs: 5 }).start();
+    const controller = new AbortController();
+    const seen: MetricPoint[] = [];
+    const following = (async () => {
+      for await (const point of jsonlMetricReader({ root }).followMetric(prefix, "train", { worker: "b", pollIntervalMs: 10, signal: controller.signal })) {
+        seen.push(point);
+        if (seen.length === 3) controller.abort();
+      }
+    })();
+    for (let i = 0; i < 3; i++) {
+      a.metrics("train").log({ loss: i });
+      b.metrics("train").log({ loss: 10 + i });
+      await Promise.all([a.flush(), b.flush()]);
+    }
+    await following;
+    await Promise.all([a.complete(), b.complete()]);
+    sink.close();
+    expect(seen.map((p) => [p.worker, p.index, p.data["loss"]])).toEqual([
+      ["b", 0, 10],
+      ["b", 1, 11],
+      ["b", 2, 12],
+    ]);
+  });
 });
