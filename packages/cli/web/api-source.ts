@@ -49,6 +49,7 @@ export class Api {
           limit: String(limit),
           cursor: cursor ?? undefined,
           level: query.levels,
+          worker: query.workers,
           q: query.text === "" ? undefined : query.text,
           since: query.since === undefined ? undefined : String(query.since),
           until: query.until === undefined ? undefined : String(query.until),

@@ -2,6 +2,7 @@ import type { ExperimentListing } from "../src/report/report-data.js";
 import type { Api } from "./api-source.js";
 import { el } from "./dom.js";
 import { fmtDuration, fmtTime, grouped } from "./format.js";
+import { workersText } from "../src/report/worker-summary.js";
 
 interface Folder {
   readonly folders: Map<string, Folder>;
@@ -84,6 +85,11 @@ export async function homePage(app: HTMLElement, api: Api): Promise<void> {
     link.href = api.url("/run", { p: e.prefix });
     item.appendChild(link);
     item.appendChild(el("span", `status small status-${e.status.toLowerCase()}`, e.status));
+    if (e.workers !== undefined) {
+      // A joined run: how its workers ended, the failed or crashed ones counted first after the completed.
+      const bad = (e.workers.byStatus["FAILED"] ?? 0) + (e.workers.byStatus["CRASHED"] ?? 0) > 0;
+      item.appendChild(el("span", `workers-tally${bad ? " bad" : ""}`, `${e.workers.total} workers: ${workersText(e.workers)}`));
+    }
     const started = e.startedAt === null ? null : Date.parse(e.startedAt);
     const ended = e.endedAt === null ? null : Date.parse(e.endedAt);
     const facts = [

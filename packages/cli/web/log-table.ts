@@ -5,6 +5,7 @@ import { el } from "./dom.js";
 import { fmtTime, grouped } from "./format.js";
 import { LEVELS } from "./levels.js";
 import { isFiltered, type RunSource } from "./run-source.js";
+import { compareWorkers } from "../src/report/worker-summary.js";
 
 const ROW_PX = 24;
 /** Rows fetched at a time for the unfiltered table; blocks are addressed by log order, so new records never move them. */
@@ -22,6 +23,11 @@ const RESYNC_MS = 30_000;
 export interface LogTable {
   /** Level counts of the whole run (not of the rows loaded), for the chips. */
   setCounts(levels: Readonly<Record<Level, number>>, total: number): void;
+  /**
+   * A joined run's workers with their record counts, and those that failed or crashed: the
+   * table gains a worker column and a worker filter once there is one.
+   */
+  setWorkers(workers: readonly { readonly worker: string; readonly records: number }[], bad: ReadonlySet<string>): void;
   /** Rows the live feed brought (oldest first, ending at the newest record): shown without a request. */
   prime(page: LogPage): void;
   /** The run has new records. */
@@ -30,11 +36,13 @@ export interface LogTable {
 
 /**
  * The log table: newest first, virtualised (TanStack Virtual renders only the rows in view),
- * filtered by level, text and time range on the source (the server, or the report's rows).
+ * filtered by level, worker, text and time range on the source (the server, or the report's rows).
  * Without a filter any row is one block read away; with one, pages follow a cursor.
  */
 export function logTable(parent: HTMLElement, source: RunSource): LogTable {
   const hidden = new Set<Level>();
+  const hiddenWorkers = new Set<string>();
+  let workerNames: string[] = [];
   let text = "";
   let since: number | undefined;
   let until: number | undefined;
@@ -51,6 +59,7 @@ export function logTable(parent: HTMLElement, source: RunSource): LogTable {
 
   const query = (): LogQuery => ({
     levels: hidden.size === 0 ? undefined : LEVELS.filter((l) => !hidden.has(l)),
+    workers: hiddenWorkers.size === 0 ? undefined : workerNames.filter((w) => !hiddenWorkers.has(w)),
     text: text === "" ? undefined : text,
     since,
     until,
@@ -81,6 +90,13 @@ export function logTable(parent: HTMLElement, source: RunSource): LogTable {
     chips.appendChild(b);
   }
   toolbar.appendChild(chips);
+  // Filled by setWorkers once the run turns out to have workers.
+  const workerChips = el("div", "worker-filters");
+  workerChips.setAttribute("role", "group");
+  workerChips.setAttribute("aria-label", "Show workers");
+  workerChips.hidden = true;
+  const workerCount = new Map<string, HTMLElement>();
+  toolbar.appendChild(workerChips);
   const search = el("input", "search");
   search.type = "search";
   search.placeholder = "Filter messages and metadata…";
@@ -142,6 +158,8 @@ export function logTable(parent: HTMLElement, source: RunSource): LogTable {
     cell.setAttribute("role", "columnheader");
     head.appendChild(cell);
   }
+  const workerHead = el("div", "worker", "worker");
+  workerHead.setAttribute("role", "columnheader");
   table.appendChild(head);
   const scroller = el("div", "log-scroll");
   const spacer = el("div", "log-spacer");
@@ -217,6 +235,10 @@ export function logTable(parent: HTMLElement, source: RunSource): LogTable {
     const level = el("div", "level");
     level.appendChild(el("span", `badge lvl-${r[2]}`, r[2]));
     line.appendChild(level);
+    if (workerNames.length > 0) {
+      line.dataset["worker"] = r[5] ?? "";
+      line.appendChild(el("div", "worker", r[5] ?? ""));
+    }
     line.appendChild(el("div", "msg", r[3]));
     line.appendChild(metadataCell(r[4]));
     if (selected !== undefined && selected[0] === r[0]) line.classList.add("selected");
@@ -229,7 +251,7 @@ export function logTable(parent: HTMLElement, source: RunSource): LogTable {
     drawn.clear();
     detail.hidden = false;
     detail.replaceChildren(
-      el("div", "detail-head", `#${r[0]} · ${fmtTime(r[1], true)} UTC · ${r[2]}`),
+      el("div", "detail-head", `#${r[0]} · ${fmtTime(r[1], true)} UTC · ${r[2]}${r[5] === undefined ? "" : ` · worker ${r[5]}`}`),
       el("pre", "detail-msg", r[3]),
       el("pre", "detail-meta", r[4] === null ? "no metadata" : JSON.stringify(JSON.parse(r[4]), null, 2)),
     );
@@ -258,7 +280,9 @@ export function logTable(parent: HTMLElement, source: RunSource): LogTable {
     loading = true;
     const gen = generation;
     try {
-      const page = await source.logSearch(query(), next, PAGE);
+      const q = query();
+      // Every level or every worker hidden: nothing can match (and an empty list would ask for no filter at all).
+      const page = q.levels?.length === 0 || q.workers?.length === 0 ? { rows: [], total, next: null } : await source.logSearch(q, next, PAGE);
       if (gen !== generation) return;
       matches = matches.concat(page.rows);
       next = page.next;
@@ -342,6 +366,45 @@ export function logTable(parent: HTMLElement, source: RunSource): LogTable {
         resize();
         if (follow) scroller.scrollTop = 0;
       }
+    },
+    setWorkers(workers, bad) {
+      const names = workers.map((w) => w.worker);
+      if (workerNames.length === 0 && names.length > 0) {
+        // The column appears: rows drawn without it are drawn again.
+        table.classList.add("has-workers");
+        head.insertBefore(workerHead, head.children[3] ?? null);
+        workerChips.hidden = false;
+        workerChips.appendChild(el("span", "label", "workers"));
+        drawn.clear();
+      }
+      for (const { worker, records } of [...workers].sort((a, b) => compareWorkers(a.worker, b.worker))) {
+        let count = workerCount.get(worker);
+        if (count === undefined) {
+          const b = el("button", "worker-toggle");
+          b.type = "button";
+          b.dataset["worker"] = worker;
+          b.title = worker;
+          b.setAttribute("aria-pressed", "true");
+          b.appendChild(document.createTextNode(worker));
+          count = el("span", "count");
+          b.appendChild(count);
+          b.addEventListener("click", () => {
+            if (hiddenWorkers.has(worker)) hiddenWorkers.delete(worker);
+            else hiddenWorkers.add(worker);
+            b.setAttribute("aria-pressed", hiddenWorkers.has(worker) ? "false" : "true");
+            restart();
+          });
+          workerCount.set(worker, count);
+          // Kept in worker order as workers join a live run.
+          const after = [...workerChips.querySelectorAll<HTMLElement>(".worker-toggle")].find((other) => compareWorkers(other.dataset["worker"] ?? "", worker) > 0);
+          workerChips.insertBefore(b, after ?? null);
+        }
+        count.textContent = grouped(records);
+        count.parentElement?.classList.toggle("bad", bad.has(worker));
+      }
+      const grew = names.some((n) => !workerNames.includes(n));
+      workerNames = [...new Set([...workerNames, ...names])];
+      if (grew) render();
     },
     prime(page) {
       const first = page.total - page.rows.length;

@@ -2,6 +2,7 @@ import type { ReportTimeline, RunOverview } from "../src/report/report-data.js";
 import { el } from "./dom.js";
 import { fmtClock, fmtDuration, fmtTime, grouped, plural } from "./format.js";
 import { LEVELS } from "./levels.js";
+import { workersLine, workersTable } from "./run-workers.js";
 
 /** The prefix, status and facts of the latest run, and the summary cards; redrawn on every live update. */
 export function renderHeader(target: HTMLElement, o: RunOverview, timeline: ReportTimeline | undefined): void {
@@ -25,11 +26,15 @@ export function renderHeader(target: HTMLElement, o: RunOverview, timeline: Repo
     if (ended !== null) facts.push(`took ${fmtDuration(ended - started)}`);
     else if (o.status === "RUNNING") facts.push("still running");
     if (o.runs.length > 1) facts.push(`run ${o.runs.length} of ${o.runs.length}`);
-    if (run.hostname !== null) facts.push(`on ${run.hostname}${run.pid !== null ? ` (pid ${run.pid})` : ""}`);
+    const workers = workersLine(run);
+    if (workers !== null) facts.push(workers);
+    else if (run.hostname !== null) facts.push(`on ${run.hostname}${run.pid !== null ? ` (pid ${run.pid})` : ""}`);
   }
   line.appendChild(el("span", "facts", facts.join(" · ")));
   header.appendChild(line);
-  if (run?.crashReason) header.appendChild(el("p", "run-error", `Crashed: ${run.crashReason}`));
+  // A joined run's error names its failed or crashed workers; a run of its own says why it crashed.
+  if (run?.workers !== undefined && run.error) header.appendChild(el("p", "run-error", `${run.error.name}: ${run.error.message}`));
+  else if (run?.crashReason) header.appendChild(el("p", "run-error", `Crashed: ${run.crashReason}`));
   else if (run?.error) header.appendChild(el("p", "run-error", `${run.error.name}: ${run.error.message}`));
 
   const cards = el("section", "summary");
@@ -68,6 +73,8 @@ export function renderHeader(target: HTMLElement, o: RunOverview, timeline: Repo
   if (timeline !== undefined) {
     card("Spans", grouped(timeline.spans.length), el("div", "card-detail", `${plural(timeline.lanes.length, "lane")}${timeline.source !== null ? ` · from ${timeline.source}` : ""}`));
   }
+  const workersPart = run === undefined ? null : workersTable(run);
+  if (workersPart !== null) header.appendChild(workersPart);
   target.replaceChildren(header, cards);
 }
 
@@ -83,7 +90,11 @@ export function renderRuns(target: HTMLElement, o: RunOverview): void {
   for (const run of o.runs) {
     const tr = el("tr");
     const started = Date.parse(run.startedAt);
-    tr.appendChild(el("td", "mono", run.runId));
+    const runCell = el("td", "mono", run.runId);
+    // A joined run: how its workers ended, beside its id.
+    const workers = workersLine(run);
+    if (workers !== null) runCell.appendChild(el("div", "run-workers", workers));
+    tr.appendChild(runCell);
     const st = el("td");
     st.appendChild(el("span", `status small status-${run.status.toLowerCase()}`, run.status));
     tr.appendChild(st);

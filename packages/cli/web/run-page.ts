@@ -1,4 +1,4 @@
-import type { LiveChange, ReportChart, ReportTimeline } from "../src/report/report-data.js";
+import type { LiveChange, ReportChart, ReportTimeline, RunOverview } from "../src/report/report-data.js";
 import { el, section, throttle } from "./dom.js";
 import { lineChart, type ChartDetail, type LineChart } from "./line-chart.js";
 import { logTable } from "./log-table.js";
@@ -31,6 +31,7 @@ export async function runPage(app: HTMLElement, source: RunSource): Promise<void
   const logs = section(app, "Logs", "logs");
   const table = logTable(logs, source);
   table.setCounts(overview.summary.levels, overview.summary.records);
+  table.setWorkers(overview.summary.workers, badWorkers(overview));
 
   const timelineSection = section(app, "Timeline", "timeline");
   let gantt: TimelineChart | undefined;
@@ -42,7 +43,8 @@ export async function runPage(app: HTMLElement, source: RunSource): Promise<void
     if (gantt !== undefined) return gantt.update(tl);
     timelineSection.replaceChildren(timelineSection.firstChild as Node);
     if (tl.omitted > 0) timelineSection.appendChild(el("p", "note", `${tl.omitted.toLocaleString("en-US")} short spans are left out; the ${tl.spans.length.toLocaleString("en-US")} longest are drawn.`));
-    timelineSection.appendChild(el("p", "hint", `from stream ${tl.source ?? "–"} · drag to zoom, wheel to zoom, buttons to seek, double-click to reset`));
+    const byWorker = tl.laneWorkers === undefined ? "" : " · lanes grouped by worker";
+    timelineSection.appendChild(el("p", "hint", `from stream ${tl.source ?? "–"}${byWorker} · drag to zoom, wheel to zoom, buttons to seek, double-click to reset`));
     gantt = timelineChart(timelineSection, tl);
   };
   drawTimeline(timeline);
@@ -81,6 +83,7 @@ export async function runPage(app: HTMLElement, source: RunSource): Promise<void
       renderParameters(params, o);
     }
     table.setCounts(o.summary.levels, o.summary.records);
+    table.setWorkers(o.summary.workers, badWorkers(o));
     table.refresh();
     if (change.chartsVersion !== chartsSeen) {
       chartsSeen = change.chartsVersion;
@@ -96,6 +99,11 @@ export async function runPage(app: HTMLElement, source: RunSource): Promise<void
     latest = change;
     redraw();
   });
+}
+
+/** Workers of the latest run that failed or crashed: their filter buttons are marked. */
+function badWorkers(o: RunOverview): Set<string> {
+  return new Set((o.runs.at(-1)?.workers ?? []).filter((w) => w.status === "FAILED" || w.status === "CRASHED").map((w) => w.worker));
 }
 
 function chartSection(app: HTMLElement, title: string, id: string, kind: ReportChart["kind"], empty: string, detail: ChartDetail | undefined) {

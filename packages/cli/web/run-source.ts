@@ -23,5 +23,5 @@ export interface RunSource {
 }
 
 export function isFiltered(query: LogQuery): boolean {
-  return query.levels !== undefined || (query.text !== undefined && query.text !== "") || query.since !== undefined || query.until !== undefined;
+  return query.levels !== undefined || query.workers !== undefined || (query.text !== undefined && query.text !== "") || query.since !== undefined || query.until !== undefined;
 }

@@ -30,6 +30,7 @@ export function staticSource(data: ReportData): RunSource {
 
 function matches(row: ReportLogRow, query: LogQuery): boolean {
   if (query.levels !== undefined && !query.levels.includes(row[2])) return false;
+  if (query.workers !== undefined && (row[5] === undefined || !query.workers.includes(row[5]))) return false;
   if (query.since !== undefined && row[1] < query.since) return false;
   if (query.until !== undefined && row[1] > query.until) return false;
   if (query.text !== undefined && query.text !== "") {

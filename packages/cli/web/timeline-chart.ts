@@ -6,6 +6,10 @@ import { colorAt } from "./palette.js";
 import { xRange } from "./x-range.js";
 
 const LANE_PX = 30;
+/** The lane-name axis grows with the longest name (a joined run's are `worker · category`), within these bounds. */
+const AXIS_MIN_PX = 110;
+const AXIS_MAX_PX = 280;
+const AXIS_CHAR_PX = 7;
 
 export interface TimelineChart {
   update(timeline: ReportTimeline): void;
@@ -37,6 +41,21 @@ export function timelineChart(parent: HTMLElement, initial: ReportTimeline): Tim
   const target = el("div", "chart timeline-chart");
   target.dataset["chart"] = "timeline";
   wrap.appendChild(target);
+  // The lane names are painted on the canvas; this list says them to a screen reader (and to a test).
+  const laneList = el("ol", "sr-only lane-list");
+  laneList.setAttribute("aria-label", "Timeline lanes");
+  wrap.appendChild(laneList);
+  const listLanes = () => {
+    laneList.replaceChildren(
+      ...tl.lanes.map((name, i) => {
+        const item = el("li", null, name);
+        const worker = tl.laneWorkers?.[i];
+        if (worker !== undefined && worker !== null) item.dataset["worker"] = worker;
+        return item;
+      }),
+    );
+  };
+  listLanes();
   const tip = el("div", "tip");
   tip.hidden = true;
   wrap.appendChild(tip);
@@ -58,6 +77,7 @@ export function timelineChart(parent: HTMLElement, initial: ReportTimeline): Tim
     return max > min ? [min, max] : [min - 1, min + 1];
   };
   const height = () => 60 + Math.max(1, tl.lanes.length) * LANE_PX;
+  const axisSize = () => Math.min(AXIS_MAX_PX, Math.max(AXIS_MIN_PX, 16 + AXIS_CHAR_PX * tl.lanes.reduce((n, l) => Math.max(n, l.length), 0)));
   const [x0, x1] = bounds() as [number, number];
   const options: Options = {
     width: Math.max(320, target.clientWidth || parent.clientWidth || 800),
@@ -73,11 +93,11 @@ export function timelineChart(parent: HTMLElement, initial: ReportTimeline): Tim
       { stroke: "#5b6472", space: 90, values: (_u, splits) => splits.map((v) => fmtClock(v)), grid: { stroke: "#eef0f3" } },
       {
         stroke: "#2b3340",
-        size: 110,
+        size: () => axisSize(),
         grid: { show: false },
         ticks: { show: false },
         splits: () => tl.lanes.map((_, i) => i),
-        values: (_u, splits) => splits.map((i) => tl.lanes[i] ?? ""),
+        values: (_u, splits) => splits.map((i) => shorten(tl.lanes[i] ?? "")),
       },
     ],
     series: [{}, { show: false }],
@@ -91,6 +111,20 @@ export function timelineChart(parent: HTMLElement, initial: ReportTimeline): Tim
           ctx.beginPath();
           ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);
           ctx.clip();
+          // A joined run's workers each have a band of lanes: a line where one worker's band ends.
+          const workers = tl.laneWorkers;
+          if (workers !== undefined) {
+            ctx.strokeStyle = "#c5ccd8";
+            ctx.lineWidth = devicePixelRatio;
+            for (let i = 1; i < workers.length; i++) {
+              if (workers[i] === workers[i - 1]) continue;
+              const y = Math.round((u.valToPos(i - 1, "y", true) + u.valToPos(i, "y", true)) / 2);
+              ctx.beginPath();
+              ctx.moveTo(u.bbox.left, y);
+              ctx.lineTo(u.bbox.left + u.bbox.width, y);
+              ctx.stroke();
+            }
+          }
           for (const span of tl.spans) {
             if (span.end < min || span.start > max) continue;
             const a = u.valToPos(span.start, "x", true);
@@ -128,10 +162,11 @@ export function timelineChart(parent: HTMLElement, initial: ReportTimeline): Tim
           }
           tip.replaceChildren(
             el("b", null, `${span.category} ${span.id}`),
+            ...(span.worker === undefined ? [] : [el("div", null, `worker ${span.worker}`)]),
             el("div", null, `${fmtDuration(span.durationMs)}${span.unfinished ? " (not finished)" : ""}${span.failed ? " · failed" : ""}`),
             el("div", "muted", `${fmtTime(span.start, true)} UTC`),
           );
-          tip.style.left = `${left + 130}px`;
+          tip.style.left = `${left + axisSize() + 20}px`;
           tip.style.top = `${top + 40}px`;
           tip.hidden = false;
         },
@@ -180,6 +215,7 @@ export function timelineChart(parent: HTMLElement, initial: ReportTimeline): Tim
       const [oldMin, oldMax] = bounds() as [number, number];
       const following = a <= oldMin && b >= oldMax;
       tl = next;
+      listLanes();
       plot.setSize({ width: plot.width, height: height() });
       if (following) {
         const [min, max] = bounds() as [number, number];
@@ -191,4 +227,12 @@ export function timelineChart(parent: HTMLElement, initial: ReportTimeline): Tim
       plot.destroy();
     },
   };
+}
+
+/** A lane name that fits the axis: a long one (a worker named at length) loses its middle, keeping how it starts and its category. */
+function shorten(name: string): string {
+  const max = Math.floor((AXIS_MAX_PX - 16) / AXIS_CHAR_PX);
+  if (name.length <= max) return name;
+  const tail = Math.min(name.length - name.lastIndexOf(" · "), Math.floor(max / 2));
+  return `${name.slice(0, max - tail - 1)}…${name.slice(name.length - tail)}`;
 }

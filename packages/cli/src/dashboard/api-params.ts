@@ -59,13 +59,26 @@ function timeParam(url: URL, name: string): number | undefined {
   return ms;
 }
 
-/** The log table's filter: `level` (repeated), `q`, `since`, `until`. */
+/** Workers one filter may name at most, and the longest name it takes. */
+const MAX_FILTER_WORKERS = 1024;
+const MAX_WORKER_LENGTH = 1000;
+
+/**
+ * The log table's filter: `level` (repeated), `worker` (repeated), `q`, `since`, `until`.
+ * Worker names are taken as stored, not held to the SDK's pattern: a store may hold others
+ * (written by another tool), and the page must still filter on them.
+ */
 export function logQuery(url: URL): LogQuery {
   const levels = url.searchParams.getAll("level");
   for (const level of levels) {
     if (!(LEVELS as readonly string[]).includes(level)) throw new BadRequest(400, `level must be one of ${LEVELS.join(", ")}, got ${JSON.stringify(level)}`);
   }
+  const workers = url.searchParams.getAll("worker");
+  if (workers.length > MAX_FILTER_WORKERS) throw new BadRequest(400, `worker: at most ${MAX_FILTER_WORKERS} workers can be filtered on, got ${workers.length}`);
+  for (const worker of workers) {
+    if (worker.length === 0 || worker.length > MAX_WORKER_LENGTH) throw new BadRequest(400, `worker must be 1 to ${MAX_WORKER_LENGTH} characters, got ${JSON.stringify(worker.slice(0, 80))}${worker.length > 80 ? "…" : ""}`);
+  }
   const text = url.searchParams.get("q") ?? undefined;
   if (text !== undefined && text.length > 1000) throw new BadRequest(400, `q is longer than 1000 characters`);
-  return { levels: levels.length === 0 ? undefined : (levels as Level[]), text, since: timeParam(url, "since"), until: timeParam(url, "until") };
+  return { levels: levels.length === 0 ? undefined : (levels as Level[]), workers: workers.length === 0 ? undefined : workers, text, since: timeParam(url, "since"), until: timeParam(url, "until") };
 }

@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { RunRecord } from "@dashlog/core";
+import type { RunState } from "@dashlog/core";
 import type { ExperimentStore } from "../experiment-store.js";
 import { renderPageShell } from "../report/page-shell.js";
 import type { ExperimentListing } from "../report/report-data.js";
+import { tallyWorkers } from "../report/worker-summary.js";
 import { hasToken, isLoopbackHost } from "./access-token.js";
 import { BadRequest, intParam, logQuery, numberParam, prefixParam, prefixesParam } from "./api-params.js";
 import { LiveFeed } from "./live-feed.js";
@@ -119,7 +120,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
 
   async function listingOf(prefix: string): Promise<ExperimentListing> {
     const runs = await store.runs(prefix);
-    const last = runs.at(-1) as (RunRecord & { readonly effectiveStatus?: string }) | undefined;
+    const last = runs.at(-1) as Partial<RunState> | undefined;
     let records = cache.peek(prefix)?.logs.total;
     if (records === undefined) {
       const known = counts.get(prefix);
@@ -129,7 +130,8 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
         counts.set(prefix, { records, at: Date.now() });
       }
     }
-    return { prefix, status: last?.effectiveStatus ?? last?.status ?? "UNKNOWN", startedAt: runs[0]?.startedAt ?? null, endedAt: last?.endedAt ?? null, runs: runs.length, records };
+    const workers = last?.workers === undefined ? {} : { workers: tallyWorkers(last.workers.map((w) => w.effectiveStatus)) };
+    return { prefix, status: last?.effectiveStatus ?? last?.status ?? "UNKNOWN", startedAt: runs[0]?.startedAt ?? null, endedAt: last?.endedAt ?? null, runs: runs.length, records, ...workers };
   }
 
   const server: Server = createServer((request, response) => {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { CHECKPOINT_RECORDS, LogIndex } from "./log-index.js";
 import { localPositionedReader } from "./local-positioned-reader.js";
+import type { PositionedReader } from "./positioned-reader.js";
 
 const PREFIX = "a/b/c";
 const T0 = Date.UTC(2025, 0, 1);
@@ -166,4 +167,76 @@ it("uses the text index for a run first counted without parsing, once the parse 
   const page = await index.search({ text: "only needle" }, null, 10);
   expect(page.rows.map((r) => r[0])).toEqual([4000]);
   expect(reads).toBeLessThan(4);
+});
+
+it("filters a joined run's records by worker, reading only checkpoints that hold one of those workers", async () => {
+  // Four ranks write in turns of 64 records; rank "late" joined only for the last 10 records.
+  const count = 8 * CHECKPOINT_RECORDS;
+  let text = "";
+  for (let i = 0; i < count; i++) {
+    const worker = i >= count - 10 ? "late" : String(Math.floor(i / 64) % 4);
+    text += `${JSON.stringify({ timestamp: new Date(T0 + i).toISOString(), level: "info", message: `m ${i}`, metadata: null, sequenceNumber: i, worker })}\n`;
+  }
+  await writeFile(join(root, "a/b/c/logs/logs.jsonl"), text);
+  let read = 0;
+  const local = localPositionedReader(root);
+  const counting: PositionedReader = {
+    async *readFrom(prefix, stream, from, options) {
+      for await (const batch of local.readFrom(prefix, stream, from, options)) {
+        read += batch.length;
+        yield batch;
+      }
+    },
+  };
+  const index = new LogIndex(counting, PREFIX);
+  await index.update();
+  expect([...index.workers]).toEqual([["0", 512], ["1", 512], ["2", 512], ["3", 502], ["late", 10]]);
+  read = 0;
+  const late = await index.search({ workers: ["late"] }, null, 100);
+  expect(late.rows.map((r) => r[0])).toEqual(Array.from({ length: 10 }, (_, i) => count - 1 - i));
+  expect(late.rows.every((r) => r[5] === "late")).toBe(true);
+  expect(late.next).toBeNull();
+  // Only the last checkpoint holds "late": the other seven are skipped unread.
+  expect(read).toBeLessThanOrEqual(CHECKPOINT_RECORDS);
+  const two = await index.search({ workers: ["1", "late"], levels: ["info"] }, null, 5);
+  expect(two.rows.map((r) => [r[0], r[5]])).toEqual([[2047, "late"], [2046, "late"], [2045, "late"], [2044, "late"], [2043, "late"]]);
+  const ones = await index.search({ workers: ["1"] }, null, 3);
+  expect(ones.rows.map((r) => [r[0], r[5]])).toEqual([[1919, "1"], [1918, "1"], [1917, "1"]]);
+  // A worker no record names matches nothing (and reads nothing).
+  read = 0;
+  expect((await index.search({ workers: ["nobody"] }, null, 10)).rows).toEqual([]);
+  expect(read).toBe(0);
+  // Rows of records without a worker stay five long; a joined run's carry it sixth.
+  expect((await index.range(0, 1)).rows[0]).toEqual([0, T0, "info", "m 0", null, "0"]);
+});
+
+it("finds every record of a time range when a joined run's workers appended their batches out of time order", async () => {
+  // Two workers append batches of 100 alternately; worker b's records are 150 s behind a's
+  // (it flushed late), so the file's times go back at every batch.
+  let text = "";
+  let seq = 0;
+  for (let batch = 0; batch < 8; batch++) {
+    for (const [worker, lag] of [["a", 0], ["b", -150_000]] as const) {
+      for (let i = 0; i < 100; i++) {
+        const ms = (batch * 100 + i) * 1000 + lag;
+        text += `${JSON.stringify({ timestamp: new Date(T0 + ms).toISOString(), level: "info", message: `${worker} ${batch * 100 + i}`, metadata: null, sequenceNumber: seq++, worker })}\n`;
+      }
+    }
+  }
+  await writeFile(join(root, "a/b/c/logs/logs.jsonl"), text);
+  const index = new LogIndex(localPositionedReader(root), PREFIX);
+  await index.update();
+  const since = T0 + 300_000;
+  const until = T0 + 310_000;
+  const page = await index.search({ since, until }, null, 1000);
+  const expected = text
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { timestamp: string; message: string })
+    .filter((r) => Date.parse(r.timestamp) >= since && Date.parse(r.timestamp) <= until)
+    .map((r) => r.message)
+    .reverse();
+  expect(expected).toHaveLength(22);
+  expect(page.rows.map((r) => r[3])).toEqual(expected);
+  expect(page.next).toBeNull();
 });

@@ -3,6 +3,9 @@ import { LEVELS, type Level, type StoredRecord } from "@dashlog/core";
 import type { LogPage, LogQuery, ReportLogRow } from "../report/report-data.js";
 import type { PositionedReader } from "./positioned-reader.js";
 import { TrigramFilter, queryBits } from "./trigram-filter.js";
+import { Column } from "./column.js";
+import { ANY_WORKER, WorkerBits, overlaps } from "./worker-bits.js";
+import { WorkerTimes } from "./worker-times.js";
 
 /** Records per checkpoint: a page read starts at most this many records before its first row. */
 export const CHECKPOINT_RECORDS = 256;
@@ -21,25 +24,7 @@ export function yieldToRequests(): Promise<void> {
 
 const LEVEL_BIT: Record<Level, number> = { debug: 1, info: 2, warn: 4, error: 8, fatal: 16 };
 
-/** Growable column of numbers: 8 bytes a checkpoint, so a million records cost about 30 KiB. */
-class Column {
-  #data = new Float64Array(64);
-  length = 0;
-  push(value: number): void {
-    if (this.length === this.#data.length) {
-      const grown = new Float64Array(this.#data.length * 2);
-      grown.set(this.#data);
-      this.#data = grown;
-    }
-    this.#data[this.length++] = value;
-  }
-  at(index: number): number {
-    return this.#data[index] as number;
-  }
-  set(index: number, value: number): void {
-    this.#data[index] = value;
-  }
-}
+
 
 /** What the index hands on for each log record it takes in (charts, spans, errors). */
 export type LogRecordListener = (record: StoredRecord, time: number, ordinal: number) => void;
@@ -56,7 +41,23 @@ export class LogIndex {
   readonly #position = new Column();
   readonly #firstSequence = new Column();
   readonly #firstTime = new Column();
+  /**
+   * Per checkpoint, its earliest and latest time: used instead of the first times when the log's
+   * times do not only grow (a joined run's workers append their batches one after another, each
+   * a little behind or ahead of the others).
+   */
+  readonly #minTime = new Column();
+  readonly #maxTime = new Column();
+  /** True while every record's time was at least the one before it. */
+  #ordered = true;
+  #previousTime = Number.NEGATIVE_INFINITY;
   readonly #levelMask = new Column();
+  /** Per checkpoint, the workers seen (see WorkerBits): a worker filter skips the others' checkpoints. */
+  readonly #workerMask = new Column();
+  readonly #workerBits = new WorkerBits();
+  /** Log records per worker of a joined run, in the order the workers were first seen. */
+  readonly workers = new Map<string, number>();
+  readonly #workerTimes = new WorkerTimes();
   /** Per checkpoint, the trigrams of its messages and metadata: a text search reads only checkpoints that may match. */
   readonly #text = new TrigramFilter();
   readonly #listener: LogRecordListener | undefined;
@@ -114,7 +115,10 @@ export class LogIndex {
       this.#position.push(start);
       this.#firstSequence.push(Number.NaN);
       this.#firstTime.push(Number.NaN);
+      this.#minTime.push(Number.NaN);
+      this.#maxTime.push(Number.NaN);
       this.#levelMask.push(31);
+      this.#workerMask.push(ANY_WORKER);
     }
     this.#total += found.records;
     this.#skimEnd = found.end;
@@ -140,21 +144,37 @@ export class LogIndex {
             this.#position.push(start);
             this.#firstSequence.push(record.sequenceNumber);
             this.#firstTime.push(time);
+            this.#minTime.push(time);
+            this.#maxTime.push(time);
             this.#levelMask.push(0);
+            this.#workerMask.push(0);
           } else {
             // Placed by skim(): now known.
             this.#firstSequence.set(k, record.sequenceNumber);
             this.#firstTime.set(k, time);
+            this.#minTime.set(k, time);
+            this.#maxTime.set(k, time);
             this.#levelMask.set(k, 0);
+            this.#workerMask.set(k, 0);
           }
           this.#text.setCheckpoint(k);
         }
         this.#indexText(k, record);
         this.#levelMask.set(k, this.#levelMask.at(k) | LEVEL_BIT[level]);
+        const worker = record["worker"];
+        if (typeof worker === "string") {
+          this.workers.set(worker, (this.workers.get(worker) ?? 0) + 1);
+          this.#workerMask.set(k, this.#workerMask.at(k) | this.#workerBits.bitOf(worker));
+          this.#workerTimes.note(worker, record.sequenceNumber, time);
+        }
         this.levels[level]++;
         this.#parsed++;
         this.#total = Math.max(this.#total, this.#parsed);
         this.#parseEnd = end;
+        if (time < this.#minTime.at(k)) this.#minTime.set(k, time);
+        if (time > this.#maxTime.at(k)) this.#maxTime.set(k, time);
+        if (time < this.#previousTime) this.#ordered = false;
+        this.#previousTime = time;
         this.#firstTimeSeen ??= time;
         this.#lastTime = this.#lastTime === null ? time : Math.max(this.#lastTime, time);
         this.#lastSequence = record.sequenceNumber;
@@ -180,9 +200,15 @@ export class LogIndex {
 
   /**
    * Wall-clock ms of a sequence number, for streams whose records carry none: exact at
-   * checkpoints, interpolated between them (a checkpoint spans a few hundred events).
+   * checkpoints, interpolated between them (a checkpoint spans a few hundred events). With
+   * `worker` (a joined run's record), from that worker's own log records: the file's sequence
+   * numbers jump between the workers' blocks.
    */
-  timeOfSequence(sequence: number): number | undefined {
+  timeOfSequence(sequence: number, worker?: string): number | undefined {
+    if (worker !== undefined) {
+      const own = this.#workerTimes.timeOf(worker, sequence);
+      if (own !== undefined) return own;
+    }
     const n = Math.ceil(this.#parsed / CHECKPOINT_RECORDS);
     if (n === 0) return undefined;
     let lo = 0;
@@ -220,27 +246,35 @@ export class LogIndex {
     let below = cursor === null ? total : Number(cursor);
     if (!Number.isSafeInteger(below) || below < 0 || below > total) throw new RangeError(`cursor must be a log position up to ${total}, got ${JSON.stringify(cursor)}`);
     const mask = query.levels === undefined ? 31 : query.levels.reduce((m, l) => m | LEVEL_BIT[l], 0);
+    const workers = query.workers === undefined ? undefined : new Set(query.workers);
+    const workerMask = query.workers === undefined ? undefined : this.#workerBits.maskOf(query.workers);
     const text = query.text === undefined || query.text === "" ? undefined : query.text.toLowerCase();
     const bits = text === undefined ? [] : queryBits(text);
     const textKnown = this.#parsed >= total ? Number.POSITIVE_INFINITY : Math.floor(this.#parsed / CHECKPOINT_RECORDS);
     const { since, until } = query;
     // Checkpoints the parse has not reached have no time yet: the time shortcuts wait for it.
     const n = this.#parsed >= total ? this.#position.length : 0;
-    // Times only grow within a run: a checkpoint that starts after `until` holds nothing wanted.
-    if (until !== undefined && n > 0) below = Math.min(below, (this.#lastCheckpointStartingBy(until) + 1) * CHECKPOINT_RECORDS);
+    const ordered = this.#ordered;
+    // Times only grow within a run of its own: a checkpoint that starts after `until` holds nothing wanted.
+    if (until !== undefined && n > 0 && ordered) below = Math.min(below, (this.#lastCheckpointStartingBy(until) + 1) * CHECKPOINT_RECORDS);
     const rows: ReportLogRow[] = [];
     let scanned = 0;
     const started = performance.now();
     while (below > 0 && rows.length < limit && scanned < SCAN_BUDGET && (rows.length === 0 || performance.now() - started < FIRST_ROWS_MS)) {
       const k = Math.floor((below - 1) / CHECKPOINT_RECORDS);
       // Once a checkpoint ends before `since`, every older one does too.
-      if (since !== undefined && k + 1 < n && this.#firstTime.at(k + 1) < since) {
+      if (ordered && since !== undefined && k + 1 < n && this.#firstTime.at(k + 1) < since) {
         below = 0;
         break;
       }
       const first = k * CHECKPOINT_RECORDS;
+      // Times out of order (a joined run): each checkpoint's own range says whether it can hold a wanted time.
+      if (!ordered && k < n && ((since !== undefined && this.#maxTime.at(k) < since) || (until !== undefined && this.#minTime.at(k) > until))) {
+        below = first;
+        continue;
+      }
       // The text index knows a checkpoint once the parse has been through it (all of it, or the run's end).
-      if ((this.#levelMask.at(k) & mask) === 0 || (bits.length > 0 && k < textKnown && !this.#text.mayContain(k, bits))) {
+      if ((this.#levelMask.at(k) & mask) === 0 || (workerMask !== undefined && !overlaps(this.#workerMask.at(k), workerMask)) || (bits.length > 0 && k < textKnown && !this.#text.mayContain(k, bits))) {
         below = first;
         continue;
       }
@@ -250,6 +284,7 @@ export class LogIndex {
       for (; i >= 0 && rows.length < limit; i--) {
         const row = chunk[i] as ReportLogRow;
         if ((LEVEL_BIT[row[2]] & mask) === 0) continue;
+        if (workers !== undefined && (row[5] === undefined || !workers.has(row[5]))) continue;
         if (since !== undefined && row[1] < since) continue;
         if (until !== undefined && row[1] > until) continue;
         if (text !== undefined && !row[3].toLowerCase().includes(text) && !(row[4] ?? "").toLowerCase().includes(text)) continue;
@@ -330,11 +365,15 @@ function levelOf(record: StoredRecord): Level {
 export function toRow(record: StoredRecord, time: number): ReportLogRow {
   const message = record["message"];
   const metadata = record["metadata"];
-  return [
+  const worker = record["worker"];
+  const row: [number, number, Level, string, string | null, string?] = [
     record.sequenceNumber,
     time,
     levelOf(record),
     typeof message === "string" ? message : String(message ?? ""),
     metadata === null || metadata === undefined ? null : JSON.stringify(metadata),
   ];
+  // Only rows of a joined run carry the sixth field: a run of its own keeps its five.
+  if (typeof worker === "string") row.push(worker);
+  return row;
 }

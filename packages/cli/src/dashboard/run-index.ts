@@ -1,7 +1,8 @@
-import { ROOT_METRIC, type JsonObject, type RunRecord, type StoredRecord } from "@dashlog/core";
+import { ROOT_METRIC, type JsonObject, type RunRecord, type StoredRecord, type WorkerPartState } from "@dashlog/core";
 import type { ExperimentStore } from "../experiment-store.js";
 import { MetadataCharts, X_KEYS } from "../report/metadata-charts.js";
 import type { ReportChart, ReportRun, ReportTimeline, RunOverview } from "../report/report-data.js";
+import { recordsByWorker, toReportWorkers } from "../report/report-workers.js";
 import { STREAM_CHART_ORDER, StreamCharts } from "../report/stream-charts.js";
 import { LogIndex, YIELD_AFTER, yieldToRequests } from "./log-index.js";
 import { MinMaxBuckets } from "./min-max-buckets.js";
@@ -158,7 +159,7 @@ export class RunIndex {
           state.position = end;
           state.records++;
           added++;
-          const time = recordTime(record) ?? this.logs.timeOfSequence(record.sequenceNumber);
+          const time = recordTime(record) ?? this.logs.timeOfSequence(record.sequenceNumber, workerOf(record));
           if (state.charts !== undefined) {
             state.charts.add(record, time, start, end);
             this.#chartsVersion++;
@@ -187,7 +188,8 @@ export class RunIndex {
   }
 
   overview(): RunOverview {
-    const runs = this.#runs.map(toReportRun);
+    const records = recordsByWorker(this.#runs, this.logs.workers);
+    const runs = this.#runs.map((r) => toReportRun(r, records));
     const streams = [{ name: "logs", records: this.logs.total }, ...[...this.#streams].map(([name, s]) => ({ name, records: s.records }))].filter(
       (s) => s.name !== "logs" || this.logs.total > 0 || this.#streams.size === 0,
     );
@@ -203,6 +205,7 @@ export class RunIndex {
         lastTime: this.logs.lastTime,
         streams,
         unreadable: this.#unreadable,
+        workers: [...this.logs.workers].map(([worker, records]) => ({ worker, records })),
       },
       parameters: this.#parameters,
     };
@@ -259,7 +262,7 @@ export class RunIndex {
       if (!(start < end) || end - start > MAX_DETAIL_RECORDS) return undefined;
       const detail = new MetadataCharts("metadata", within);
       for await (const batch of this.logs.records(start, end, signal)) {
-        for (const record of batch) detail.add(recordTimeOr(record, this.logs), record["metadata"] as JsonObject | null | undefined);
+        for (const record of batch) detail.add(recordTimeOr(record, this.logs), record["metadata"] as JsonObject | null | undefined, Number.NaN, Number.NaN, workerOf(record));
       }
       return sameSeries(chart, detail.charts().find((c) => c.id === id));
     }
@@ -273,7 +276,7 @@ export class RunIndex {
         for await (const batch of this.#reader.readFrom(this.prefix, name, r.start, { signal })) {
           for (const { record, start } of batch) {
             if (start >= r.end || ++read > MAX_DETAIL_RECORDS) return sameSeries(chart, detail.charts().find((c) => c.id === id));
-            detail.add(record, recordTime(record) ?? this.logs.timeOfSequence(record.sequenceNumber));
+            detail.add(record, recordTime(record) ?? this.logs.timeOfSequence(record.sequenceNumber, workerOf(record)));
           }
           if (batch.length >= YIELD_AFTER) await yieldToRequests();
         }
@@ -288,12 +291,18 @@ export class RunIndex {
   }
 
   #onLog(record: StoredRecord, time: number, ordinal: number): void {
-    if (this.#metadata.add(time, record["metadata"] as JsonObject | null | undefined, ordinal, ordinal + 1)) this.#chartsVersion++;
+    if (this.#metadata.add(time, record["metadata"] as JsonObject | null | undefined, ordinal, ordinal + 1, workerOf(record))) this.#chartsVersion++;
     const level = record["level"];
     if (level === "error" || level === "fatal") this.#spans?.noteError(record.sequenceNumber);
     if (this.#spans?.source === "logs") this.#spans.add(record, time);
     this.#onLogRecord?.(record, time);
   }
+}
+
+/** The worker of a joined run's record; undefined for a record of a run of its own. */
+function workerOf(record: StoredRecord): string | undefined {
+  const worker = record["worker"];
+  return typeof worker === "string" ? worker : undefined;
 }
 
 function recordTimeOr(record: StoredRecord, logs: LogIndex): number {
@@ -314,7 +323,10 @@ function recordTime(record: StoredRecord): number | undefined {
 }
 
 /** A reader that knows when a run's writer is gone says so in `effectiveStatus`; the page shows that, not the stored RUNNING. */
-function toReportRun(r: RunRecord & { readonly effectiveStatus?: string; readonly crashReason?: string }): ReportRun {
+function toReportRun(
+  r: RunRecord & { readonly effectiveStatus?: string; readonly crashReason?: string; readonly workers?: readonly WorkerPartState[] },
+  records: ReadonlyMap<string, number | null>,
+): ReportRun {
   return {
     runId: r.runId,
     status: typeof r.effectiveStatus === "string" ? r.effectiveStatus : r.status,
@@ -326,6 +338,7 @@ function toReportRun(r: RunRecord & { readonly effectiveStatus?: string; readonl
     error: r.error ?? null,
     hostname: r.hostname ?? null,
     pid: r.pid ?? null,
+    ...(r.workers === undefined ? {} : { workers: toReportWorkers(r.workers, records) }),
   };
 }
 

@@ -47,3 +47,22 @@ it("reads spanDurations records and orders lanes by sequence numbers, not wall-c
   }
   expect(spans.timeline(null).lanes).toEqual(["epoch"]);
 });
+
+it("pairs a joined run's spans within each worker (every rank has an `epoch 1`) and lanes them per worker", () => {
+  const spans = new SpanCollector("logs");
+  let seq = 0;
+  const log = (worker: string, message: string, ms: number) => spans.add({ sequenceNumber: seq++, message, level: "debug", worker } as StoredRecord, T0 + ms);
+  // Both ranks run epoch 1 at the same time; rank 1 finishes later.
+  log("0", "start epoch 1", 0);
+  log("1", "start epoch 1", 1);
+  log("0", "finish epoch 1", 10);
+  log("1", "start load 7", 12);
+  log("1", "finish epoch 1", 30);
+  const timeline = spans.timeline(T0 + 40);
+  expect(timeline.lanes).toEqual(["0 · epoch", "1 · epoch", "1 · load"]);
+  expect(timeline.laneWorkers).toEqual(["0", "1", "1"]);
+  const byWorker = Object.fromEntries(timeline.spans.filter((s) => s.category === "epoch").map((s) => [s.worker, [s.lane, s.durationMs, s.unfinished]]));
+  expect(byWorker).toEqual({ "0": [0, 10, false], "1": [1, 29, false] });
+  // Rank 1's load never finished: drawn up to the last record, on its own lane.
+  expect(timeline.spans.find((s) => s.category === "load")).toMatchObject({ worker: "1", lane: 2, unfinished: true, end: T0 + 40 });
+});

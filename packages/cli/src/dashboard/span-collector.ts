@@ -11,6 +11,8 @@ const MAX_OPEN = 10_000;
 const SPAN_MESSAGE = /^(start|finish) (\S+) (.+)$/;
 
 interface Collected {
+  /** The worker of a joined run whose records the span came from. */
+  readonly worker: string | undefined;
   readonly category: string;
   readonly id: string;
   readonly start: number;
@@ -22,6 +24,7 @@ interface Collected {
 }
 
 interface Open {
+  readonly worker: string | undefined;
   readonly category: string;
   readonly id: string;
   readonly start: number;
@@ -33,7 +36,9 @@ interface Open {
  * (spanDurations), start/finish events of `core` or `full`, or else the default
  * `start <category> <id>` / `finish <category> <id>` messages of the logs stream. Lanes are
  * placed by sequence numbers, not by millisecond wall-clock starts, so strictly sequential
- * spans share a lane however short they are.
+ * spans share a lane however short they are. In a joined run a span belongs to the worker whose
+ * records started and finished it (workers reuse span ids: every rank has an `epoch 1`), and
+ * each worker gets its own lanes.
  */
 export class SpanCollector {
   readonly source: string;
@@ -68,7 +73,7 @@ export class SpanCollector {
     if ((kind !== "start" && kind !== "finish") || (typeof id !== "string" && typeof id !== "number") || typeof category !== "string") return;
     const at = timeOf(record) ?? time;
     if (at === undefined) return;
-    this.#event(kind, category, String(id), at, record.sequenceNumber, record["level"] === "error");
+    this.#event(workerOf(record), kind, category, String(id), at, record.sequenceNumber, record["level"] === "error");
   }
 
   /** An error-level log record: a span finished by this event failed. */
@@ -79,7 +84,7 @@ export class SpanCollector {
 
   timeline(lastTime: number | null): ReportTimeline {
     const open = [...this.#open.values()].map(
-      (o): Collected => ({ category: o.category, id: o.id, start: o.start, durationMs: undefined, startSequence: o.sequence, finishSequence: undefined, failed: false }),
+      (o): Collected => ({ worker: o.worker, category: o.category, id: o.id, start: o.start, durationMs: undefined, startSequence: o.sequence, finishSequence: undefined, failed: false }),
     );
     let spans = [...this.#finished, ...open];
     let omitted = this.#dropped;
@@ -88,12 +93,13 @@ export class SpanCollector {
       spans = spans.sort((a, b) => (b.durationMs ?? Infinity) - (a.durationMs ?? Infinity)).slice(0, MAX_SPANS);
     }
     spans.sort((a, b) => a.startSequence - b.startSequence);
-    const { lanes, laneOf } = assignLanes(spans.map((s) => ({ category: s.category, start: s.startSequence, end: s.finishSequence ?? Infinity })));
+    const { lanes, laneOf, laneWorkers } = assignLanes(spans.map((s) => ({ category: s.category, start: s.startSequence, end: s.finishSequence ?? Infinity, worker: s.worker })));
     const placed = spans.map((s, i): ReportSpan => {
       const unfinished = s.durationMs === undefined;
       const end = unfinished ? Math.max(s.start, lastTime ?? s.start) : s.start + (s.durationMs as number);
       return {
         lane: laneOf[i] as number,
+        ...(s.worker === undefined ? {} : { worker: s.worker }),
         category: s.category,
         id: s.id,
         start: s.start,
@@ -103,7 +109,7 @@ export class SpanCollector {
         failed: s.failed || (s.finishSequence !== undefined && this.#failedSequences.has(s.finishSequence)),
       };
     });
-    return { source: this.source, lanes, spans: placed, omitted };
+    return { source: this.source, lanes, ...(laneWorkers === undefined ? {} : { laneWorkers }), spans: placed, omitted };
   }
 
   #addSpanRecord(record: StoredRecord): void {
@@ -115,6 +121,7 @@ export class SpanCollector {
     if (typeof category !== "string" || (typeof id !== "string" && typeof id !== "number") || !Number.isFinite(start)) return;
     const startSequence = typeof record["startSequenceNumber"] === "number" ? (record["startSequenceNumber"] as number) : record.sequenceNumber;
     this.#push({
+      worker: workerOf(record),
       category,
       id: String(id),
       start,
@@ -130,24 +137,24 @@ export class SpanCollector {
     if (typeof message !== "string" || time === undefined) return;
     const match = SPAN_MESSAGE.exec(message);
     if (match === null) return;
-    this.#event(match[1] as "start" | "finish", match[2] as string, match[3] as string, time, record.sequenceNumber, record["level"] === "error");
+    this.#event(workerOf(record), match[1] as "start" | "finish", match[2] as string, match[3] as string, time, record.sequenceNumber, record["level"] === "error");
   }
 
-  #event(kind: "start" | "finish", category: string, id: string, time: number, sequence: number, failed: boolean): void {
-    const key = `${category}\u0000${id}`;
+  #event(worker: string | undefined, kind: "start" | "finish", category: string, id: string, time: number, sequence: number, failed: boolean): void {
+    const key = `${worker ?? ""}\u0000${category}\u0000${id}`;
     if (kind === "start") {
       if (this.#open.size >= MAX_OPEN) {
         this.#dropped++;
         return;
       }
-      this.#open.set(key, { category, id, start: time, sequence });
+      this.#open.set(key, { worker, category, id, start: time, sequence });
       this.#version++;
       return;
     }
     const open = this.#open.get(key);
     if (open === undefined) return;
     this.#open.delete(key);
-    this.#push({ category, id, start: open.start, durationMs: Math.max(0, time - open.start), startSequence: open.sequence, finishSequence: sequence, failed });
+    this.#push({ worker, category, id, start: open.start, durationMs: Math.max(0, time - open.start), startSequence: open.sequence, finishSequence: sequence, failed });
   }
 
   #push(span: Collected): void {
@@ -160,4 +167,9 @@ export class SpanCollector {
       this.#finished = this.#finished.slice(0, MAX_SPANS);
     }
   }
+}
+
+function workerOf(record: StoredRecord): string | undefined {
+  const worker = record["worker"];
+  return typeof worker === "string" ? worker : undefined;
 }

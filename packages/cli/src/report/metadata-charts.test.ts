@@ -35,3 +35,23 @@ it("never charts counters: progress keys, *_idx/_id/_step names, or values that 
   const result = charts.charts();
   expect(result.map((c) => [c.title, c.xName])).toEqual([["loss", "epoch"]]);
 });
+
+it("charts each worker of a joined run as its own series on the key's chart, so a line never jumps between workers", () => {
+  const charts = new MetadataCharts();
+  for (let step = 0; step < 4; step++) {
+    // The ranks log the same steps, each its own loss, interleaved as they arrive.
+    for (const worker of ["10", "2", "0"]) charts.add(step, { step, loss: Number(worker) + 1 / (step + 1), lr: 0.001 }, step, step + 1, worker);
+  }
+  charts.add(9, { step: 9, loss: 0.5, lr: 0.001 }); // a record without a worker (a run of its own on the prefix)
+  charts.add(10, { step: 10, loss: 0.4, lr: 0.001 });
+  const result = charts.charts();
+  const loss = result.find((c) => c.title === "loss");
+  expect(loss?.id).toBe("metadata-step-loss");
+  expect(loss?.series.map((s) => s.name)).toEqual(["loss", "loss · 0", "loss · 2", "loss · 10"]);
+  // Worker 2's line holds only worker 2's values, in step order.
+  expect(loss?.series[2]?.points).toEqual([[0, 3], [1, 2.5], [2, 2 + 1 / 3], [3, 2.25]]);
+  expect(result.find((c) => c.title === "lr")?.series.map((s) => s.name)).toEqual(["lr", "lr · 0", "lr · 2", "lr · 10"]);
+  // A zoomed chart finds a worker's series by the name the chart shows.
+  expect(charts.positionsIn("step", "loss · 2", 1, 2)?.end).toBe(3);
+  expect(charts.positionsIn("step", "loss · 7", 1, 2)).toBeUndefined();
+});

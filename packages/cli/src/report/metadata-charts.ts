@@ -1,6 +1,7 @@
 import type { JsonObject } from "@dashlog/core";
 import { MinMaxBuckets } from "../dashboard/min-max-buckets.js";
 import type { ReportChart } from "./report-data.js";
+import { compareWorkers } from "./worker-summary.js";
 
 /** Metadata keys that count progress: a value logged with one of these is plotted against it. */
 export const X_KEYS = ["epoch", "step", "global_step", "iteration", "iter", "batch"];
@@ -14,11 +15,19 @@ const COUNTER_KEY = /(^|_)(idx|index|id|step|steps|batch|epoch|iter|iteration|se
 /** Series whose largest values differ by more than this share no chart (a loss next to a learning rate). */
 const MAGNITUDE_RATIO = 20;
 const MAX_CHARTS = 12;
-/** Series tracked at most; metadata with thousands of distinct numeric keys is not a set of curves. */
+/**
+ * Series tracked at most; metadata with thousands of distinct numeric keys is not a set of
+ * curves. In a joined run each worker's values of a key are a series of their own, so a run
+ * of many workers reaches this sooner: the workers seen first are charted.
+ */
 const MAX_SERIES = 64;
 
 interface Series {
   readonly key: string;
+  /** The worker of a joined run whose values these are; undefined for records without one. */
+  readonly worker: string | undefined;
+  /** What the chart calls it: the key, or `key · worker`. */
+  readonly name: string;
   readonly x: string;
   /** The numeric keys logged with it the first time: keys logged together are charted together. */
   readonly group: string;
@@ -32,9 +41,16 @@ interface Series {
  * Numeric metadata values (`train_loss`, `val_loss`, ...) of log records, as line charts:
  * over `epoch` (or `step`, ...) when the record has one, else over time. Memory is bounded
  * (MinMaxBuckets per series, MAX_SERIES series) however long the run.
+ *
+ * In a run joined by several workers every worker's values are their own series (`loss · 0`,
+ * `loss · 1`) on the key's chart: ranks of a distributed job each report their own loss at
+ * the same steps, and one line through all of them would jump between ranks at every step,
+ * while a line per rank shows a straggler or a diverging rank at once.
  */
 export class MetadataCharts {
   readonly #series = new Map<string, Series>();
+  /** The same series by x and shown name, for a zoomed chart's lookups. */
+  readonly #byName = new Map<string, Series>();
   /** What the values are: log metadata, or the points of named metric series (`exp.metrics`). */
   readonly #source: "metadata" | "metrics";
 
@@ -47,15 +63,16 @@ export class MetadataCharts {
   }
 
   /** The records behind the points of series `key` over `x` between `from` and `to`, as the positions given to `add`. */
-  positionsIn(x: string, key: string, from: number, to: number): { start: number; end: number } | undefined {
-    return this.#series.get(`${x}\u0000${key}`)?.buckets.positionsIn(from, to);
+  positionsIn(x: string, name: string, from: number, to: number): { start: number; end: number } | undefined {
+    return this.#byName.get(`${x}\u0000${name}`)?.buckets.positionsIn(from, to);
   }
 
   /**
    * Takes a record's metadata; true when it added a point to some series. `start` and `end`
-   * say where the record is, so a zoomed chart can read just the records in its range.
+   * say where the record is, so a zoomed chart can read just the records in its range;
+   * `worker`, which worker of a joined run logged it.
    */
-  add(time: number, metadata: JsonObject | null | undefined, start = Number.NaN, end = Number.NaN): boolean {
+  add(time: number, metadata: JsonObject | null | undefined, start = Number.NaN, end = Number.NaN, worker?: string): boolean {
     if (metadata === null || metadata === undefined || typeof metadata !== "object") return false;
     let numeric: string[] | undefined;
     for (const key in metadata) {
@@ -69,14 +86,16 @@ export class MetadataCharts {
     const x = xKey ?? "time";
     for (const key of numeric) {
       if (key === xKey || X_KEYS.includes(key) || COUNTER_KEY.test(key)) continue;
-      const id = `${x}\u0000${key}`;
+      const id = worker === undefined ? `${x}\u0000${key}` : `${x}\u0000${key}\u0000${worker}`;
       let series = this.#series.get(id);
       const value = metadata[key] as number;
       if (series === undefined) {
         if (this.#series.size >= MAX_SERIES) continue;
         const group = `${x}\u0000${numeric.filter((k) => k !== xKey && !X_KEYS.includes(k) && !COUNTER_KEY.test(k)).sort().join("\u0000")}`;
-        series = { key, x, group, buckets: this.#newBuckets(), counting: Number.isInteger(value), last: value };
+        const name = worker === undefined ? key : `${key} · ${worker}`;
+        series = { key, worker, name, x, group, buckets: this.#newBuckets(), counting: Number.isInteger(value), last: value };
         this.#series.set(id, series);
+        this.#byName.set(`${x}\u0000${name}`, series);
       } else if (series.counting && value !== series.last + 1) {
         series.counting = false;
       }
@@ -99,14 +118,18 @@ export class MetadataCharts {
     const charts: ReportChart[] = [];
     for (const list of groups.values()) {
       const withPoints = list.map((s) => ({ s, points: s.buckets.points() }));
-      const byMagnitude = withPoints.map((e) => ({ ...e, m: largest(e.points) })).sort((a, b) => b.m - a.m);
+      // A key's size is its largest value over every worker: one key's workers share a chart.
+      const keySize = new Map<string, number>();
+      for (const e of withPoints) keySize.set(e.s.key, Math.max(keySize.get(e.s.key) ?? 0, largest(e.points)));
+      const byMagnitude = withPoints.map((e) => ({ ...e, m: keySize.get(e.s.key) as number })).sort((a, b) => b.m - a.m || a.s.key.localeCompare(b.s.key));
       let current: typeof byMagnitude = [];
       let top = 0;
       const flush = () => {
         if (current.length === 0) return;
         const x = (current[0] as (typeof byMagnitude)[number]).s.x;
-        const sorted = [...current].sort((a, b) => a.s.key.localeCompare(b.s.key));
-        const names = sorted.map((e) => e.s.key);
+        const sorted = [...current].sort((a, b) => a.s.key.localeCompare(b.s.key) || byWorker(a.s.worker, b.s.worker));
+        // The id and title name keys, not workers: the chart stays the same one as workers join.
+        const names = [...new Set(sorted.map((e) => e.s.key))];
         charts.push({
           id: `${this.#source}-${x}-${names.join("-")}`,
           kind: "metadata",
@@ -115,7 +138,7 @@ export class MetadataCharts {
           unit: "number",
           x: x === "time" ? "time" : "value",
           xName: x,
-          series: sorted.map((e) => ({ name: e.s.key, points: e.points })),
+          series: sorted.map((e) => ({ name: e.s.name, points: e.points })),
         });
         current = [];
       };
@@ -130,6 +153,14 @@ export class MetadataCharts {
     const rank = (c: ReportChart) => (c.x === "time" ? X_KEYS.length : X_KEYS.indexOf(c.xName));
     return charts.sort((a, b) => rank(a) - rank(b) || total(b) - total(a) || a.title.localeCompare(b.title)).slice(0, MAX_CHARTS);
   }
+}
+
+/** Records without a worker first, then workers in their numbering order. */
+function byWorker(a: string | undefined, b: string | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined) return -1;
+  if (b === undefined) return 1;
+  return compareWorkers(a, b);
 }
 
 function total(chart: ReportChart): number {

@@ -18,6 +18,32 @@ export interface ReportRun {
   readonly error: { readonly name: string; readonly message: string } | null;
   readonly hostname: string | null;
   readonly pid: number | null;
+  /** A run joined by several processes: each worker's part, in the order they joined. Absent for a run of its own. */
+  readonly workers?: readonly ReportWorker[];
+}
+
+/** One worker's part of a joined run. */
+export interface ReportWorker {
+  readonly worker: string;
+  /** What the worker stored: RUNNING until it recorded its end. */
+  readonly storedStatus: string;
+  /** CRASHED when stored RUNNING and its process is known to be gone; else the stored status. */
+  readonly status: string;
+  readonly crashReason: string | null;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly error: { readonly name: string; readonly message: string } | null;
+  readonly hostname: string | null;
+  readonly pid: number | null;
+  /**
+   * Its records in the logs stream, as far as the index has read them; null when another
+   * joined run of the experiment had a worker of the same name (records name no run).
+   */
+  readonly records: number | null;
+  /** How many sequence numbers it reserved, in how many blocks. */
+  readonly reserved: { readonly numbers: number; readonly blocks: number };
+  /** The numbers it reserved and stated it never used; null when it stated none (a crashed worker cannot). */
+  readonly unused: readonly { readonly first: number; readonly count: number }[] | null;
 }
 
 export interface ReportSummary {
@@ -31,6 +57,8 @@ export interface ReportSummary {
   readonly streams: readonly { readonly name: string; readonly records: number }[];
   /** Lines that could not be read (torn, malformed, invalid), over every stream read. */
   readonly unreadable: number;
+  /** Log records per worker, for records that name one (joined runs), in the order the workers were first seen; empty otherwise. */
+  readonly workers: readonly { readonly worker: string; readonly records: number }[];
 }
 
 /** The header of a run page: who, what state, how much. */
@@ -47,6 +75,8 @@ export interface RunOverview {
 export interface ReportSpan {
   /** Index into `lanes`. */
   readonly lane: number;
+  /** The worker whose records started the span, in a joined run. */
+  readonly worker?: string;
   readonly category: string;
   readonly id: string;
   /** Epoch ms. */
@@ -61,8 +91,13 @@ export interface ReportSpan {
 export interface ReportTimeline {
   /** The stream the spans came from, or null when the experiment recorded none. */
   readonly source: string | null;
-  /** One row per category; overlapping spans of a category get extra rows (`io (2)`). */
+  /**
+   * One row per category; overlapping spans of a category get extra rows (`io (2)`). In a
+   * joined run the lanes are grouped by worker and named after it (`0 · epoch`).
+   */
   readonly lanes: readonly string[];
+  /** In a joined run, the worker of each lane (null for spans of records without one); absent otherwise. */
+  readonly laneWorkers?: readonly (string | null)[];
   readonly spans: readonly ReportSpan[];
   /** Spans left out to keep the page small (the longest are kept). */
   readonly omitted: number;
@@ -84,8 +119,11 @@ export interface ReportChart {
   readonly series: readonly { readonly name: string; readonly points: readonly (readonly [number, number])[] }[];
 }
 
-/** A log row: sequence number, epoch ms, level, message, metadata as JSON text (or null). */
-export type ReportLogRow = readonly [number, number, Level, string, string | null];
+/**
+ * A log row: sequence number, epoch ms, level, message, metadata as JSON text (or null), and
+ * the worker that wrote it when the record names one (joined runs; rows of other runs stay five long).
+ */
+export type ReportLogRow = readonly [number, number, Level, string, string | null, string?];
 
 export interface ReportLogs {
   readonly rows: readonly ReportLogRow[];
@@ -97,6 +135,8 @@ export interface ReportLogs {
 /** What the log table asks for. Every field narrows; none means every record. */
 export interface LogQuery {
   readonly levels?: readonly Level[] | undefined;
+  /** Only records written by one of these workers (a joined run's `worker` field). */
+  readonly workers?: readonly string[] | undefined;
   /** Case-insensitive text in the message or the metadata. */
   readonly text?: string | undefined;
   /** Epoch ms bounds, inclusive. */
@@ -124,6 +164,8 @@ export interface ExperimentListing {
   readonly runs: number;
   /** Records of the logs stream. */
   readonly records: number;
+  /** The latest run was joined by several workers: how many, and how many per (effective) status. */
+  readonly workers?: { readonly total: number; readonly byStatus: Readonly<Record<string, number>> };
 }
 
 /** Everything a `dashlog report` file embeds. */

@@ -17,3 +17,23 @@ it("puts nested spans on one lane and overlapping ones on extra lanes of their c
 it("returns no lanes for no spans", () => {
   expect(assignLanes([])).toEqual({ lanes: [], laneOf: [] });
 });
+
+it("gives every worker of a joined run its own lanes, grouped and in worker order, packed as before inside each", () => {
+  const spans = [
+    { category: "epoch", start: 0, end: 100, worker: "10" },
+    { category: "epoch", start: 0, end: 100, worker: "2" },
+    { category: "io", start: 5, end: 15, worker: "2" },
+    { category: "io", start: 10, end: 20, worker: "2" }, // overlaps worker 2's io without nesting: its second io lane
+    { category: "io", start: 10, end: 20, worker: "10" }, // same time on another worker: that worker's own first lane
+    { category: "epoch", start: 100, end: 200, worker: "2" }, // after its first epoch: same lane
+    { category: "setup", start: 0, end: 1 }, // no worker (a run of its own on the prefix): first, named as before
+  ];
+  const { lanes, laneOf, laneWorkers } = assignLanes(spans);
+  expect(lanes).toEqual(["setup", "2 · epoch", "2 · io", "2 · io (2)", "10 · epoch", "10 · io"]);
+  expect(laneWorkers).toEqual([null, "2", "2", "2", "10", "10"]);
+  expect(laneOf).toEqual([4, 1, 2, 3, 5, 1, 0]);
+});
+
+it("names no lane after a worker when no span has one", () => {
+  expect(assignLanes([{ category: "io", start: 0, end: 1 }])).toEqual({ lanes: ["io"], laneOf: [0] });
+});

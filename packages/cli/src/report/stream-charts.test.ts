@@ -20,3 +20,13 @@ it("splits an unknown stream's fields by unit and skips sample descriptions", ()
     ["queue (ms)", "ms", ["waitMs"]],
   ]);
 });
+
+it("draws each worker of a joined run as its own curves", () => {
+  const memory = new StreamCharts("memory");
+  for (let i = 0; i < 3; i++) {
+    for (const worker of ["1", "0"]) memory.add({ sequenceNumber: i, rss: 100 * Number(worker) + i, heapUsed: 5, heapTotal: 9, worker } as StoredRecord, 1000 * i);
+  }
+  const [chart] = memory.charts();
+  expect(chart?.series.map((s) => s.name)).toEqual(["rss · 0", "rss · 1", "heapTotal · 0", "heapTotal · 1", "heapUsed · 0", "heapUsed · 1"]);
+  expect(chart?.series[1]?.points).toEqual([[0, 100], [1000, 101], [2000, 102]]);
+});

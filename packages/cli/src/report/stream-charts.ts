@@ -1,9 +1,16 @@
 import type { StoredRecord } from "@dashlog/core";
 import { MinMaxBuckets } from "../dashboard/min-max-buckets.js";
 import type { ChartUnit, ReportChart } from "./report-data.js";
+import { compareWorkers } from "./worker-summary.js";
 
 /** Charts of well-known streams come first, in this order; the rest follow by name. */
 export const STREAM_CHART_ORDER = ["Memory", "CPU", "Event-loop delay", "Heap in use", "GC pauses", "GC collections", "Load average"];
+
+/**
+ * Workers of a joined run charted per stream at most: each costs a set of buckets per series
+ * (about 50 KiB each); the workers seen first are drawn.
+ */
+const MAX_WORKERS = 16;
 
 /** Fields that describe a sample rather than measure something. */
 const NOT_PLOTTED = new Set(["sequenceNumber", "timestamp", "monotonic", "intervalMs", "samples", "startMonotonic", "startSequenceNumber"]);
@@ -65,7 +72,11 @@ function shapeOf(stream: string, sample: StoredRecord): SeriesShape[] {
 export class StreamCharts {
   readonly #stream: string;
   #shape: SeriesShape[] | undefined;
-  #buckets: MinMaxBuckets[] = [];
+  /**
+   * Per worker of a joined run (null: records without one), a set of buckets per series: the
+   * samples of eight processes are eight curves, not one line jumping between them.
+   */
+  readonly #buckets = new Map<string | null, MinMaxBuckets[]>();
 
   readonly #newBuckets: () => MinMaxBuckets;
 
@@ -77,14 +88,19 @@ export class StreamCharts {
 
   /** `start` and `end`: where the record is in its stream, so a zoomed chart can read just its range again. */
   add(record: StoredRecord, time: number | undefined, start = Number.NaN, end = Number.NaN): void {
-    if (this.#shape === undefined) {
-      this.#shape = shapeOf(this.#stream, record);
-      this.#buckets = this.#shape.map(() => this.#newBuckets());
-    }
+    this.#shape ??= shapeOf(this.#stream, record);
     if (time === undefined) return;
+    const worker = typeof record["worker"] === "string" ? record["worker"] : null;
+    let buckets = this.#buckets.get(worker);
+    if (buckets === undefined) {
+      if (this.#buckets.size >= MAX_WORKERS) return;
+      buckets = this.#shape.map(() => this.#newBuckets());
+      this.#buckets.set(worker, buckets);
+    }
+    const set = buckets;
     this.#shape.forEach((s, i) => {
       const value = s.value(record);
-      if (value !== undefined) (this.#buckets[i] as MinMaxBuckets).add(time, value, start, end);
+      if (value !== undefined) (set[i] as MinMaxBuckets).add(time, value, start, end);
     });
   }
 
@@ -92,7 +108,7 @@ export class StreamCharts {
   positionsIn(from: number, to: number): { start: number; end: number } | undefined {
     let start = Number.POSITIVE_INFINITY;
     let end = Number.NEGATIVE_INFINITY;
-    for (const b of this.#buckets) {
+    for (const b of [...this.#buckets.values()].flat()) {
       const r = b.positionsIn(from, to);
       if (r === undefined) continue;
       start = Math.min(start, r.start);
@@ -104,12 +120,15 @@ export class StreamCharts {
   charts(): ReportChart[] {
     const shape = this.#shape ?? [];
     const byChart = new Map<string, { unit: ChartUnit; series: { name: string; points: [number, number][] }[] }>();
+    const workers = [...this.#buckets.keys()].sort((a, b) => (a === null ? -1 : b === null ? 1 : compareWorkers(a, b)));
     shape.forEach((s, i) => {
-      const points = (this.#buckets[i] as MinMaxBuckets).points();
-      if (points.length < 2) return;
-      const entry = byChart.get(s.chart) ?? { unit: s.unit, series: [] };
-      entry.series.push({ name: s.name, points });
-      byChart.set(s.chart, entry);
+      for (const worker of workers) {
+        const points = ((this.#buckets.get(worker) as MinMaxBuckets[])[i] as MinMaxBuckets).points();
+        if (points.length < 2) continue;
+        const entry = byChart.get(s.chart) ?? { unit: s.unit, series: [] };
+        entry.series.push({ name: worker === null ? s.name : `${s.name} · ${worker}`, points });
+        byChart.set(s.chart, entry);
+      }
     });
     const several = byChart.size > 1;
     return [...byChart].map(([chart, { unit, series }]) => {
