@@ -32,6 +32,7 @@ export const exportSpec: CommandSpec = {
     since: { type: "string", value: "TIME", description: "only records after TIME: a duration back from now (10m, 2h) or ISO-8601" },
     until: { type: "string", value: "TIME", description: "only records up to TIME" },
     ...METRIC_OPTIONS,
+    worker: { type: "string", value: "NAME", description: "with --metric: only the points of this worker of a run joined by several processes" },
     root: ROOT_OPTION,
     mongo: MONGO_OPTION,
   },
@@ -68,6 +69,7 @@ export async function exportCommand(parsed: ParsedCommand, io: CliIo): Promise<n
   const source = sourceOption(parsed, "export");
   if (source.kind !== "stream" && (format as Format) === "chrome-trace") throw new UsageError("--format chrome-trace exports spans, not --metric or --track", "export");
   if (source.kind !== "stream" && filter.level !== undefined) throw new UsageError("--level applies to log records, not to --metric or --track", "export");
+  if (source.kind === "stream" && stringOption(parsed, "worker") !== undefined) throw new UsageError("--worker needs --metric (for records, use dashlog tail --worker)", "export");
   const store = await openStore(parsed, io, "export");
   try {
     await requireExperiment(store, prefix);

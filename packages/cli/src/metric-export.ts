@@ -54,9 +54,10 @@ export async function exportMetricOrTrack(
 async function* flatPoints(points: AsyncIterable<MetricPoint>): AsyncGenerator<Record<string, JsonValue>> {
   for await (const point of points) {
     const row: Record<string, JsonValue> = { index: point.index, createdAt: point.createdAt };
+    if (point.worker !== undefined) row["worker"] = point.worker;
     for (const [key, value] of Object.entries(point.data)) {
       // A data field named index or createdAt keeps a prefix rather than overwrite the point's own.
-      const name = key === "index" || key === "createdAt" ? `data.${key}` : key;
+      const name = key === "index" || key === "createdAt" || key === "worker" ? `data.${key}` : key;
       Object.defineProperty(row, name, { value, enumerable: true, writable: true, configurable: true });
     }
     yield row;

@@ -13,7 +13,7 @@ export const METRIC_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 /** What to read: a stream (the default), a metric with its bounds, or a track. */
 export type Source =
   | { readonly kind: "stream" }
-  | { readonly kind: "metric"; readonly name: string; readonly fromIndex: number | undefined; readonly toIndex: number | undefined }
+  | { readonly kind: "metric"; readonly name: string; readonly fromIndex: number | undefined; readonly toIndex: number | undefined; readonly worker: string | undefined }
   | { readonly kind: "track"; readonly name: string };
 
 export function sourceOption(parsed: ParsedCommand, command: string): Source {
@@ -24,13 +24,16 @@ export function sourceOption(parsed: ParsedCommand, command: string): Source {
   const chosen = [metric, track, stringOption(parsed, "stream")].filter((v) => v !== undefined).length;
   if (chosen > 1) throw new UsageError("--stream, --metric and --track cannot be used together", command);
   if ((fromIndex !== undefined || toIndex !== undefined) && metric === undefined) throw new UsageError("--from-index and --to-index need --metric", command);
-  if (metric !== undefined) return { kind: "metric", name: metric, fromIndex, toIndex };
+  // `--worker` is declared by each command (tail has it for records too).
+  const worker = stringOption(parsed, "worker");
+  if (metric !== undefined) return { kind: "metric", name: metric, fromIndex, toIndex, worker };
+  if (worker !== undefined && track !== undefined) throw new UsageError("--worker applies to records and --metric, not to --track", command);
   if (track !== undefined) return { kind: "track", name: track };
   return { kind: "stream" };
 }
 
 export function metricReadOptions(source: Source & { kind: "metric" }, bounds: Pick<MetricReadOptions, "since" | "until" | "signal" | "onIssue">): MetricReadOptions {
-  return { ...bounds, fromIndex: source.fromIndex, toIndex: source.toIndex };
+  return { ...bounds, fromIndex: source.fromIndex, toIndex: source.toIndex, worker: source.worker };
 }
 
 function indexOption(parsed: ParsedCommand, name: string, command: string): number | undefined {

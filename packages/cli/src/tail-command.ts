@@ -19,7 +19,7 @@ export const tailSpec: CommandSpec = {
   options: {
     stream: { type: "string", value: "NAME", description: "stream to read (default: logs)" },
     level: { type: "string", value: "LEVEL", description: "minimum level: debug, info, warn, error or fatal" },
-    worker: { type: "string", value: "NAME", description: "only records of this worker of a run joined by several processes (e.g. a RANK)" },
+    worker: { type: "string", value: "NAME", description: "only records (or --metric points) of this worker of a run joined by several processes (e.g. a RANK)" },
     since: { type: "string", value: "TIME", description: "only records after TIME: a duration back from now (90s, 10m, 2h, 1d) or ISO-8601" },
     until: { type: "string", value: "TIME", description: "only records up to TIME (same forms as --since)" },
     lines: { type: "string", short: "n", value: "N", description: "how many records (default: 50)" },
@@ -69,7 +69,6 @@ export async function tailCommand(parsed: ParsedCommand, io: CliIo): Promise<num
     if (!follow) await requireExperiment(store, prefix);
     if (source.kind !== "stream") {
       if (level !== undefined) throw new UsageError("--level applies to log records, not to --metric or --track", "tail");
-      if (options.worker !== undefined) throw new UsageError("--worker applies to records, not to --metric or --track", "tail");
       const color = useColor(io.stdout, io.env);
       return await tailMetricOrTrack(store, prefix, source, { n, follow, json, color, since: options.since, until: options.until }, io);
     }

@@ -46,3 +46,38 @@ describe("joined runs in the CLI", () => {
     expect(summary.workers).toEqual({ a: "COMPLETED", b: "FAILED" });
   });
 });
+
+describe("metric points of joined runs in the CLI", () => {
+  const METRICS = "team/ddp/joined-metrics";
+  beforeAll(async () => {
+    const sink = localJsonl({ root: root.dir });
+    const ranks = await Promise.all(["0", "1"].map((worker) => new Experiment({ prefix: METRICS, sink, runId: "job-8", worker }).start()));
+    for (let step = 0; step < 3; step++) for (const rank of ranks) rank.metrics("train").log({ loss: step, rank: rank.worker ?? "" });
+    await Promise.all(ranks.map((rank) => rank.complete()));
+    sink.close();
+  });
+
+  it("tail --metric --worker prints only that worker's points, each with its worker", async () => {
+    const result = await dashlog(["tail", METRICS, "--metric", "train", "--worker", "1", "--json", "--root", root.dir]);
+    expect(result.code, result.stderr).toBe(0);
+    const points = result.stdout.trim().split("\n").map((l) => JSON.parse(l) as { index: number; worker: string; data: { rank: string } });
+    expect(points.map((p) => [p.index, p.worker, p.data.rank])).toEqual([
+      [0, "1", "1"],
+      [1, "1", "1"],
+      [2, "1", "1"],
+    ]);
+  });
+
+  it("export --metric gives every worker's points with a worker column; --worker keeps one", async () => {
+    const all = await dashlog(["export", METRICS, "--metric", "train", "--format", "csv", "--root", root.dir]);
+    expect(all.code, all.stderr).toBe(0);
+    const [header, ...rows] = all.stdout.trim().split(/\r?\n/);
+    expect(header?.split(",")).toEqual(["index", "createdAt", "worker", "loss", "rank"]);
+    expect(rows).toHaveLength(6);
+    const one = await dashlog(["export", METRICS, "--metric", "train", "--worker", "0", "--format", "jsonl", "--root", root.dir]);
+    expect(one.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { worker: string }).worker)).toEqual(["0", "0", "0"]);
+    const refused = await dashlog(["export", METRICS, "--worker", "0", "--format", "jsonl", "--root", root.dir]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/--worker needs --metric/);
+  });
+});

@@ -174,3 +174,23 @@ describe("joining a run", () => {
     expect(summary.dropped).toBe(0);
   });
 });
+
+describe("metrics and parameters of a joined run", () => {
+  it("keeps every worker's points and parameter keys, each point with its worker", async () => {
+    const sink = new MemorySink();
+    const workers = ["0", "1"].map((worker) => new Experiment({ prefix, sink, runId: "job-m", worker }));
+    const runs = await Promise.all(workers.map((e) => e.start()));
+    for (let step = 0; step < 5; step++) for (const run of runs) run.metrics("train").log({ loss: step, rank: run.worker ?? "" });
+    runs[0]?.params.set({ lr: 0.1 });
+    runs[1]?.params.set({ batch: 32 });
+    await Promise.all(runs.map((run) => run.complete()));
+    const points = sink.metric(prefix, "train");
+    expect(points).toHaveLength(10);
+    for (const worker of ["0", "1"]) {
+      const mine = points.filter((p) => p["worker"] === worker);
+      expect(mine.map((p) => p.sequenceNumber)).toEqual([0, 1, 2, 3, 4]);
+      expect(mine.every((p) => p.data["rank"] === worker)).toBe(true);
+    }
+    expect(sink.params(prefix)).toEqual({ lr: 0.1, batch: 32 });
+  });
+});

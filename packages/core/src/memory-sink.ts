@@ -33,7 +33,13 @@ export class MemorySink implements Sink {
 
   write(batches: readonly RecordBatch[]): void {
     this.writes.push(batches);
-    for (const batch of batches) this.#stream(batch.experiment, batch.stream).push(...batch.records);
+    for (const batch of batches) {
+      const records = this.#stream(batch.experiment, batch.stream);
+      // A joined run's metric points and parameter changes keep their worker, as the file and
+      // MongoDB sinks store it (log records carry it already).
+      if (batch.worker === undefined || batchKind(batch).kind === "stream") records.push(...batch.records);
+      else for (const record of batch.records) records.push({ ...record, worker: batch.worker });
+    }
   }
 
   writeSync(batches: readonly RecordBatch[]): void {
@@ -48,7 +54,8 @@ export class MemorySink implements Sink {
       if (last === undefined) continue;
       const kind = batchKind(stream);
       if (kind.kind === "stream") next = Math.max(next, last.sequenceNumber + 1);
-      else if (kind.kind === "metric") nextIndex[kind.metric] = last.sequenceNumber + 1;
+      // Workers of a joined run interleave their points: the highest index, not the last one's.
+      else if (kind.kind === "metric") nextIndex[kind.metric] = records.reduce((max, r) => Math.max(max, r.sequenceNumber), -1) + 1;
     }
     next = Math.max(next, this.#counters.get(run.experiment) ?? 0);
     const params = this.params(run.experiment);

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from "./errors.js";
 import type { JsonObject, JsonValue } from "./json.js";
 import type { ReadIssue } from "./reader.js";
+import { WORKER_NAME_RULE, isWorkerName } from "./worker-identity.js";
 
 /** One point of a metric series as readers return it (ml-dash's `{ index, data, createdAt }`). */
 export interface MetricPoint {
@@ -8,6 +9,12 @@ export interface MetricPoint {
   readonly data: JsonObject;
   /** ISO-8601 UTC as stored (ml-dash writes microseconds); null when the point has none. */
   readonly createdAt: string | null;
+  /**
+   * The worker that logged it, for a point of a joined run (several processes writing one run,
+   * see `RunInfo.worker`); absent for a run of its own. In a joined run `index` counts that
+   * worker's points of the series: (worker, index) is what identifies a point there.
+   */
+  readonly worker?: string | undefined;
 }
 
 /** A metric series of an experiment, as listed. */
@@ -38,6 +45,8 @@ export interface MetricReadOptions {
   readonly since?: Date | string | number | undefined;
   /** Latest `createdAt` (Date, ISO string or epoch ms). */
   readonly until?: Date | string | number | undefined;
+  /** Only the points this worker of a joined run logged (the per-worker view); all points when absent. */
+  readonly worker?: string | undefined;
   readonly onIssue?: ((issue: ReadIssue) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
 }
@@ -72,6 +81,7 @@ export interface MetricFilter {
   readonly toIndex: number | undefined;
   readonly since: number | undefined;
   readonly until: number | undefined;
+  readonly worker: string | undefined;
 }
 
 export function compileMetricFilter(options: MetricReadOptions = {}): MetricFilter {
@@ -80,12 +90,14 @@ export function compileMetricFilter(options: MetricReadOptions = {}): MetricFilt
     toIndex: index(options.toIndex, "toIndex"),
     since: time(options.since, "since"),
     until: time(options.until, "until"),
+    worker: workerName(options.worker),
   };
 }
 
 export function matchesMetricFilter(point: MetricPoint, filter: MetricFilter): boolean {
   if (filter.fromIndex !== undefined && point.index < filter.fromIndex) return false;
   if (filter.toIndex !== undefined && point.index > filter.toIndex) return false;
+  if (filter.worker !== undefined && point.worker !== filter.worker) return false;
   if (filter.since !== undefined || filter.until !== undefined) {
     const at = point.createdAt === null ? Number.NaN : Date.parse(point.createdAt);
     if (Number.isNaN(at)) return false;
@@ -98,6 +110,12 @@ export function matchesMetricFilter(point: MetricPoint, filter: MetricFilter): b
 function index(value: number | undefined, field: string): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isSafeInteger(value) || value < 0) throw new InvalidArgumentError(field, value, "must be a non-negative integer");
+  return value;
+}
+
+function workerName(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!isWorkerName(value)) throw new InvalidArgumentError("worker", value, WORKER_NAME_RULE);
   return value;
 }
 

@@ -18,6 +18,7 @@ import type { z } from "zod";
 import { checkChunkSize } from "./chunk-size.js";
 import { countNonEmptyLines } from "./count-non-empty-lines.js";
 import { followRecords } from "./follow-records.js";
+import { highestSequenceNumber } from "./highest-sequence.js";
 import { DEFAULT_POLL_INTERVAL_MS } from "./jsonl-reader.js";
 import { countField, readJsonObject } from "./json-file.js";
 import { metricLineSchema, toMetricPoint } from "./metric-line.js";
@@ -83,7 +84,8 @@ export class JsonlMetricReader implements MetricReader {
         name,
         // Counted, not taken from metadata.json, so the listing matches what a read yields.
         totalDataPoints: points,
-        nextIndex: Math.max(countField(metadata, "nextIndex") ?? 0, points),
+        // The highest index, not the count: a joined run's workers each number their points.
+        nextIndex: Math.max(countField(metadata, "nextIndex") ?? 0, (await highestSequenceNumber(data, metricLineSchema, "index")) + 1),
         createdAt: stringField(metadata, "createdAt"),
         updatedAt: stringField(metadata, "updatedAt"),
       });
@@ -104,7 +106,7 @@ export class JsonlMetricReader implements MetricReader {
   async tailMetric(prefix: string, name: string, n: number, options: MetricReadOptions = {}): Promise<MetricPoint[]> {
     const count = checkCount(n, "n");
     const filter = compileMetricFilter(options);
-    const unbounded = filter.fromIndex === undefined && filter.toIndex === undefined && filter.since === undefined && filter.until === undefined;
+    const unbounded = filter.fromIndex === undefined && filter.toIndex === undefined && filter.since === undefined && filter.until === undefined && filter.worker === undefined;
     if (unbounded) {
       const { records } = await tailRecords(this.#dataFile(prefix, name), count, metricSchema, NO_BOUNDS, {
         chunkSize: this.chunkSize,

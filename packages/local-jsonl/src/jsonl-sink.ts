@@ -22,6 +22,7 @@ import { readCounter, reserveFromCounter } from "./sequence-counter.js";
 import { appendWorkerLine } from "./workers-file.js";
 import { lastValidRecord } from "./lines-from-end.js";
 import { ExperimentFiles } from "./experiment-files.js";
+import { JoinedFiles } from "./joined-files.js";
 import { ForeignWriterError, UNKNOWN_WRITER, describeHolder, firstHeldLock, flockHolder } from "./foreign-writer.js";
 import { highestSequenceNumber } from "./highest-sequence.js";
 import { logSequenceFile, logSequenceLockFile, mlDashLockFiles } from "./ml-dash-paths.js";
@@ -101,6 +102,8 @@ export class JsonlSink implements Sink {
   readonly #runs = new Map<string, OpenRun>();
   /** Joined runs' parts by experiment, run id and worker (several workers may share one sink in one process). */
   readonly #parts = new Map<string, JoinedPart>();
+  /** Joined workers' metric series and parameters, by experiment and worker (what a batch names). */
+  readonly #joinedFiles = new Map<string, JoinedFiles>();
   /**
    * File path by experiment and stream: checking the prefix and resolving the path costs
    * microseconds, and a run with many sparse streams writes many small batches.
@@ -187,8 +190,11 @@ export class JsonlSink implements Sink {
       const kind = batchKind(batch);
       try {
         if (kind.kind === "stream") this.#writeBatch(batch);
-        else if (kind.kind === "metric") this.#shared(batch.experiment).writeMetric(kind.metric, batch.records, new Date().toISOString());
-        else this.#shared(batch.experiment).writeParams(batch.records, new Date().toISOString());
+        else {
+          const files = batch.worker === undefined ? this.#shared(batch.experiment) : this.#joined(batch.experiment, batch.worker);
+          if (kind.kind === "metric") files.writeMetric(kind.metric, batch.records, new Date().toISOString());
+          else files.writeParams(batch.records, new Date().toISOString());
+        }
       } catch (error) {
         const done = error instanceof StoppedWrite ? error.records : 0;
         const cause = error instanceof StoppedWrite ? error.cause : error;
@@ -244,8 +250,7 @@ export class JsonlSink implements Sink {
    * Joining a run takes no experiment-wide lock: only this worker's lock file (a second process
    * with the same worker name in the same run is refused), and the single-writer lock must not be
    * held by a live run of its own. Numbering comes from `reserveSequenceNumbers`; the part starts
-   * RUNNING in `workers.jsonl`. Metric points and parameters are not stored for joined runs
-   * (their per-experiment indexes are not shared across processes yet): no `metrics` is returned.
+   * RUNNING in `workers.jsonl`. Its metric points and parameter changes go through JoinedFiles.
    */
   async #joinRun(run: RunInfo, worker: string): Promise<RunOpened> {
     const dir = experimentDir(this.root, run.experiment);
@@ -274,8 +279,12 @@ export class JsonlSink implements Sink {
         pid: process.pid,
         hostname: hostname(),
       });
+      const joinedKey = joinedFilesKey(run.experiment, worker);
+      this.#joinedFiles.get(joinedKey)?.close();
+      const joinedFiles = await JoinedFiles.open(this.root, run.experiment, worker);
+      this.#joinedFiles.set(joinedKey, joinedFiles);
       this.#parts.set(partKey(run.experiment, run.runId, worker), { run, worker, floor, release });
-      return { nextSequenceNumber: Math.max(floor, readCounter(sequenceFile(this.root, run.experiment)) ?? 0) };
+      return { nextSequenceNumber: Math.max(floor, readCounter(sequenceFile(this.root, run.experiment)) ?? 0), metrics: joinedFiles.opened };
     } catch (error) {
       release();
       throw error;
@@ -331,6 +340,8 @@ export class JsonlSink implements Sink {
         ...(run.error === undefined ? {} : { error: run.error }),
       });
       this.#closeFiles(experimentDir(this.root, run.experiment), worker);
+      this.#joinedFiles.get(joinedFilesKey(run.experiment, worker))?.close();
+      this.#joinedFiles.delete(joinedFilesKey(run.experiment, worker));
     } finally {
       if (part !== undefined) {
         this.#parts.delete(key);
@@ -356,6 +367,8 @@ export class JsonlSink implements Sink {
     this.#parts.clear();
     for (const files of this.#looseFiles.values()) files.close();
     this.#looseFiles.clear();
+    for (const files of this.#joinedFiles.values()) files.close();
+    this.#joinedFiles.clear();
   }
 
   #writeBatch(batch: RecordBatch): void {
@@ -446,6 +459,17 @@ export class JsonlSink implements Sink {
     if (files === undefined) {
       files = ExperimentFiles.openSync(this.root, experiment, new Date().toISOString());
       this.#looseFiles.set(experiment, files);
+    }
+    return files;
+  }
+
+  /** A joined worker's metric series and parameters; opened on the spot for a worker that did not join through this sink. */
+  #joined(experiment: string, worker: string): JoinedFiles {
+    const key = joinedFilesKey(experiment, worker);
+    let files = this.#joinedFiles.get(key);
+    if (files === undefined) {
+      files = JoinedFiles.unopened(this.root, experiment, worker);
+      this.#joinedFiles.set(key, files);
     }
     return files;
   }
@@ -578,6 +602,10 @@ function terminateTornLine(path: string): void {
 
 function partKey(experiment: string, runId: string, worker: string): string {
   return `${experiment}\0${runId}\0${worker}`;
+}
+
+function joinedFilesKey(experiment: string, worker: string): string {
+  return `${experiment}\0${worker}`;
 }
 
 /** `experiment.json` as ml-dash wants it, created once whoever comes first (O_EXCL). */

@@ -33,9 +33,16 @@ export function indexSpecs(collections: ResolvedConnection["collections"]): Reco
     ],
     // A replayed or retried point or change is a duplicate key, counted as stored.
     [collections.metrics]: [
-      { key: { experiment: 1, metric: 1, index: 1 }, name: "experiment_metric_index_unique", unique: true },
+      // A joined run's workers each number their points of a series, so a point is (index, worker);
+      // a run of its own's points have no worker (null in the index). The key order serves the
+      // merged read, sorted by index then worker.
+      { key: { experiment: 1, metric: 1, index: 1, worker: 1 }, name: "experiment_metric_index_worker_unique", unique: true },
+      // The per-worker view (`readMetric(..., { worker })`).
+      { key: { experiment: 1, metric: 1, worker: 1, index: 1 }, name: "experiment_metric_worker_index" },
       { key: { experiment: 1, metric: 1, createdAt: 1 }, name: "experiment_metric_createdAt" },
     ],
+    // A run of its own's changes, one document each; a joined run's workers share one document
+    // per experiment without an `index` (see joined-params-update.ts), which this index keeps single.
     [collections.params]: [{ key: { experiment: 1, index: 1 }, name: "experiment_index_unique", unique: true }],
     // Joined runs: one part per worker; `counters` is keyed by `_id` (the experiment) alone.
     [collections.workers]: [{ key: { experiment: 1, runId: 1, worker: 1 }, name: "experiment_runId_worker_unique", unique: true }],

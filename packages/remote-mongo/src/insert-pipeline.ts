@@ -4,10 +4,14 @@ import { backoffDelay, sleep } from "./backoff.js";
 import { DUPLICATE_KEY, isTransientCode, isTransientError } from "./classify-error.js";
 import type { CollectionNames } from "./mongo-options.js";
 import { MongoSinkError, toMongoSinkError } from "./mongo-sink-error.js";
+import { joinedParamsUpdate } from "./joined-params-update.js";
 import { toMetricDocument, toParamsDocument } from "./metric-document.js";
 import { toDocument } from "./record-document.js";
 import type { SinkCounters } from "./sink-counters.js";
 import type { Spool } from "./spool.js";
+
+/** How many duplicate-key errors an upsert of joined parameters takes as lost races before it gives up. */
+const MAX_UPSERT_RACES = 3;
 
 /** `abandoned`: the caller gave the work up (close, or the records moved to the spool) before MongoDB took it all. */
 export type InsertOutcome = "done" | "abandoned";
@@ -56,9 +60,21 @@ export class InsertPipeline {
   async insert(batches: readonly RecordBatch[], abandoned: () => boolean): Promise<InsertOutcome> {
     const byCollection = new Map<string, Insert>();
     const { collections } = this.#parts;
-    for (const batch of batches) {
+    const joinedParams: RecordBatch[] = [];
+    for (let batch of batches) {
       // Metric points and parameter changes travel as batches with reserved stream keys.
       const kind = batchKind(batch);
+      if (kind.kind === "params" && batch.worker !== undefined) {
+        joinedParams.push(batch);
+        continue;
+      }
+      if (kind.kind === "params" && batch.records.some((record) => typeof record["worker"] === "string")) {
+        // Replayed from the spool, where a joined run's records keep their worker as a field.
+        joinedParams.push(...byRecordWorker(batch));
+        const own = batch.records.filter((record) => typeof record["worker"] !== "string");
+        if (own.length === 0) continue;
+        batch = { ...batch, records: own };
+      }
       const name =
         kind.kind === "metric" ? collections.metrics : kind.kind === "params" ? collections.params : batch.stream === LOGS_STREAM ? collections.logs : collections.streams;
       let insert = byCollection.get(name);
@@ -71,7 +87,7 @@ export class InsertPipeline {
         try {
           document =
             kind.kind === "metric"
-              ? toMetricDocument(batch.experiment, kind.metric, record)
+              ? toMetricDocument(batch.experiment, kind.metric, record, batch.worker ?? recordWorker(record))
               : kind.kind === "params"
                 ? toParamsDocument(batch.experiment, record)
                 : toDocument(batch.experiment, batch.stream, record, batch.worker);
@@ -87,7 +103,51 @@ export class InsertPipeline {
     for (const [name, insert] of byCollection) {
       if ((await this.#insertDocuments(this.#parts.db.collection(name), insert, abandoned)) === "abandoned") return "abandoned";
     }
+    for (const batch of joinedParams) {
+      if ((await this.#updateJoinedParams(batch, abandoned)) === "abandoned") return "abandoned";
+    }
     return "done";
+  }
+
+  /**
+   * A joined run's parameter changes: one atomic upsert of the experiment's shared document
+   * (see joinedParamsUpdate), retried like an insert. Two workers' first upserts can race to
+   * insert it: the loser's duplicate key means the document now exists, and its retry updates it.
+   */
+  async #updateJoinedParams(batch: RecordBatch, abandoned: () => boolean): Promise<InsertOutcome> {
+    const { counters, secrets } = this.#parts;
+    let prepared: ReturnType<typeof joinedParamsUpdate>;
+    try {
+      prepared = joinedParamsUpdate(batch.experiment, batch.worker as string, batch.records);
+    } catch (error) {
+      for (const record of batch.records) await this.reject(batch, record, error);
+      return "done";
+    }
+    if (prepared === undefined) return "done";
+    const collection = this.#parts.db.collection(this.#parts.collections.params);
+    let duplicates = 0;
+    for (let attempt = 0; ; ) {
+      if (this.#parts.stop.aborted || abandoned()) return "abandoned";
+      try {
+        await this.#parts.ensureReady();
+        await collection.updateOne(prepared.filter, prepared.update, { upsert: true });
+        counters.inserted += batch.records.length;
+        return "done";
+      } catch (error) {
+        const code = (error as { code?: unknown } | null)?.code;
+        // A duplicate key is the race above; more than a few mean another document holds the
+        // key (one without `index` that is not the joined one): refused, like any other error.
+        if ((code !== DUPLICATE_KEY && !isTransientError(error)) || (code === DUPLICATE_KEY && ++duplicates > MAX_UPSERT_RACES)) {
+          for (const record of batch.records) await this.reject(batch, record, toMongoSinkError("insert", "parameters of a joined run", error, secrets));
+          return "done";
+        }
+        if (code !== DUPLICATE_KEY) {
+          counters.retries++;
+          this.#parts.report("insert", toMongoSinkError("insert", `update of ${batch.records.length} parameter change(s) failed, retrying`, error, secrets));
+          await sleep(backoffDelay(attempt++, this.#parts.retryInitialDelayMs, this.#parts.retryMaxDelayMs), this.#parts.stop);
+        }
+      }
+    }
   }
 
   /** Sets a record aside for good under `rejected/`, counted and reported. */
@@ -178,4 +238,23 @@ function pushAt(target: Insert, from: Insert, index: number): void {
   target.documents.push(from.documents[index] as Document);
   target.records.push(from.records[index] as StoredRecord);
   target.sources.push(from.sources[index] as RecordBatch);
+}
+
+/** The worker a record replayed from the spool names (see the spool's withWorker). */
+function recordWorker(record: StoredRecord): string | undefined {
+  const worker = record["worker"];
+  return typeof worker === "string" ? worker : undefined;
+}
+
+/** A replayed batch's records of joined runs, as one batch per worker. */
+function byRecordWorker(batch: RecordBatch): RecordBatch[] {
+  const out = new Map<string, StoredRecord[]>();
+  for (const record of batch.records) {
+    const worker = recordWorker(record);
+    if (worker === undefined) continue;
+    let list = out.get(worker);
+    if (list === undefined) out.set(worker, (list = []));
+    list.push(record);
+  }
+  return [...out].map(([worker, records]) => ({ experiment: batch.experiment, stream: batch.stream, records, worker }));
 }

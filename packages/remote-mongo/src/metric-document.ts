@@ -8,11 +8,17 @@ import { fromDocument, toDocument } from "./record-document.js";
  * logged as metadata can be logged as a metric point.
  */
 
-/** `{ experiment, metric, index, createdAt: Date, data }`, unique on (experiment, metric, index). */
-export function toMetricDocument(experiment: string, metric: string, record: StoredRecord): Document {
+/**
+ * `{ experiment, metric, index, createdAt: Date, data }`, plus `worker` for a point of a joined
+ * run (whose `index` counts that worker's points); unique on (experiment, metric, index, worker),
+ * a run of its own's points having no worker.
+ */
+export function toMetricDocument(experiment: string, metric: string, record: StoredRecord, worker?: string): Document {
   // `timestamp` is the one field the conversion stores as a BSON date.
   const converted = toDocument(experiment, LOGS_STREAM, { sequenceNumber: record.sequenceNumber, timestamp: record["createdAt"], data: record["data"] } as StoredRecord);
-  return { experiment, metric, index: record.sequenceNumber, createdAt: converted["timestamp"], data: converted["data"] };
+  const document: Document = { experiment, metric, index: record.sequenceNumber, createdAt: converted["timestamp"], data: converted["data"] };
+  if (worker !== undefined) document["worker"] = worker;
+  return document;
 }
 
 /** `{ experiment, index, updatedAt: Date, data }`, unique on (experiment, index); `data` holds the dotted keys escaped. */
@@ -26,7 +32,9 @@ export function fromMetricDocument(document: Document): MetricPoint | undefined 
   const record = fromDocument({ index: document["index"], createdAt: document["createdAt"], data: document["data"] }, LOGS_STREAM);
   const { index, createdAt, data } = record;
   if (typeof index !== "number" || typeof data !== "object" || data === null || Array.isArray(data)) return undefined;
-  return { index, data: data as MetricPoint["data"], createdAt: typeof createdAt === "string" ? createdAt : null };
+  const point = { index, data: data as MetricPoint["data"], createdAt: typeof createdAt === "string" ? createdAt : null };
+  const worker = document["worker"];
+  return typeof worker === "string" ? { ...point, worker } : point;
 }
 
 /** A parameter change's `data` (dotted keys) and time, read back. */

@@ -3,7 +3,6 @@ import {
   compileMetricFilter,
   validatePrefix,
   validateStreamName,
-  type JsonValue,
   type MetricFilter,
   type MetricFollowOptions,
   type MetricInfo,
@@ -14,7 +13,8 @@ import {
 } from "@dashlog/core";
 import { MongoClient, type Collection, type Document } from "mongodb";
 import { sleep } from "./backoff.js";
-import { fromMetricDocument, fromParamsDocument } from "./metric-document.js";
+import { fromMetricDocument } from "./metric-document.js";
+import { paramsSnapshot } from "./params-snapshot.js";
 import { toMongoSinkError } from "./mongo-sink-error.js";
 import type { MongoConnectionOptions, ResolvedConnection } from "./mongo-options.js";
 import { openReaderConnection } from "./reader-connection.js";
@@ -27,8 +27,9 @@ export interface MongoMetricReaderOptions extends MongoConnectionOptions {
 /**
  * Reads the metric points and parameter changes `mongoSink` stored, through the same
  * MetricReader interface as the local reader. Reads by index use the unique
- * (experiment, metric, index) index; time bounds use (experiment, metric, createdAt).
- * `followMetric` polls.
+ * (experiment, metric, index, worker) index, a worker's points (`{ worker }`) the
+ * (experiment, metric, worker, index) one; time bounds use (experiment, metric, createdAt).
+ * `followMetric` polls, keeping each worker's place: a joined run's workers write at their own pace.
  */
 export class MongoMetricReader implements MetricReader {
   readonly redactedUri: string;
@@ -68,14 +69,15 @@ export class MongoMetricReader implements MetricReader {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** Points in (index, worker) order: a joined run's workers' points of one index side by side, each worker's in index order. */
   async *readMetric(prefix: string, name: string, options: MetricReadOptions = {}): AsyncGenerator<MetricPoint, void, undefined> {
     const filter = this.#filter(prefix, name, options);
-    let after = -1;
+    let after: MetricPoint | undefined;
     for (;;) {
       if (options.signal?.aborted) return;
-      const page = await this.#page(prefix, name, filter, after, this.#pageSize);
+      const page = await this.#page(prefix, name, filter, afterPoint(after), this.#pageSize);
       for (const point of page) {
-        after = point.index;
+        after = point;
         yield point;
       }
       if (page.length < this.#pageSize) return;
@@ -87,7 +89,7 @@ export class MongoMetricReader implements MetricReader {
     if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError("n", n, "must be a non-negative integer");
     if (n === 0) return [];
     const documents = await this.#query(`read metric ${JSON.stringify(name)}`, () =>
-      this.#metrics().find(query(prefix, name, filter, -1)).sort({ index: -1 }).limit(n).toArray(),
+      this.#metrics().find(query(prefix, name, filter)).sort({ index: -1, worker: -1 }).limit(n).toArray(),
     );
     return points(documents).reverse();
   }
@@ -96,17 +98,24 @@ export class MongoMetricReader implements MetricReader {
     const filter = this.#filter(prefix, name, options);
     const pollMs = options.pollIntervalMs ?? 250;
     if (!(typeof pollMs === "number" && pollMs > 0)) throw new InvalidArgumentError("pollIntervalMs", pollMs, "must be a positive number");
-    let after = -1;
+    // Per worker ("" for a run of its own), the highest index given: a joined run's workers
+    // write at their own pace, so a slow worker's next point can have a lower index than what
+    // a faster one wrote, and one position in (index, worker) order would pass it by.
+    const seen = new Map<string, number>();
+    const note = (point: MetricPoint): void => {
+      const key = point.worker ?? "";
+      if (point.index > (seen.get(key) ?? -1)) seen.set(key, point.index);
+    };
     if (options.tail !== undefined) {
       const first = await this.tailMetric(prefix, name, options.tail, options);
       for (const point of first) yield point;
-      // Start after the tail, or after everything there now when the tail was empty.
-      after = first.at(-1)?.index ?? (await this.tailMetric(prefix, name, 1)).at(-1)?.index ?? -1;
+      // Start after everything there now, whatever the tail showed.
+      for (const [worker, index] of await this.#highestByWorker(prefix, name, filter)) seen.set(worker, index);
     }
     while (options.signal?.aborted !== true) {
-      const page = await this.#page(prefix, name, filter, after, this.#pageSize);
+      const page = await this.#page(prefix, name, filter, afterEach(seen), this.#pageSize);
       for (const point of page) {
-        after = point.index;
+        note(point);
         yield point;
       }
       if (page.length < this.#pageSize) await sleep(pollMs, options.signal);
@@ -118,22 +127,8 @@ export class MongoMetricReader implements MetricReader {
     const documents = await this.#query("read the parameters", () =>
       this.#client.db(this.#connection.database).collection(this.#connection.collections.params).find({ experiment: prefix }).sort({ index: 1 }).toArray(),
     );
-    if (documents.length === 0) return null;
-    const data: Record<string, JsonValue> = {};
-    let version = 0;
-    let createdAt: string | null = null;
-    let updatedAt: string | null = null;
-    for (const document of documents) {
-      const change = fromParamsDocument(document);
-      if (change === undefined) continue;
-      for (const [key, value] of Object.entries(change.data)) {
-        Object.defineProperty(data, key, { value, enumerable: true, writable: true, configurable: true });
-      }
-      version = Math.max(version, change.index + 1);
-      createdAt ??= change.updatedAt;
-      updatedAt = change.updatedAt ?? updatedAt;
-    }
-    return { data, version, createdAt, updatedAt };
+    const snapshot = paramsSnapshot(documents);
+    return snapshot === null ? null : { data: snapshot.data, version: snapshot.version, createdAt: snapshot.createdAt, updatedAt: snapshot.updatedAt };
   }
 
   async close(): Promise<void> {
@@ -146,11 +141,23 @@ export class MongoMetricReader implements MetricReader {
     return compileMetricFilter(options);
   }
 
-  async #page(prefix: string, name: string, filter: MetricFilter, after: number, limit: number): Promise<MetricPoint[]> {
+  async #page(prefix: string, name: string, filter: MetricFilter, after: Document | undefined, limit: number): Promise<MetricPoint[]> {
     const documents = await this.#query(`read metric ${JSON.stringify(name)}`, () =>
-      this.#metrics().find(query(prefix, name, filter, after)).sort({ index: 1 }).limit(limit).toArray(),
+      this.#metrics().find(query(prefix, name, filter, after)).sort({ index: 1, worker: 1 }).limit(limit).toArray(),
     );
     return points(documents);
+  }
+
+  /** Per worker ("" for a run of its own), the highest index of the matching points. */
+  async #highestByWorker(prefix: string, name: string, filter: MetricFilter): Promise<Map<string, number>> {
+    const groups = await this.#query(`read metric ${JSON.stringify(name)}`, () =>
+      this.#metrics()
+        .aggregate<Document>([{ $match: query(prefix, name, filter) }, { $group: { _id: "$worker", max: { $max: "$index" } } }])
+        .toArray(),
+    );
+    const out = new Map<string, number>();
+    for (const group of groups) if (typeof group["max"] === "number") out.set(typeof group["_id"] === "string" ? group["_id"] : "", group["max"]);
+    return out;
   }
 
   #metrics(): Collection {
@@ -171,20 +178,44 @@ export function mongoMetricReader(options: MongoMetricReaderOptions): MongoMetri
   return new MongoMetricReader(options);
 }
 
-function query(prefix: string, name: string, filter: MetricFilter, after: number): Document {
+function query(prefix: string, name: string, filter: MetricFilter, after?: Document): Document {
   const index: Document = {};
-  const from = Math.max(after + 1, filter.fromIndex ?? 0);
-  if (from > 0) index["$gte"] = from;
+  if (filter.fromIndex !== undefined && filter.fromIndex > 0) index["$gte"] = filter.fromIndex;
   if (filter.toIndex !== undefined) index["$lte"] = filter.toIndex;
   const q: Document = { experiment: prefix, metric: name };
   if (Object.keys(index).length > 0) q["index"] = index;
+  if (filter.worker !== undefined) q["worker"] = filter.worker;
   if (filter.since !== undefined || filter.until !== undefined) {
     const createdAt: Document = {};
     if (filter.since !== undefined) createdAt["$gte"] = new Date(filter.since);
     if (filter.until !== undefined) createdAt["$lte"] = new Date(filter.until);
     q["createdAt"] = createdAt;
   }
-  return q;
+  return after === undefined ? q : { $and: [q, after] };
+}
+
+/** Points after `point` in (index, worker) order, where a point without a worker (a run of its own's) comes first. */
+function afterPoint(point: MetricPoint | undefined): Document | undefined {
+  if (point === undefined) return undefined;
+  const sameIndex = point.worker === undefined ? { index: point.index, worker: { $exists: true } } : { index: point.index, worker: { $gt: point.worker } };
+  return { $or: [{ index: { $gt: point.index } }, sameIndex] };
+}
+
+/** Points past each worker's highest index given (`seen`, "" for a run of its own), and every point of a worker not seen yet. */
+function afterEach(seen: ReadonlyMap<string, number>): Document | undefined {
+  if (seen.size === 0) return undefined;
+  const branches: Document[] = [];
+  const names: string[] = [];
+  for (const [worker, index] of seen) {
+    if (worker === "") branches.push({ worker: { $exists: false }, index: { $gt: index } });
+    else {
+      names.push(worker);
+      branches.push({ worker, index: { $gt: index } });
+    }
+  }
+  if (!seen.has("")) branches.push({ worker: { $exists: false } });
+  branches.push({ worker: { $exists: true, $nin: names } });
+  return { $or: branches };
 }
 
 function points(documents: readonly Document[]): MetricPoint[] {

@@ -19,7 +19,7 @@ import { backoffDelay, sleep } from "./backoff.js";
 import { ExperimentLocks } from "./experiment-lock.js";
 import { ensureIndexes } from "./index-specs.js";
 import { InsertPipeline } from "./insert-pipeline.js";
-import { readMetricsOpened } from "./metrics-opened.js";
+import { readJoinedMetricsOpened, readMetricsOpened } from "./metrics-opened.js";
 import { MongoSinkError, toMongoSinkError } from "./mongo-sink-error.js";
 import { resolveSinkOptions, type MongoSinkOptions, type ResolvedSinkOptions } from "./mongo-sink-options.js";
 import type { MongoCloseReport, MongoSinkStats } from "./mongo-sink-report.js";
@@ -303,7 +303,8 @@ export class MongoSink implements Sink {
    * Joins a run shared by several workers: this worker's own lease (a second process with the
    * same worker name in the same run is refused; the experiment's lease is not taken, and must
    * not be held by a run of its own), the counter moved past what is stored, the part RUNNING.
-   * Metric points and parameters are not stored for joined runs: no `metrics` is returned.
+   * Its metric points carry the worker; its parameters go to the experiment's shared
+   * parameters document (see readJoinedMetricsOpened and joinedParamsUpdate).
    */
   async #joinRun(run: RunInfo, worker: string): Promise<RunOpened> {
     const lock = { ...run, experiment: workerLockKey(run.experiment, run.runId, worker), runId: workerLockRunId(run.runId, worker) };
@@ -320,8 +321,14 @@ export class MongoSink implements Sink {
       const spooled = await this.spool.maxSequenceNumber(run.experiment);
       const highest = await this.#attempt("openRun", `cannot read the last sequence number of ${JSON.stringify(run.experiment)}`, () => this.#runs.highestStored(run.experiment));
       const floor = Math.max(highest, spooled, this.#highest.get(run.experiment) ?? -1) + 1;
+      // Only the spool, not what this sink handed on: workers sharing one sink in one process
+      // would otherwise start past each other's points.
+      const pending = await this.spool.maxMetricIndexes(run.experiment);
+      const metrics = await this.#attempt("openRun", `cannot read the metrics of ${JSON.stringify(run.experiment)}`, () =>
+        readJoinedMetricsOpened(this.#db, this.#options.connection.collections, run.experiment, worker, pending),
+      );
       await this.#attempt("openRun", `cannot record worker ${JSON.stringify(worker)} of run ${run.runId} as RUNNING`, () => this.#workers.join(run, worker, floor));
-      return { nextSequenceNumber: floor };
+      return { nextSequenceNumber: floor, metrics };
     } catch (error) {
       await this.#locks.release(lock.experiment, lock.runId).catch(() => undefined);
       throw error;

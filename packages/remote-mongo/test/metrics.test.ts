@@ -87,7 +87,7 @@ describe("metrics and parameters in MongoDB", () => {
     expect(evalPoints).toEqual([{ epoch: 1, "acc.top1": 0.5 }]);
     expect(await r.readParams(prefix)).toMatchObject({ version: 2, data: { lr: 0.0001, "model.name": "resnet" } });
     const indexes = await target.client.db(target.database).collection("metrics").indexes();
-    expect(indexes.map((i) => i.name)).toEqual(expect.arrayContaining(["experiment_metric_index_unique", "experiment_metric_createdAt"]));
+    expect(indexes.map((i) => i.name)).toEqual(expect.arrayContaining(["experiment_metric_index_worker_unique", "experiment_metric_worker_index", "experiment_metric_createdAt"]));
     // The log kept its own numbering: metrics took none of it.
     const logs = await target.client.db(target.database).collection("logs").find({ experiment: prefix }).toArray();
     expect(logs.map((d) => d["sequenceNumber"])).toEqual([0]);
