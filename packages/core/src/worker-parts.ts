@@ -16,6 +16,26 @@ export interface WorkerPartState {
   readonly reserved: readonly SequenceRange[];
   /** Numbers it reserved and never used, as it stated at its end (absent for a crashed worker: see `reserved` and its records). */
   readonly unusedSequenceNumbers?: readonly SequenceRange[] | undefined;
+  /** Where the counter stood when the worker joined: its blocks start no lower. Absent in parts stored before it was recorded. */
+  readonly sequenceFloor?: number | undefined;
+  /**
+   * How many numbers the experiment's counter handed this worker, counted in the same atomic
+   * step that moved the counter. Present while the counter keeps the worker's count (the local
+   * counter forgets a worker that recorded its end: every block it took is then in `reserved`).
+   */
+  readonly takenSequenceNumbers?: number | undefined;
+  /**
+   * Numbers the counter handed this worker that its part never recorded: its process was killed
+   * between moving the counter and recording the block (or the acknowledgement of a reservation
+   * was lost and it was retried). These numbers hold no record. Absent when there are none.
+   */
+  readonly unrecordedSequenceNumbers?: readonly SequenceRange[] | undefined;
+  /**
+   * When several workers fall short, the numbers none of them recorded are shared out between
+   * them by order (each takes the first unrecorded numbers past its own last block), which cannot
+   * be proven: the other workers that fell short are named here.
+   */
+  readonly unrecordedSharedWith?: readonly string[] | undefined;
   /** One past the last number it used, when it recorded its end. */
   readonly nextSequenceNumber?: number | undefined;
   readonly error?: { readonly name: string; readonly message: string } | undefined;
