@@ -97,6 +97,6 @@ export {
 } from "./sink.js";
 export { WorkerLogs, type WorkerLogsOptions } from "./worker-logs.js";
 export { joinedRunState, type WorkerPartState } from "./worker-parts.js";
-export { anyUnrecordedNumbers, stateUnrecordedNumbers, type SequenceCounterState, type StoredWorkerPart } from "./unrecorded-numbers.js";
+export { anyUnrecordedNumbers, stateUnrecordedNumbers, type SequenceCounterState } from "./unrecorded-numbers.js";
 export { isWorkerName, resolveWorkerIdentity, type WorkerIdentity } from "./worker-identity.js";
 export { Stream } from "./stream.js";

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { anyUnrecordedNumbers, stateUnrecordedNumbers, type SequenceCounterState, type StoredWorkerPart } from "./unrecorded-numbers.js";
+import { anyUnrecordedNumbers, stateUnrecordedNumbers, type SequenceCounterState } from "./unrecorded-numbers.js";
+import type { WorkerPartState } from "./worker-parts.js";
 
-const part = (worker: string, reserved: { first: number; count: number }[], extra: Partial<StoredWorkerPart> = {}): StoredWorkerPart => ({
+const part = (worker: string, reserved: { first: number; count: number }[], extra: Partial<WorkerPartState> = {}): WorkerPartState => ({
   worker,
   status: "RUNNING",
+  effectiveStatus: "CRASHED",
   startedAt: "2026-01-01T00:00:00.000Z",
   reserved,
   ...extra,
@@ -49,5 +51,13 @@ describe("stateUnrecordedNumbers", () => {
     expect(anyUnrecordedNumbers(parts, counter(10, { r: { a: 10 } }))).toBe(false);
     expect(anyUnrecordedNumbers(parts, undefined)).toBe(false);
     expect(stateUnrecordedNumbers(parts, counter(30, {}), []).get("r")?.[0]?.unrecordedSequenceNumbers).toBeUndefined();
+  });
+
+  it("does not blame a live worker: it may be between moving the counter and recording the block", () => {
+    const parts = new Map([["r", [part("a", [{ first: 0, count: 10 }], { effectiveStatus: "RUNNING" })]]]);
+    const c = counter(20, { r: { a: 20 } });
+    expect(anyUnrecordedNumbers(parts, c)).toBe(false);
+    expect(stateUnrecordedNumbers(parts, c, []).get("r")?.[0]).toMatchObject({ takenSequenceNumbers: 20 });
+    expect(stateUnrecordedNumbers(parts, c, []).get("r")?.[0]?.unrecordedSequenceNumbers).toBeUndefined();
   });
 });

@@ -1,9 +1,6 @@
 import type { SequenceRange } from "./sink.js";
 import type { WorkerPartState } from "./worker-parts.js";
 
-/** A worker's part as a store holds it, before its liveness is judged. */
-export type StoredWorkerPart = Omit<WorkerPartState, "effectiveStatus" | "crashReason">;
-
 /**
  * What the experiment's sequence counter says: where it stands, and how many numbers it handed
  * each worker (by run id, then worker), counted in the same atomic step that moved it.
@@ -22,22 +19,23 @@ interface Short {
 }
 
 /**
- * True when some worker's count in the counter exceeds the blocks its part recorded: a reader
+ * True when some ended or crashed worker's count in the counter exceeds the blocks its part recorded: a reader
  * then needs the runs of their own (`stateUnrecordedNumbers`' `ownRuns`) to place the gap.
  */
-export function anyUnrecordedNumbers(parts: ReadonlyMap<string, readonly StoredWorkerPart[]>, counter: SequenceCounterState | undefined): boolean {
+export function anyUnrecordedNumbers(parts: ReadonlyMap<string, readonly WorkerPartState[]>, counter: SequenceCounterState | undefined): boolean {
   return counter !== undefined && shortParts(parts, counter).length > 0;
 }
 
 /**
- * Each part with `takenSequenceNumbers` from the counter and, for a worker whose count exceeds
+ * Each part with `takenSequenceNumbers` from the counter and, for a worker that ended or crashed
+ * (a live one may be between its two steps right now) whose count exceeds
  * the blocks it recorded, `unrecordedSequenceNumbers`: the numbers below the counter that no
  * recorded block of any part and no run of its own (`ownRuns`: `[first, next)` of each) covers,
  * taken in order from its last recorded block (or where it joined), as many as it is short.
  * The count is exact (the counter keeps it); where the numbers lie is found from the holes, so
  * when several workers fall short each part names the others (`unrecordedSharedWith`).
  */
-export function stateUnrecordedNumbers<P extends StoredWorkerPart>(
+export function stateUnrecordedNumbers<P extends WorkerPartState>(
   parts: ReadonlyMap<string, readonly P[]>,
   counter: SequenceCounterState | undefined,
   ownRuns: readonly SequenceRange[],
@@ -73,10 +71,12 @@ export function stateUnrecordedNumbers<P extends StoredWorkerPart>(
   );
 }
 
-function shortParts(parts: ReadonlyMap<string, readonly StoredWorkerPart[]>, counter: SequenceCounterState): Short[] {
+function shortParts(parts: ReadonlyMap<string, readonly WorkerPartState[]>, counter: SequenceCounterState): Short[] {
   const out: Short[] = [];
   for (const [runId, list] of parts) {
     for (const part of list) {
+      // A live worker may be between moving the counter and recording the block right now.
+      if (part.effectiveStatus === "RUNNING") continue;
       const taken = counter.taken.get(runId)?.get(part.worker);
       if (taken === undefined) continue;
       const recorded = part.reserved.reduce((sum, r) => sum + r.count, 0);

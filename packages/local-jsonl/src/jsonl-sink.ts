@@ -18,7 +18,7 @@ import {
   RunStateError,
 } from "@dashlog/core";
 import { acquireExperimentLock, liveLockHolder } from "./experiment-lock.js";
-import { readCounter, reserveFromCounter } from "./sequence-counter.js";
+import { forgetTaker, readCounter, reserveFromCounter } from "./sequence-counter.js";
 import { appendWorkerLine } from "./workers-file.js";
 import { lastValidRecord } from "./lines-from-end.js";
 import { ExperimentFiles } from "./experiment-files.js";
@@ -75,6 +75,8 @@ interface JoinedPart {
   /** One past the highest number on disk when the worker joined: its first block starts no lower. */
   readonly floor: number;
   readonly release: () => void;
+  /** Numbers of the blocks appended to its part: its count in the counter is dropped at its end only when they agree. */
+  recorded: number;
 }
 
 interface OpenRun {
@@ -271,6 +273,8 @@ export class JsonlSink implements Sink {
         const schema = name === `${LOGS_STREAM}.jsonl` ? logRecordSchema : storedRecordSchema;
         floor = Math.max(floor, (await highestSequenceNumber(join(logsDir, name), schema)) + 1);
       }
+      // Where this worker's blocks start no lower: readers look for numbers it took and never recorded past it.
+      const sequenceFloor = Math.max(floor, readCounter(sequenceFile(this.root, run.experiment)) ?? 0);
       appendWorkerLine(workersFile(this.root, run.experiment), {
         runId: run.runId,
         worker,
@@ -278,13 +282,14 @@ export class JsonlSink implements Sink {
         startedAt: run.startedAt,
         pid: process.pid,
         hostname: hostname(),
+        sequenceFloor,
       });
       const joinedKey = joinedFilesKey(run.experiment, worker);
       this.#joinedFiles.get(joinedKey)?.close();
       const joinedFiles = await JoinedFiles.open(this.root, run.experiment, worker);
       this.#joinedFiles.set(joinedKey, joinedFiles);
-      this.#parts.set(partKey(run.experiment, run.runId, worker), { run, worker, floor, release });
-      return { nextSequenceNumber: Math.max(floor, readCounter(sequenceFile(this.root, run.experiment)) ?? 0), metrics: joinedFiles.opened };
+      this.#parts.set(partKey(run.experiment, run.runId, worker), { run, worker, floor, release, recorded: 0 });
+      return { nextSequenceNumber: sequenceFloor, metrics: joinedFiles.opened };
     } catch (error) {
       release();
       throw error;
@@ -293,9 +298,10 @@ export class JsonlSink implements Sink {
 
   /**
    * A block of numbers for a worker of a joined run, from the experiment's counter file under
-   * a short exclusive lock (see `reserveFromCounter`); the block is appended to the worker's
-   * part in `workers.jsonl` under the same lock, so numbers a crashed worker never used can be
-   * told apart from lost records.
+   * a short exclusive lock (see `reserveFromCounter`): the counter counts the numbers it hands
+   * this worker in the same write that moves it, and the block is then appended to the worker's
+   * part in `workers.jsonl` under the same lock. Numbers a crashed worker never used can so be
+   * told apart from lost records, even when it was killed between the two steps.
    */
   reserveSequenceNumbersSync(run: RunInfo, count: number): SequenceRange {
     const part = run.worker === undefined ? undefined : this.#parts.get(partKey(run.experiment, run.runId, run.worker));
@@ -308,6 +314,7 @@ export class JsonlSink implements Sink {
       part.floor,
       (reserved) => {
         appendWorkerLine(workersFile(this.root, run.experiment), { runId: run.runId, worker: part.worker, reserved });
+        part.recorded += reserved.count;
         // Under the counter lock, so it only grows: an ml-dash run after this one numbers past every reserved block.
         writeLogSequenceOnce(logSequenceFile(this.root, run.experiment), reserved.first + reserved.count);
       },
@@ -315,6 +322,7 @@ export class JsonlSink implements Sink {
       () => {
         for (const name of readdirSync(logsDir)) if (name.endsWith(".jsonl")) terminateTornLine(join(logsDir, name));
       },
+      { runId: run.runId, worker: part.worker },
     );
   }
 
@@ -339,6 +347,13 @@ export class JsonlSink implements Sink {
         unusedSequenceNumbers: [...(run.unusedSequenceNumbers ?? [])],
         ...(run.error === undefined ? {} : { error: run.error }),
       });
+      if (part !== undefined) {
+        try {
+          forgetTaker(sequenceFile(this.root, run.experiment), run.experiment, { runId: run.runId, worker }, part.recorded);
+        } catch {
+          // Only keeps the counter file larger: its count still agrees with the part's blocks.
+        }
+      }
       this.#closeFiles(experimentDir(this.root, run.experiment), worker);
       this.#joinedFiles.get(joinedFilesKey(run.experiment, worker))?.close();
       this.#joinedFiles.delete(joinedFilesKey(run.experiment, worker));

@@ -1,7 +1,18 @@
 import { readFile } from "node:fs/promises";
-import { joinedRunState, processGoneReason, runStateOf, type RunRecord, type RunState, type WorkerPartState } from "@dashlog/core";
-import { lockFile, runsFile, workerLockFile, workersFile } from "./paths.js";
+import {
+  anyUnrecordedNumbers,
+  joinedRunState,
+  processGoneReason,
+  runStateOf,
+  stateUnrecordedNumbers,
+  type RunRecord,
+  type RunState,
+  type SequenceRange,
+  type WorkerPartState,
+} from "@dashlog/core";
+import { lockFile, runsFile, sequenceFile, workerLockFile, workersFile } from "./paths.js";
 import { readRuns } from "./runs-file.js";
+import { readCounterState } from "./sequence-counter.js";
 import { readWorkerParts, type StoredWorkerPart } from "./workers-file.js";
 
 /**
@@ -25,14 +36,23 @@ export async function readRunStates(root: string, prefix: string): Promise<RunSt
  * this host, is CRASHED; the run is then FAILED naming that worker (see `joinedRunState`).
  */
 export async function readJoinedRunStates(root: string, prefix: string): Promise<RunState[]> {
+  // The counter before the parts: a worker's count read here is never ahead of blocks it
+  // appended before the parts are read (it appends under the lock right after the count moves).
+  const counter = readCounterState(sequenceFile(root, prefix));
   const parts = await readWorkerParts(workersFile(root, prefix));
-  const states: RunState[] = [];
+  const judged = new Map<string, WorkerPartState[]>();
   for (const [runId, stored] of parts) {
-    const judged: WorkerPartState[] = [];
-    for (const part of stored) judged.push(await judgePart(root, prefix, runId, part));
-    states.push(joinedRunState(runId, judged));
+    const list: WorkerPartState[] = [];
+    for (const part of stored) list.push(await judgePart(root, prefix, runId, part));
+    judged.set(runId, list);
   }
-  return states;
+  // Runs of their own are read only when a worker fell short: their numbers are no gap.
+  const own = anyUnrecordedNumbers(judged, counter) ? ownRanges(await readRuns(runsFile(root, prefix))) : [];
+  return [...stateUnrecordedNumbers(judged, counter, own)].map(([runId, list]) => joinedRunState(runId, list));
+}
+
+function ownRanges(runs: readonly RunRecord[]): SequenceRange[] {
+  return runs.flatMap((run) => (run.nextSequenceNumber === undefined ? [] : [{ first: run.firstSequenceNumber, count: Math.max(0, run.nextSequenceNumber - run.firstSequenceNumber) }]));
 }
 
 async function judgePart(root: string, prefix: string, runId: string, part: StoredWorkerPart): Promise<WorkerPartState> {

@@ -15,6 +15,7 @@ const workerLineSchema = z.strictObject({
   pid: z.number().int().optional(),
   hostname: z.string().optional(),
   reserved: rangeSchema.optional(),
+  sequenceFloor: sequenceNumberSchema.optional(),
   nextSequenceNumber: sequenceNumberSchema.optional(),
   unusedSequenceNumbers: z.array(rangeSchema).optional(),
   error: z.strictObject({ name: z.string(), message: z.string() }).optional(),
@@ -68,6 +69,7 @@ export async function readWorkerParts(path: string): Promise<Map<string, StoredW
     if (line.endedAt !== undefined) part.endedAt = line.endedAt;
     if (line.pid !== undefined) part.pid = line.pid;
     if (line.hostname !== undefined) part.hostname = line.hostname;
+    if (line.sequenceFloor !== undefined && part.sequenceFloor === undefined) part.sequenceFloor = line.sequenceFloor;
     if (line.nextSequenceNumber !== undefined) part.nextSequenceNumber = line.nextSequenceNumber;
     if (line.unusedSequenceNumbers !== undefined) part.unusedSequenceNumbers = line.unusedSequenceNumbers;
     if (line.error !== undefined) part.error = line.error;

@@ -74,6 +74,9 @@ describe("a run joined by several processes (local JSONL)", () => {
     const unused = run?.workers?.flatMap((w) => numbers(w.unusedSequenceNumbers ?? [])) ?? [];
     expect(new Set(reserved).size).toBe(reserved.length);
     expect([...seqs, ...unused].sort((a, b) => a - b)).toEqual([...reserved].sort((a, b) => a - b));
+    // No worker took numbers from the counter that its part does not list: nothing unrecorded, and every number below the counter is accounted for.
+    expect(run?.workers?.flatMap((w) => w.unrecordedSequenceNumbers ?? [])).toEqual([]);
+    expect([...reserved].sort((a, b) => a - b)).toEqual(Array.from({ length: reserved.length }, (_, i) => i));
     // ml-dash's next number is past every block reserved, so its next run cannot collide.
     expect(await readFile(join(root, prefix, "logs", ".log_sequence"), "utf8")).toBe(String(Math.max(...reserved) + 1));
     // Readers: merged order, per-worker view, worker filter.
@@ -129,6 +132,15 @@ describe("a run joined by several processes (local JSONL)", () => {
     expect(killed.map((r) => r.sequenceNumber)).toEqual(itsNumbers.slice(0, killed.length));
     const stored = new Set(seqs);
     expect(itsNumbers.slice(killed.length).filter((n) => stored.has(n))).toEqual([]);
+    // Every number below the counter is a record, stated unused by a worker that ended, the rest
+    // of the victim's listed blocks, or stated unrecorded (taken by the victim as it was killed).
+    const accounted = [
+      ...seqs,
+      ...(run?.workers ?? []).flatMap((w) => [...numbers(w.unusedSequenceNumbers ?? []), ...numbers(w.unrecordedSequenceNumbers ?? [])]),
+      ...itsNumbers.slice(killed.length),
+    ].sort((a, b) => a - b);
+    expect(accounted).toEqual(Array.from({ length: accounted.length }, (_, i) => i));
+    expect(run?.workers?.filter((w) => w.worker !== String(victim)).flatMap((w) => w.unrecordedSequenceNumbers ?? [])).toEqual([]);
   }, 120_000);
 
   it("records a worker's end when it exits while complete() is still ending, every record numbered and written", async () => {
