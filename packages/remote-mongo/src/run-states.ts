@@ -1,4 +1,15 @@
-import { joinedRunState, processGoneReason, runRecordSchema, runStateOf, type RunRecord, type RunState, type WorkerPartState } from "@dashlog/core";
+import {
+  anyUnrecordedNumbers,
+  joinedRunState,
+  processGoneReason,
+  runRecordSchema,
+  runStateOf,
+  stateUnrecordedNumbers,
+  type RunRecord,
+  type RunState,
+  type SequenceRange,
+  type WorkerPartState,
+} from "@dashlog/core";
 import type { Db, Document } from "mongodb";
 import type { CollectionNames } from "./mongo-options.js";
 import { workerLockKey, workerLockRunId } from "./worker-lock-key.js";
@@ -36,8 +47,10 @@ export async function readRunStates(db: Db, collections: Required<CollectionName
  */
 export async function readJoinedRunStates(db: Db, collections: Required<CollectionNames>, prefix: string, now: Date = new Date()): Promise<RunState[]> {
   const store = new WorkerPartsStore(db, collections);
+  // The counter before the parts: a count read here is never ahead of blocks recorded before the parts are read.
+  const counter = await store.counter(prefix);
   const parts = await store.parts(prefix);
-  const states: RunState[] = [];
+  const judgedRuns = new Map<string, WorkerPartState[]>();
   for (const [runId, list] of parts) {
     const judged: WorkerPartState[] = [];
     for (const part of list) {
@@ -61,9 +74,15 @@ export async function readJoinedRunStates(db: Db, collections: Required<Collecti
             : processGoneReason(part.pid, part.hostname);
       judged.push(gone === undefined ? { ...part, effectiveStatus: "RUNNING" } : { ...part, effectiveStatus: "CRASHED", crashReason: gone });
     }
-    states.push(joinedRunState(runId, judged));
+    judgedRuns.set(runId, judged);
   }
-  return states;
+  // Runs of their own are read only when a worker fell short: their numbers are no gap.
+  const own = anyUnrecordedNumbers(judgedRuns, counter) ? parse(await db.collection(collections.runs).find({ experiment: prefix }).toArray()).flatMap(ownRange) : [];
+  return [...stateUnrecordedNumbers(judgedRuns, counter, own)].map(([runId, list]) => joinedRunState(runId, list));
+}
+
+function ownRange(run: RunRecord): SequenceRange[] {
+  return run.nextSequenceNumber === undefined ? [] : [{ first: run.firstSequenceNumber, count: Math.max(0, run.nextSequenceNumber - run.firstSequenceNumber) }];
 }
 
 async function readOwnRunStates(db: Db, collections: Required<CollectionNames>, prefix: string, now: Date): Promise<RunState[]> {

@@ -1,7 +1,8 @@
 import { hostname } from "node:os";
-import type { RunEnded, RunInfo, SequenceRange, WorkerPartState } from "@dashlog/core";
+import type { RunEnded, RunInfo, SequenceCounterState, SequenceRange, WorkerPartState } from "@dashlog/core";
 import type { Db, Document } from "mongodb";
 import { DUPLICATE_KEY } from "./classify-error.js";
+import { escapeKey, unescapeKey } from "./escape-keys.js";
 import type { CollectionNames } from "./mongo-options.js";
 
 /**
@@ -9,7 +10,10 @@ import type { CollectionNames } from "./mongo-options.js";
  * worker, on any machine, reserves blocks with one atomic `$inc` (the server is the shared
  * engine; the unique index on `(experiment, sequenceNumber)` stays the final guard), and one
  * document per worker's part in `workers`: its status, and every block it reserved, so the
- * numbers a crashed worker never used are accounted for.
+ * numbers a crashed worker never used are accounted for. The same `$inc` counts the numbers
+ * each worker took (`taken.<runId>.<worker>` in the counter document), so a block taken by a
+ * worker killed before it recorded the block is still attributed: readers compare the count
+ * with the part's blocks (see `stateUnrecordedNumbers`).
  */
 export class WorkerPartsStore {
   readonly #db: Db;
@@ -22,21 +26,24 @@ export class WorkerPartsStore {
 
   /** Records the part RUNNING and moves the experiment's counter past `floor` (what is already stored). */
   async join(run: RunInfo, worker: string, floor: number): Promise<void> {
-    await this.#counterUpdate(run.experiment, { $max: { next: floor } });
+    const after = await this.#counterUpdate(run.experiment, { $max: { next: floor } });
+    // Where the counter stood: this worker's blocks start no lower (readers look for its unrecorded numbers past it).
+    const sequenceFloor = typeof after?.["next"] === "number" ? after["next"] : floor;
     await this.#db.collection(this.#collections.workers).updateOne(
       { experiment: run.experiment, runId: run.runId, worker },
-      { $set: { status: "RUNNING", startedAt: new Date(run.startedAt), pid: process.pid, hostname: hostname() } },
+      { $set: { status: "RUNNING", startedAt: new Date(run.startedAt), pid: process.pid, hostname: hostname(), sequenceFloor } },
       { upsert: true },
     );
   }
 
   /**
-   * One atomic `$inc` reserves the block; the block is then added to the worker's part. A crash
-   * between the two leaves numbers no part lists: readers can still tell them (below the counter,
-   * in no record and in no part), but not whose they were.
+   * One atomic `$inc` reserves the block and adds it to the worker's count in the counter
+   * document; the block is then added to the worker's part. A crash between the two (or a
+   * lost acknowledgement, retried) leaves a count larger than the part's blocks: readers state
+   * the difference on the part as `unrecordedSequenceNumbers`, never a silent gap.
    */
   async reserve(run: RunInfo, worker: string, count: number): Promise<SequenceRange> {
-    const after = await this.#counterUpdate(run.experiment, { $inc: { next: count } });
+    const after = await this.#counterUpdate(run.experiment, { $inc: { next: count, [takenField(run.runId, worker)]: count } });
     const next = after?.["next"];
     if (typeof next !== "number") throw new Error(`the counter of ${JSON.stringify(run.experiment)} in ${this.#collections.counters} has no number`);
     const range = { first: next - count, count };
@@ -79,6 +86,21 @@ export class WorkerPartsStore {
     return out;
   }
 
+  /** The experiment's counter: where it stands and each worker's count; undefined when no worker ever joined. */
+  async counter(experiment: string): Promise<SequenceCounterState | undefined> {
+    const d: Document | null = await this.#db.collection<{ _id: string }>(this.#collections.counters).findOne({ _id: experiment });
+    const next = d?.["next"];
+    if (typeof next !== "number") return undefined;
+    const taken = new Map<string, Map<string, number>>();
+    for (const [runId, workers] of Object.entries((d?.["taken"] as Record<string, unknown> | undefined) ?? {})) {
+      if (typeof workers !== "object" || workers === null) continue;
+      const counts = new Map<string, number>();
+      for (const [worker, n] of Object.entries(workers)) if (typeof n === "number" && Number.isSafeInteger(n)) counts.set(unescapeKey(worker), n);
+      taken.set(unescapeKey(runId), counts);
+    }
+    return { next, taken };
+  }
+
   /** `$inc`/`$max` on the counter, created on first use; a concurrent first upsert is retried once. */
   async #counterUpdate(experiment: string, update: Document): Promise<Document | null> {
     const counters = this.#db.collection<{ _id: string; next: number }>(this.#collections.counters);
@@ -90,6 +112,11 @@ export class WorkerPartsStore {
       }
     }
   }
+}
+
+/** The counter document's field counting a worker's numbers: run id and worker escaped, so `.` and `$` in them are no path. */
+export function takenField(runId: string, worker: string): string {
+  return `taken.${escapeKey(runId)}.${escapeKey(worker)}`;
 }
 
 function toPart(d: Document, worker: string): Omit<WorkerPartState, "effectiveStatus" | "crashReason"> {
@@ -110,6 +137,7 @@ function toPart(d: Document, worker: string): Omit<WorkerPartState, "effectiveSt
     reserved,
     ...(Array.isArray(d["unusedSequenceNumbers"]) ? { unusedSequenceNumbers: d["unusedSequenceNumbers"] as SequenceRange[] } : {}),
     ...(typeof d["nextSequenceNumber"] === "number" ? { nextSequenceNumber: d["nextSequenceNumber"] } : {}),
+    ...(typeof d["sequenceFloor"] === "number" ? { sequenceFloor: d["sequenceFloor"] } : {}),
     ...(error !== undefined && typeof error.name === "string" && typeof error.message === "string" ? { error: { name: error.name, message: error.message } } : {}),
   };
 }

@@ -74,6 +74,10 @@ describe("a run joined by several processes (MongoDB)", () => {
       const unused = run?.workers?.flatMap((w) => numbers(w.unusedSequenceNumbers ?? [])) ?? [];
       expect(new Set(reserved).size).toBe(reserved.length);
       expect([...seqs, ...unused].sort((a, b) => a - b)).toEqual([...reserved].sort((a, b) => a - b));
+      // The counter's count of every worker matches its part: nothing unrecorded, every number below the counter accounted for.
+      expect(run?.workers?.flatMap((w) => w.unrecordedSequenceNumbers ?? [])).toEqual([]);
+      expect(run?.workers?.every((w) => w.takenSequenceNumbers === numbers(w.reserved).length)).toBe(true);
+      expect([...reserved].sort((a, b) => a - b)).toEqual(Array.from({ length: reserved.length }, (_, i) => i));
       const two: number[] = [];
       for await (const record of reader.read(prefix, { worker: "2" })) two.push(record.sequenceNumber);
       expect(two).toHaveLength(RECORDS);
@@ -115,6 +119,15 @@ describe("a run joined by several processes (MongoDB)", () => {
       expect(killed.map((r) => r.sequenceNumber)).toEqual(its.slice(0, killed.length));
       const stored = new Set(seqs);
       expect(its.slice(killed.length).filter((n) => stored.has(n))).toEqual([]);
+      // Every number below the counter is a record, stated unused by a worker that ended, the rest
+      // of the victim's listed blocks, or stated unrecorded (taken by the victim as it was killed).
+      const accounted = [
+        ...seqs,
+        ...(run?.workers ?? []).flatMap((w) => [...numbers(w.unusedSequenceNumbers ?? []), ...numbers(w.unrecordedSequenceNumbers ?? [])]),
+        ...its.slice(killed.length),
+      ].sort((a, b) => a - b);
+      expect(accounted).toEqual(Array.from({ length: accounted.length }, (_, i) => i));
+      expect(run?.workers?.filter((w) => w.worker !== String(victim)).flatMap((w) => w.unrecordedSequenceNumbers ?? [])).toEqual([]);
     } finally {
       await reader.close();
     }
