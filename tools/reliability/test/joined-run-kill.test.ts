@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { open } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ReadIssue } from "@dashlog/core";
@@ -88,7 +88,9 @@ it(
       const [run] = await jsonlReader({ root: box.dir }).runs(PREFIX);
       expect(run?.status).toBe("FAILED");
       expect(run?.error?.message).toContain(`worker ${VICTIM} crashed`);
-      // Every reserved number is a record, stated unused by a worker that ended, or after the victim's last record in its own reservations.
+      // Every number the counter handed out is a record, stated unused by a worker that ended,
+      // after the victim's last record in its own reservations, or stated unrecorded (a block the
+      // victim took from the counter as it was killed, before its part listed it).
       const victimPart = run?.workers?.find((w) => w.worker === String(VICTIM));
       const victimNumbers = (victimPart?.reserved ?? []).flatMap((r) => Array.from({ length: r.count }, (_, k) => r.first + k));
       const victimUsed = lines.filter((l) => l.worker === String(VICTIM)).map((l) => l.seq);
@@ -101,6 +103,12 @@ it(
       }
       accounted += victimNumbers.length - victimUsed.length;
       expect(lines.length + accounted).toBe(reserved);
+      const unrecorded = (victimPart?.unrecordedSequenceNumbers ?? []).reduce((sum, r) => sum + r.count, 0);
+      expect(run?.workers?.filter((w) => w !== victimPart).flatMap((w) => w.unrecordedSequenceNumbers ?? [])).toEqual([]);
+      expect(victimPart?.takenSequenceNumbers).toBe(victimNumbers.length + unrecorded);
+      const counter = (await readFile(join(box.dir, PREFIX, ".sequence"), "utf8")).trim();
+      const next = /^\d+$/.test(counter) ? Number(counter) : (JSON.parse(counter) as { next: number }).next;
+      expect(lines.length + accounted + unrecorded).toBe(next);
     } finally {
       await box.remove();
     }
