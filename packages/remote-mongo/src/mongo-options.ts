@@ -18,7 +18,7 @@ export interface CollectionNames {
   readonly params?: string;
   /** Joined runs: one document per worker's part (`{ experiment, runId, worker, status, reserved, ... }`). Default `workers`. */
   readonly workers?: string;
-  /** Joined runs: one counter per experiment (`{ _id: experiment, next }`), from which workers reserve blocks of numbers. Default `counters`. */
+  /** Joined runs: one counter per experiment (`{ _id: experiment, next, taken }`), from which workers reserve blocks of numbers; `taken` counts each worker's. Default `counters`. */
   readonly counters?: string;
 }
 
