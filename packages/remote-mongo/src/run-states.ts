@@ -47,9 +47,11 @@ export async function readRunStates(db: Db, collections: Required<CollectionName
  */
 export async function readJoinedRunStates(db: Db, collections: Required<CollectionNames>, prefix: string, now: Date = new Date()): Promise<RunState[]> {
   const store = new WorkerPartsStore(db, collections);
-  // The counter before the parts: a count read here is never ahead of blocks recorded before the parts are read.
-  const counter = await store.counter(prefix);
   const parts = await store.parts(prefix);
+  if (parts.size === 0) return [];
+  // Read after the parts, which is safe: only ended or crashed parts are compared with their
+  // count, and a worker's blocks are all recorded before its end is.
+  const counter = await store.counter(prefix);
   const judgedRuns = new Map<string, WorkerPartState[]>();
   for (const [runId, list] of parts) {
     const judged: WorkerPartState[] = [];
