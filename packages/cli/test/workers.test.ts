@@ -55,7 +55,10 @@ async function expectJoinedRunPage(page: Page): Promise<void> {
   expect(await crashed.locator(".worker-name").textContent()).toBe(HOSTILE_WORKER);
   expect(await crashed.locator(".stored").textContent()).toBe(" stored RUNNING");
   expect(await crashed.locator(".records").textContent()).toBe(String(fixture.records[HOSTILE_WORKER]));
-  expect(await crashed.locator(".numbers").textContent()).toBe("100 reserved in 1 block; unused ones not stated (it never recorded its end)");
+  const unrecordedFrom = fixture.firstOfCrashed + 100;
+  expect(await crashed.locator(".numbers").textContent()).toBe(
+    `100 reserved in 1 block; unused ones not stated (it never recorded its end); 50 taken but never recorded (killed between reserving and recording): #${unrecordedFrom}–${unrecordedFrom + 49}`,
+  );
   expect(await crashed.locator(".err").textContent()).toContain(`its process ${fixture.crashedPid} on`);
   for (const worker of ["0", "1"]) {
     const row = page.locator(`#workers tr[data-worker="${worker}"]`);

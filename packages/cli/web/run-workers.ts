@@ -54,12 +54,25 @@ function workerRow(w: ReportWorker): HTMLElement {
   return tr;
 }
 
-/** What became of the numbers the worker reserved: all used, some stated unused, or unknown (it crashed). */
+/** What became of the numbers the worker reserved: all used, some stated unused, or unknown (it crashed); and any it took but never recorded. */
 function numbersText(w: ReportWorker): string {
+  return w.unrecorded === null ? reservedText(w) : `${reservedText(w)}; ${unrecordedText(w.unrecorded)}`;
+}
+
+function reservedText(w: ReportWorker): string {
   const reserved = `${grouped(w.reserved.numbers)} reserved in ${w.reserved.blocks} block${w.reserved.blocks === 1 ? "" : "s"}`;
   if (w.unused === null) return w.status === "RUNNING" ? reserved : `${reserved}; unused ones not stated (it never recorded its end)`;
   const count = w.unused.reduce((n, r) => n + r.count, 0);
   if (count === 0) return `${reserved}; every one used`;
-  const ranges = w.unused.map((r) => (r.count === 1 ? `#${r.first}` : `#${r.first}–${r.first + r.count - 1}`)).join(", ");
-  return `${reserved}; ${grouped(count)} unused: ${ranges}`;
+  return `${reserved}; ${grouped(count)} unused: ${rangesText(w.unused)}`;
+}
+
+function unrecordedText(unrecorded: NonNullable<ReportWorker["unrecorded"]>): string {
+  const count = unrecorded.ranges.reduce((n, r) => n + r.count, 0);
+  const shared = unrecorded.sharedWith.length === 0 ? "" : ` (shared out with ${unrecorded.sharedWith.join(", ")}: which of them took which cannot be told)`;
+  return `${grouped(count)} taken but never recorded (killed between reserving and recording): ${rangesText(unrecorded.ranges)}${shared}`;
+}
+
+function rangesText(ranges: readonly { readonly first: number; readonly count: number }[]): string {
+  return ranges.map((r) => (r.count === 1 ? `#${r.first}` : `#${r.first}–${r.first + r.count - 1}`)).join(", ");
 }

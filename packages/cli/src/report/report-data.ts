@@ -44,6 +44,12 @@ export interface ReportWorker {
   readonly reserved: { readonly numbers: number; readonly blocks: number };
   /** The numbers it reserved and stated it never used; null when it stated none (a crashed worker cannot). */
   readonly unused: readonly { readonly first: number; readonly count: number }[] | null;
+  /**
+   * Numbers it took from the counter but never recorded in its part (killed between the two
+   * steps), as the readers state them; `sharedWith` names other workers short too, when which
+   * of them took which numbers cannot be told.
+   */
+  readonly unrecorded: { readonly ranges: readonly { readonly first: number; readonly count: number }[]; readonly sharedWith: readonly string[] } | null;
 }
 
 export interface ReportSummary {

@@ -13,7 +13,7 @@ const part = (worker: string, extra: Partial<WorkerPartState> = {}): WorkerPartS
   ...extra,
 });
 
-it("shows each part's effective status beside the stored one, its records, reservations and stated unused numbers", () => {
+it("shows each part's effective status beside the stored one, its records, reservations, stated unused numbers and numbers taken but never recorded", () => {
   const crashed = part("2", {
     status: "RUNNING",
     effectiveStatus: "CRASHED",
@@ -23,10 +23,14 @@ it("shows each part's effective status beside the stored one, its records, reser
     reserved: [{ first: 200, count: 100 }, { first: 400, count: 100 }],
     pid: 7,
     hostname: "h",
+    unrecordedSequenceNumbers: [{ first: 500, count: 50 }],
+    unrecordedSharedWith: ["3"],
   });
   const shown = toReportWorkers([part("0"), crashed], new Map([["0", 40], ["2", 150]]));
   expect(shown[0]).toMatchObject({ worker: "0", status: "COMPLETED", storedStatus: "COMPLETED", records: 40, reserved: { numbers: 100, blocks: 1 }, unused: [{ first: 40, count: 60 }], endedAt: "2026-01-01T00:01:00.000Z" });
   expect(shown[1]).toMatchObject({ worker: "2", status: "CRASHED", storedStatus: "RUNNING", crashReason: "its process 7 on h is gone", records: 150, reserved: { numbers: 200, blocks: 2 }, unused: null, endedAt: null, pid: 7, hostname: "h" });
+  expect(shown[0]?.unrecorded).toBeNull();
+  expect(shown[1]?.unrecorded).toEqual({ ranges: [{ first: 500, count: 50 }], sharedWith: ["3"] });
 });
 
 it("counts records per worker only where one run had that worker: records name no run", () => {

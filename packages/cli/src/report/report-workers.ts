@@ -16,7 +16,8 @@ export function recordsByWorker(runs: readonly RunRecord[], counted: ReadonlyMap
 /**
  * A joined run's parts as the page shows them: the effective status (CRASHED for a part
  * whose process is gone) beside the stored one, the records the index counted for each
- * worker, and the reserved numbers each stated it never used.
+ * worker, the reserved numbers each stated it never used, and those it took from the counter
+ * but never recorded (readers state them for a worker killed between the two steps).
  */
 export function toReportWorkers(parts: readonly WorkerPartState[], records: ReadonlyMap<string, number | null>): ReportWorker[] {
   return parts.map((part) => ({
@@ -32,5 +33,9 @@ export function toReportWorkers(parts: readonly WorkerPartState[], records: Read
     records: records.has(part.worker) ? (records.get(part.worker) as number | null) : 0,
     reserved: { numbers: part.reserved.reduce((n, r) => n + r.count, 0), blocks: part.reserved.length },
     unused: part.unusedSequenceNumbers === undefined ? null : part.unusedSequenceNumbers.map((r) => ({ first: r.first, count: r.count })),
+    unrecorded:
+      part.unrecordedSequenceNumbers === undefined || part.unrecordedSequenceNumbers.length === 0
+        ? null
+        : { ranges: part.unrecordedSequenceNumbers.map((r) => ({ first: r.first, count: r.count })), sharedWith: [...(part.unrecordedSharedWith ?? [])] },
   }));
 }
