@@ -41,6 +41,24 @@ export class MetricCursor {
   }
 
   /**
+   * For a store that reads one worker's points from an index (MongoDB): where each worker of a
+   * joined series is, and the highest index any is at (new points without a worker, and a new
+   * worker's above it, are read from there). Undefined for a series of a run of its own.
+   * Read this way, a worker that stopped early (crashed, or logs the series rarely) does not hold
+   * every read down at its index.
+   */
+  workerStarts(): { readonly workers: readonly (readonly [string, number])[]; readonly highest: number } | undefined {
+    if (!this.#joined) return undefined;
+    const workers: [string, number][] = [];
+    let highest = 0;
+    for (const [worker, next] of this.#next) {
+      highest = Math.max(highest, next);
+      if (worker !== null) workers.push([worker, next]);
+    }
+    return { workers, highest };
+  }
+
+  /**
    * Whether to chart `point`: false for a point of a worker already read past it. Points
    * without a worker are taken as read (the series of a run of its own may repeat indices,
    * ml-dash's files do), unless `onlyNew` (a second read of a range already read).

@@ -16,7 +16,8 @@ class MemoryMetrics implements MetricReader {
     return [...this.points].map(([name, list]) => ({ name, totalDataPoints: list.length, nextIndex: Math.max(...list.map((p) => p.index)) + 1, createdAt: null, updatedAt: null }));
   }
   async *readMetric(_prefix: string, name: string, options: MetricReadOptions = {}): AsyncIterable<MetricPoint> {
-    this.reads.push({ metric: name, options: { fromIndex: options.fromIndex, toIndex: options.toIndex, worker: options.worker } });
+    const asked = Object.entries({ fromIndex: options.fromIndex, toIndex: options.toIndex, worker: options.worker }).filter(([, v]) => v !== undefined);
+    this.reads.push({ metric: name, options: Object.fromEntries(asked) as MetricReadOptions });
     const filter = compileMetricFilter(options);
     for (const p of this.points.get(name) ?? []) if (matchesMetricFilter(p, filter)) yield p;
   }
@@ -86,6 +87,40 @@ describe("named metric series of a joined run", () => {
     metrics.append("train", { index: 8, data: { step: 8, loss: loss(1, 8) }, createdAt: at(8), worker: "1" });
     expect(await charts.update()).toEqual({ read: 1, charted: 1 });
     expect(charts.charts()[0]?.series[1]?.points.at(-1)).toEqual([8, loss(1, 8)]);
+  });
+
+  it("on a store with indexed reads, reads each worker from its own index: a worker that stopped early holds no read down", async () => {
+    for (const readsByWorker of [false, true]) {
+      const metrics = new MemoryMetrics();
+      joined(metrics, 2, 3);
+      const charts = new NamedMetricCharts(metrics, "p", { readsByWorker });
+      await charts.update();
+      // Worker 1 stops at step 2; worker 0 goes on to step 999; then worker 2 joins at its index 0.
+      for (let step = 3; step < 1000; step++) metrics.append("train", { index: step, data: { step, loss: loss(0, step) }, createdAt: at(step), worker: "0" });
+      await charts.update();
+      metrics.append("train", { index: 1000, data: { step: 1000, loss: loss(0, 1000) }, createdAt: at(1000), worker: "0" });
+      for (let step = 0; step < 2; step++) metrics.append("train", { index: step, data: { step, loss: loss(2, step) }, createdAt: at(step), worker: "2" });
+      metrics.reads.length = 0;
+      expect(await charts.update()).toEqual({ read: 3, charted: 3 });
+      const series = charts.charts()[0]?.series ?? [];
+      expect(series.map((s) => [s.name, s.points.length])).toEqual([
+        ["train.loss · 0", 1001],
+        ["train.loss · 1", 3],
+        ["train.loss · 2", 2],
+      ]);
+      if (!readsByWorker) {
+        // One read from worker 1's index 3 (every point above it again), then the range below it for the new worker.
+        expect(metrics.reads.map((r) => r.options)).toEqual([{ fromIndex: 3 }, { fromIndex: 0, toIndex: 2 }]);
+      } else {
+        // Each worker from its own index, then anything from the highest; the new worker below it once.
+        expect(metrics.reads.map((r) => r.options)).toEqual([
+          { fromIndex: 1000, worker: "0" },
+          { fromIndex: 3, worker: "1" },
+          { fromIndex: 1000 },
+          { fromIndex: 0, toIndex: 999 },
+        ]);
+      }
+    }
   });
 
   it("reads a zoomed range again per worker, by that worker's indices", async () => {

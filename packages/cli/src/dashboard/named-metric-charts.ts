@@ -22,11 +22,18 @@ export class NamedMetricCharts {
   /** The metric each value key comes from (null when two metrics give the same key: its points cannot be read again). */
   readonly #keyMetric = new Map<string, string | null>();
   readonly #maxDetailPoints: number;
+  readonly #readsByWorker: boolean;
 
-  constructor(reader: MetricReader, prefix: string, options: { readonly maxDetailPoints?: number } = {}) {
+  /**
+   * `readsByWorker`: the store reads one worker's points from an index (MongoDB), so a joined
+   * series is read per worker from where each is. Otherwise (a local file, scanned whole by every
+   * read) one read from the lowest worker's index costs the least.
+   */
+  constructor(reader: MetricReader, prefix: string, options: { readonly maxDetailPoints?: number; readonly readsByWorker?: boolean } = {}) {
     this.#reader = reader;
     this.#prefix = prefix;
     this.#maxDetailPoints = options.maxDetailPoints ?? MAX_DETAIL_POINTS;
+    this.#readsByWorker = options.readsByWorker ?? false;
   }
 
   /** Reads the points each metric gained since the last call: how many were read, and how many of them were charted. */
@@ -39,8 +46,19 @@ export class NamedMetricCharts {
         this.#cursors.set(metric.name, cursor);
       }
       if (!cursor.hasNew(metric)) continue;
-      const from = cursor.fromIndex();
-      await this.#read(metric.name, cursor, { fromIndex: from }, false, count, signal);
+      const starts = this.#readsByWorker ? cursor.workerStarts() : undefined;
+      let from: number;
+      if (starts === undefined) {
+        from = cursor.fromIndex();
+        await this.#read(metric.name, cursor, { fromIndex: from }, false, count, signal);
+      } else {
+        for (const [worker, next] of starts.workers) {
+          await this.#read(metric.name, cursor, { fromIndex: next, worker }, false, count, signal);
+          if (signal?.aborted) return count;
+        }
+        from = starts.highest;
+        await this.#read(metric.name, cursor, { fromIndex: from }, false, count, signal);
+      }
       if (signal?.aborted) return count;
       // A worker that joined below where the others were: its first points are read now.
       const missed = cursor.missedBelow(metric, from);
@@ -92,7 +110,7 @@ export class NamedMetricCharts {
   async #read(
     metric: string,
     cursor: MetricCursor,
-    range: { readonly fromIndex: number; readonly toIndex?: number },
+    range: { readonly fromIndex: number; readonly toIndex?: number; readonly worker?: string },
     onlyNew: boolean,
     count: { read: number; charted: number },
     signal: AbortSignal | undefined,

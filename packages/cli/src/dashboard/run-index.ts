@@ -64,7 +64,7 @@ export class RunIndex {
     this.prefix = prefix;
     this.#onLogRecord = options.onLog;
     this.#store = store;
-    this.#metricCharts = new NamedMetricCharts(store.metrics, prefix);
+    this.#metricCharts = new NamedMetricCharts(store.metrics, prefix, { readsByWorker: store.indexedMetricReads === true });
     // Byte offsets for local files; sequence numbers for any other store (MongoDB answers them from its index).
     this.#reader = store.positioned ?? sequencePositionedReader(store.reader);
     const unreadable = () => {
