@@ -23,6 +23,11 @@ export interface ExperimentStore {
    * numbers (byte offsets of local files). The dashboard pages through it.
    */
   readonly positioned?: PositionedReader | undefined;
+  /**
+   * True when the store reads one worker's metric points from an index, costing only those
+   * points (MongoDB); a local file is scanned whole by every read, whatever its bounds.
+   */
+  readonly indexedMetricReads?: boolean | undefined;
   /** Where the data is, for messages: a folder, or a MongoDB URI without credentials. */
   readonly location: string;
   /** Every experiment prefix, sorted. */

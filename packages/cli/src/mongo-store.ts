@@ -21,6 +21,8 @@ export async function mongoStore(uri: string, option = "--mongo", command = "das
   return {
     reader,
     metrics,
+    // (experiment, metric, worker, index) is indexed: a joined series is read per worker.
+    indexedMetricReads: true,
     location: catalog.location,
     listExperiments: () => catalog.listExperiments(),
     hasExperiment: (prefix) => catalog.hasExperiment(prefix),

@@ -1,10 +1,11 @@
-import { mkdir } from "node:fs/promises";
+import { appendFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { launchChromium, type Browser, type Page } from "@dashlog/test-browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareWorkers } from "../src/report/worker-summary.js";
-import { HOSTILE_WORKER, JOINED_EPOCHS, writeJoinedRun, type JoinedFixture } from "./fixtures/joined-run.js";
+import { metricDir } from "@dashlog/local-jsonl";
+import { HOSTILE_WORKER, JOINED_EPOCHS, JOINED_STEPS_PER_EPOCH, joinedTrainLoss, writeJoinedRun, type JoinedFixture } from "./fixtures/joined-run.js";
 import { dashlog, tempRoot } from "./helpers/run-dashlog.js";
 import { startServe, type ServeProcess } from "./helpers/serve-process.js";
 
@@ -37,8 +38,20 @@ async function open(url: string): Promise<Page> {
 
 const total = () => Object.values(fixture.records).reduce((a, b) => a + b, 0);
 
+const TRAIN_LOSS = "metrics-step-train.loss";
+const STEPS = JOINED_EPOCHS * JOINED_STEPS_PER_EPOCH;
+/** The legend of the named metric chart: the x axis, then a curve per worker in worker order. */
+const trainLegend = (workers: readonly string[]) => ["step", ...[...workers].sort(compareWorkers).map((w) => `train.loss · ${w}`)];
+
+/** The curves of the joined run's named metric series in a page: one per worker, every point of it. */
+async function expectTrainLossPerWorker(page: Page, workers: readonly string[], points: number): Promise<void> {
+  const chart = page.locator(`[data-chart="${TRAIN_LOSS}"]`);
+  expect(await chart.locator(".u-legend .u-label").allTextContents()).toEqual(trainLegend(workers));
+  expect(await chart.getAttribute("data-points")).toBe(String(points));
+}
+
 /** What every page of the joined run shows, served or from a report file. */
-async function expectJoinedRunPage(page: Page): Promise<void> {
+async function expectJoinedRunPage(page: Page, metricWorkers: readonly string[] = ["0", "1"], metricPoints = 2 * STEPS): Promise<void> {
   expect(await page.locator("#status").textContent()).toBe("FAILED");
   expect(await page.locator(".headline .facts").textContent()).toContain("3 workers: 2/3 completed, 1 crashed");
   // The run's error names the crashed worker, as text.
@@ -68,6 +81,8 @@ async function expectJoinedRunPage(page: Page): Promise<void> {
   // The Gantt has a band of lanes per worker, in worker order.
   const lanes = await page.locator("#timeline .lane-list li").allTextContents();
   expect(lanes).toEqual([...WORKERS].sort(compareWorkers).map((w) => `${w} · epoch`));
+  // The named metric series: one curve per worker (the crashed one logged none).
+  await expectTrainLossPerWorker(page, metricWorkers, metricPoints);
   // The hostile name is text everywhere: no element, no script ran.
   expect(await page.locator("main img, main script").count()).toBe(0);
   expect(await page.title()).not.toContain("pwned");
@@ -148,6 +163,41 @@ describe("a run joined by several workers, served", () => {
     expect(loss?.series.map((s) => s.name)).toEqual(["loss · 0", "loss · 1"]);
     expect(loss?.series[1]?.points).toEqual(Array.from({ length: JOINED_EPOCHS }, (_, i) => [i + 1, 2 / (i + 1)]));
   });
+  it("charts a joined named metric series one curve per worker, and zooms each by its own indices", async () => {
+    type Chart = { id: string; series: { name: string; points: [number, number][] }[] };
+    const charts = (await (await fetch(`${serve.origin}/api/charts?p=${encodeURIComponent(PREFIX)}`)).json()) as Chart[];
+    const whole = charts.find((c) => c.id === TRAIN_LOSS);
+    expect(whole?.series.map((s) => s.name)).toEqual(["train.loss · 0", "train.loss · 1"]);
+    // Each curve holds its worker's points alone, in step order: no jump to the other worker's value.
+    for (const rank of [0, 1]) expect(whole?.series[rank]?.points).toEqual(Array.from({ length: STEPS }, (_, step) => [step, joinedTrainLoss(rank, step)]));
+    // Both workers have points 5..12 by index: the zoom reads each worker's own range.
+    const zoomed = (await (await fetch(`${serve.origin}/api/chart?p=${encodeURIComponent(PREFIX)}&id=${TRAIN_LOSS}&from=5&to=12`)).json()) as Chart;
+    expect(zoomed.series.map((s) => s.name)).toEqual(["train.loss · 0", "train.loss · 1"]);
+    for (const rank of [0, 1]) expect(zoomed.series[rank]?.points).toEqual(Array.from({ length: 8 }, (_, i) => [5 + i, joinedTrainLoss(rank, 5 + i)]));
+  });
+
+  it("adds a curve to a named metric chart when a worker's first points arrive while the page is open", async () => {
+    const page = await open(`${serve.origin}/run?p=${encodeURIComponent(PREFIX)}`);
+    await expectTrainLossPerWorker(page, ["0", "1"], 2 * STEPS);
+    const place = () => page.locator("#metrics .chart-card .chart").evaluateAll((charts) => charts.map((c) => (c as HTMLElement).dataset["chart"]));
+    const before = await place();
+    // The crashed worker's two points, as a worker writes them to the shared file: indices of its own, below the others'.
+    const t = (ms: number) => new Date(Date.UTC(2025, 9, 30, 9, 0, 0, 600) + ms).toISOString();
+    const lines = [0, 1].map((index) => `${JSON.stringify({ index, data: { step: index, loss: joinedTrainLoss(4, index) }, createdAt: t(index), worker: HOSTILE_WORKER })}\n`);
+    await appendFile(join(metricDir(root.dir, PREFIX, "train"), "data.jsonl"), lines.join(""));
+    await page.waitForFunction(
+      ({ id, n }) => document.querySelectorAll(`[data-chart="${id}"] .u-legend .u-label`).length === n,
+      { id: TRAIN_LOSS, n: 4 },
+      { timeout: 20_000 },
+    );
+    await expectTrainLossPerWorker(page, WORKERS, 2 * STEPS + 2);
+    // Drawn anew in its place: the same charts in the same order.
+    expect(await place()).toEqual(before);
+    expect(await page.title()).not.toContain("pwned");
+    await page.locator(`[data-chart="${TRAIN_LOSS}"]`).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, "dashboard-joined-metric.png") });
+    await page.close();
+  });
 });
 
 describe("a run joined by several workers, in a report file", () => {
@@ -156,7 +206,8 @@ describe("a run joined by several workers, in a report file", () => {
     const result = await dashlog(["report", PREFIX, "-o", file, "--root", root.dir]);
     expect(result.code, result.stderr).toBe(0);
     const page = await open(pathToFileURL(file).href);
-    await expectJoinedRunPage(page);
+    // The crashed worker's metric points were appended while the served page was open (above).
+    await expectJoinedRunPage(page, WORKERS, 2 * STEPS + 2);
     const zero = await onlyWorker(page, "0");
     expect(zero.workers).toEqual(Array(fixture.records["0"]).fill("0"));
     await page.close();

@@ -6,8 +6,15 @@ import { colorAt } from "./palette.js";
 import { xRange } from "./x-range.js";
 
 export interface LineChart {
-  /** New data for the same series; keeps the zoom when the user has zoomed. */
-  update(chart: ReportChart): void;
+  /** The chart's card in the page. */
+  readonly element: HTMLElement;
+  /**
+   * New data for the same series; keeps the zoom when the user has zoomed. False when the
+   * series are others (a worker of a joined run logged its first points): the chart is then
+   * left as it was, to be drawn anew.
+   */
+  update(chart: ReportChart): boolean;
+  /** Stops the chart and takes its card out of the page. */
   destroy(): void;
 }
 
@@ -118,19 +125,22 @@ export function lineChart(parent: HTMLElement, chart: ReportChart, height = 220,
   });
   resize.observe(target);
   return {
+    element: box,
     update(next) {
-      if (next.series.length !== chart.series.length) return;
+      if (next.series.length !== chart.series.length || next.series.some((s, i) => s.name !== chart.series[i]?.name)) return false;
       const zoomed = isZoomed(plot);
       whole = next;
       asked = "";
       plot.setData(show(next.series), !zoomed);
       // The finer data of a zoomed range is asked for again: new records may have landed in it.
       if (zoomed) void refine();
+      return true;
     },
     destroy() {
       clearTimeout(timer);
       resize.disconnect();
       plot.destroy();
+      box.remove();
     },
   };
 }

@@ -135,8 +135,15 @@ function chartSection(app: HTMLElement, title: string, id: string, kind: ReportC
       note.hidden = list.length > 0;
       for (const chart of list) {
         const existing = drawn.get(chart.id);
-        if (existing !== undefined) existing.update(chart);
-        else drawn.set(chart.id, lineChart(grid, chart, undefined, detail));
+        if (existing === undefined) {
+          drawn.set(chart.id, lineChart(grid, chart, undefined, detail));
+        } else if (!existing.update(chart)) {
+          // Other series than drawn (a worker's first points in a live joined run): drawn anew, in its place.
+          const fresh = lineChart(grid, chart, undefined, detail);
+          grid.insertBefore(fresh.element, existing.element);
+          existing.destroy();
+          drawn.set(chart.id, fresh);
+        }
       }
     },
   };

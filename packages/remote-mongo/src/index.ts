@@ -10,6 +10,7 @@ export type { MongoSinkOptions } from "./mongo-sink-options.js";
 export { MAX_DOCUMENT_BYTES, RecordRejectedError, fromDocument, toDocument } from "./record-document.js";
 export { redactUri } from "./redact-uri.js";
 export { readRunStates, toRunRecord } from "./run-states.js";
+export { STALE_METRICS_INDEX, StaleMetricsIndexError } from "./stale-metrics-index.js";
 export { DEFAULT_SPOOL_DIR } from "./spool-paths.js";
 export type { SpoolFileCount } from "./spool.js";
 export { MongoMetricReader, mongoMetricReader, type MongoMetricReaderOptions } from "./mongo-metric-reader.js";

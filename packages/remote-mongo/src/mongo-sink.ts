@@ -18,6 +18,7 @@ import { MongoClient, type Db } from "mongodb";
 import { backoffDelay, sleep } from "./backoff.js";
 import { ExperimentLocks } from "./experiment-lock.js";
 import { ensureIndexes } from "./index-specs.js";
+import { StaleMetricsIndexError, retireStaleMetricsIndex } from "./stale-metrics-index.js";
 import { InsertPipeline } from "./insert-pipeline.js";
 import { readJoinedMetricsOpened, readMetricsOpened } from "./metrics-opened.js";
 import { MongoSinkError, toMongoSinkError } from "./mongo-sink-error.js";
@@ -61,6 +62,8 @@ export class MongoSink implements Sink {
   readonly #sender: QueueSender;
   readonly #replay: SpoolReplay;
   #ready: Promise<void> | null = null;
+  /** Set at start when the metrics collection keeps an earlier build's unique index: joined runs are refused (see stale-metrics-index.ts). */
+  #staleMetricsIndex: StaleMetricsIndexError | undefined;
 
   /** Records go to the spool, not the queue, until the replay has emptied it. */
   #spilling = false;
@@ -310,6 +313,7 @@ export class MongoSink implements Sink {
     const lock = { ...run, experiment: workerLockKey(run.experiment, run.runId, worker), runId: workerLockRunId(run.runId, worker) };
     await this.#attempt("openRun", `cannot join run ${run.runId} of ${JSON.stringify(run.experiment)} as worker ${JSON.stringify(worker)}`, async () => {
       await this.#ensureReady();
+      if (this.#staleMetricsIndex !== undefined) throw this.#staleMetricsIndex;
       const single = await this.#db.collection(this.#options.connection.collections.locks).findOne({ _id: run.experiment as never });
       const expiresAt = single?.["expiresAt"];
       if (single !== null && expiresAt instanceof Date && expiresAt.getTime() > Date.now()) {
@@ -583,6 +587,9 @@ export class MongoSink implements Sink {
     this.#ready ??= (async () => {
       await this.#client.connect();
       await ensureIndexes(this.#db, this.#options.connection.collections);
+      this.#staleMetricsIndex = await retireStaleMetricsIndex(this.#db, this.#options.connection.collections.metrics);
+      // Runs of their own go on (their points have no worker); said once, so it is not a surprise when a joined run is refused.
+      if (this.#staleMetricsIndex !== undefined) this.#report("indexes", this.#staleMetricsIndex);
     })().catch((error: unknown) => {
       this.#ready = null;
       throw error;

@@ -65,6 +65,19 @@ export class MemoryCollection {
     return true;
   }
 
+  /**
+   * Drops an index, named or by its key pattern, as `dropIndexes` does: `_id_` cannot be
+   * dropped (72) and an unknown one is IndexNotFound (27), with MongoDB's messages.
+   */
+  dropIndex(which: string | Document): void {
+    const name = typeof which === "string" ? which : [...this.#indexes.values()].find((i) => JSON.stringify(i.key) === JSON.stringify(which))?.name;
+    if (name === undefined) throw new CommandError(27, "IndexNotFound", `can't find index with key: ${JSON.stringify(which)}`);
+    if (name === "_id_") throw new CommandError(72, "InvalidOptions", "cannot drop _id index");
+    if (!this.#indexes.delete(name)) throw new CommandError(27, "IndexNotFound", `index not found with name [${name}]`);
+    const unique = this.#unique.findIndex((u) => u.spec.name === name);
+    if (unique >= 0) this.#unique.splice(unique, 1);
+  }
+
   #addIndex(spec: IndexSpec, unique: boolean): void {
     if (unique) {
       const index: UniqueIndex = { spec, paths: Object.keys(spec.key), keys: new Set<string>() };

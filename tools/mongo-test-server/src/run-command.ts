@@ -123,6 +123,27 @@ const HANDLERS: Record<string, Handler> = {
     if (collection === undefined) throw new CommandError(26, "NamespaceNotFound", `ns does not exist: ${db}.${name}`);
     return cursorReply(0, `${db}.${name}`, collection.indexes.map((i) => ({ ...i })), true);
   },
+  // `index`: a name, a key pattern, an array of names, or "*" for every index but `_id_`.
+  dropIndexes: (command, db, context) => {
+    const name = collectionOf(command, "dropIndexes");
+    const collection = context.store.collection(db, name, false);
+    if (collection === undefined) throw new CommandError(26, "NamespaceNotFound", `ns not found ${db}.${name}`);
+    const before = collection.indexes.length;
+    const which = command["index"];
+    if (which === "*") {
+      for (const index of collection.indexes) if (index.name !== "_id_") collection.dropIndex(index.name);
+    } else if (Array.isArray(which)) {
+      if (!which.every((n) => typeof n === "string")) throw badValue("dropIndexes needs index names in its array");
+      // All or none, as MongoDB: every name is checked before any index is dropped.
+      for (const n of which as string[]) if (!collection.indexes.some((i) => i.name === n)) throw new CommandError(27, "IndexNotFound", `index not found with name [${n}]`);
+      for (const n of which as string[]) collection.dropIndex(n);
+    } else if (typeof which === "string" || (typeof which === "object" && which !== null)) {
+      collection.dropIndex(which as string | Document);
+    } else {
+      throw badValue("dropIndexes needs an index name, key pattern, array of names or \"*\"");
+    }
+    return { nIndexesWas: before };
+  },
   insert: (command, db, context) => {
     const collection = context.store.collection(db, collectionOf(command, "insert"), true);
     if (collection === undefined) throw new Error("unreachable");

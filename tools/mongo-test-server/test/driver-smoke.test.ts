@@ -40,6 +40,35 @@ describe("MongoTestServer with the official driver", () => {
     expect(names).toEqual(["_id_", "k_unique"]);
   });
 
+  it("drops indexes by name, key pattern, list or all, and a dropped unique index stops refusing duplicates", async () => {
+    const c = client.db("smoke").collection("drops");
+    await c.createIndex({ a: 1, b: 1 }, { unique: true, name: "a_b_unique" });
+    await c.createIndex({ a: 1, b: 1, w: 1 }, { unique: true, name: "a_b_w_unique" });
+    await c.createIndex({ t: 1 }, { name: "t" });
+    await c.createIndex({ u: 1 }, { name: "u" });
+    await c.insertOne({ a: 1, b: 1, w: "0" });
+    // Refused by a_b_unique, though a_b_w_unique would take it.
+    expect(((await c.insertOne({ a: 1, b: 1, w: "1" }).catch((e: unknown) => e)) as { code?: number }).code).toBe(11000);
+    expect(await c.dropIndex("a_b_unique")).toMatchObject({ nIndexesWas: 5 });
+    await c.insertOne({ a: 1, b: 1, w: "1" });
+    // The index left still guards its own key.
+    expect(((await c.insertOne({ a: 1, b: 1, w: "1" }).catch((e: unknown) => e)) as { code?: number }).code).toBe(11000);
+    expect(await c.countDocuments({})).toBe(2);
+    const names = async () => (await c.listIndexes().toArray()).map((i) => i["name"] as string);
+    expect(await names()).toEqual(["_id_", "a_b_w_unique", "t", "u"]);
+    await c.dropIndex({ t: 1 } as never);
+    expect(await names()).toEqual(["_id_", "a_b_w_unique", "u"]);
+    // MongoDB's errors: an unknown name, the _id index, a collection that is not there.
+    expect(await c.dropIndex("nope").catch((e: unknown) => (e as { code?: number; codeName?: string }).codeName)).toBe("IndexNotFound");
+    expect(await c.dropIndex("_id_").catch((e: unknown) => (e as { code?: number }).code)).toBe(72);
+    expect(await client.db("smoke").collection("absent").dropIndex("x").catch((e: unknown) => (e as { code?: number }).code)).toBe(26);
+    // A list is all or none.
+    expect(await client.db("smoke").command({ dropIndexes: "drops", index: ["u", "nope"] }).catch((e: unknown) => (e as { code?: number }).code)).toBe(27);
+    expect(await names()).toEqual(["_id_", "a_b_w_unique", "u"]);
+    await c.dropIndexes();
+    expect(await names()).toEqual(["_id_"]);
+  });
+
   it("upserts and updates with $set", async () => {
     const c = client.db("smoke").collection("runs");
     await c.updateOne({ runId: "a" }, { $set: { status: "RUNNING" } }, { upsert: true });

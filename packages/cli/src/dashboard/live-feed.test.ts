@@ -136,3 +136,20 @@ it("reads a change once for every page open on the run, and sends each page the 
   const events = pages.map((p) => p.written.find((w) => w.startsWith("event: change") && w.includes("seen by twenty")));
   expect(new Set(events).size).toBe(1);
 });
+
+it("tells the pages when only named metric points arrived: their charts change with no log record", async () => {
+  const store = localStore(root);
+  feed = new LiveFeed(new RunCache(store), { pollMs: 20 });
+  const { response, written } = fakeResponse();
+  await feed.open(PREFIX, response);
+  const train = join(root, ...PREFIX.split("/"), "metrics", "train");
+  await mkdir(train, { recursive: true });
+  const point = (index: number, worker: string) => `${JSON.stringify({ index, data: { step: index, loss: 1 / (index + 1) }, createdAt: new Date(Date.UTC(2025, 0, 1, 0, 1, index)).toISOString(), worker })}\n`;
+  await appendFile(join(train, "data.jsonl"), point(0, "0") + point(1, "0"));
+  await until(() => written.some((w) => w.startsWith("event: change")), "a change for the metric points");
+  const change = JSON.parse((written.find((w) => w.startsWith("event: change")) as string).split("data: ")[1] as string) as { chartsVersion: string; newest: unknown };
+  // No log record came: no rows ride along, only a charts version the page has not drawn.
+  expect(change.newest).toBeNull();
+  const charts = (await new RunCache(store).get(PREFIX)).charts();
+  expect(charts.find((c) => c.id === "metrics-step-train.loss")?.series.map((s) => s.name)).toEqual(["train.loss · 0"]);
+});

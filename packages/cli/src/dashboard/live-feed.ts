@@ -26,6 +26,8 @@ interface Watched {
   records: number;
   parsed: number;
   status: string;
+  /** The charts version last sent: points of named metric series change the charts without a log record. */
+  chartsVersion: string;
   busy: boolean;
   /** A notification came while a read was on: read again right after it. */
   again: boolean;
@@ -37,8 +39,8 @@ interface Watched {
 /**
  * Server-sent events per run: one reader per watched run (not per browser), reading the store
  * when it notifies a change (file-system events, MongoDB change streams) or, where it cannot,
- * every POLL_MS, and telling every open page `change` when records arrived or the status
- * moved. Twenty pages on one run cost one read.
+ * every POLL_MS, and telling every open page `change` when records arrived, the status
+ * moved or the charts changed (metric points come without a log record). Twenty pages on one run cost one read.
  */
 export class LiveFeed {
   readonly #cache: RunCache;
@@ -83,6 +85,7 @@ export class LiveFeed {
         records: overview.summary.records,
         parsed: overview.summary.parsed,
         status: overview.status,
+        chartsVersion: index.chartsVersion,
         busy: false,
         again: false,
         lastPoll: 0,
@@ -178,14 +181,16 @@ export class LiveFeed {
     try {
       const index = await this.#cache.get(prefix, { force: true });
       const overview = index.overview();
-      if (overview.summary.records === w.records && overview.summary.parsed === w.parsed && overview.status === w.status) return;
+      const chartsVersion = index.chartsVersion;
+      if (overview.summary.records === w.records && overview.summary.parsed === w.parsed && overview.status === w.status && chartsVersion === w.chartsVersion) return;
+      w.chartsVersion = chartsVersion;
       w.parsed = overview.summary.parsed;
       const fresh = Math.min(NEWEST_ROWS, Math.max(0, overview.summary.records - w.records));
       w.records = overview.summary.records;
       w.status = overview.status;
       // The new rows and the header ride along, so a page shows them without asking back.
       const newest = fresh === 0 ? null : await index.logs.range(w.records - fresh, fresh);
-      const message = `event: change\ndata: ${JSON.stringify({ overview, newest, chartsVersion: index.chartsVersion, timelineVersion: index.timelineVersion })}\n\n`;
+      const message = `event: change\ndata: ${JSON.stringify({ overview, newest, chartsVersion, timelineVersion: index.timelineVersion })}\n\n`;
       for (const client of w.clients) client.write(message);
     } catch {
       // A read that failed (a file replaced mid-read, a dropped connection) is tried again at the next tick.

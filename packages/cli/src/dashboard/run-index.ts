@@ -1,11 +1,12 @@
-import { ROOT_METRIC, type JsonObject, type RunRecord, type StoredRecord, type WorkerPartState } from "@dashlog/core";
+import { type JsonObject, type RunRecord, type StoredRecord, type WorkerPartState } from "@dashlog/core";
 import type { ExperimentStore } from "../experiment-store.js";
-import { MetadataCharts, X_KEYS } from "../report/metadata-charts.js";
+import { MetadataCharts } from "../report/metadata-charts.js";
 import type { ReportChart, ReportRun, ReportTimeline, RunOverview } from "../report/report-data.js";
 import { recordsByWorker, toReportWorkers } from "../report/report-workers.js";
 import { STREAM_CHART_ORDER, StreamCharts } from "../report/stream-charts.js";
 import { LogIndex, YIELD_AFTER, yieldToRequests } from "./log-index.js";
 import { MinMaxBuckets } from "./min-max-buckets.js";
+import { NamedMetricCharts } from "./named-metric-charts.js";
 import type { PositionedReader } from "./positioned-reader.js";
 import { sequencePositionedReader } from "./sequence-positioned-reader.js";
 import { SpanCollector } from "./span-collector.js";
@@ -44,11 +45,8 @@ export class RunIndex {
   #parameters: Readonly<Record<string, unknown>> | null = null;
   readonly #reader: PositionedReader;
   readonly #metadata = new MetadataCharts();
-  /** Named metric series (`exp.metrics`, ml-dash's metrics/), charted like metadata; and where each was read up to. */
-  readonly #metricCharts = new MetadataCharts("metrics");
-  readonly #metricNext = new Map<string, number>();
-  /** The metric each named series comes from (null when two metrics give the same name: its points cannot be read again). */
-  readonly #seriesMetric = new Map<string, string | null>();
+  /** Named metric series (`exp.metrics`, ml-dash's metrics/), charted like metadata. */
+  readonly #metricCharts: NamedMetricCharts;
   readonly #streams = new Map<string, StreamState>();
   #spans: SpanCollector | undefined;
   #runs: readonly RunRecord[] = [];
@@ -66,6 +64,7 @@ export class RunIndex {
     this.prefix = prefix;
     this.#onLogRecord = options.onLog;
     this.#store = store;
+    this.#metricCharts = new NamedMetricCharts(store.metrics, prefix, { readsByWorker: store.indexedMetricReads === true });
     // Byte offsets for local files; sequence numbers for any other store (MongoDB answers them from its index).
     this.#reader = store.positioned ?? sequencePositionedReader(store.reader);
     const unreadable = () => {
@@ -129,7 +128,9 @@ export class RunIndex {
       if (source !== undefined) this.#spans = new SpanCollector(source);
     }
     let added = names.includes("logs") ? await this.logs.update(signal) : 0;
-    added += await this.#updateMetrics(signal);
+    const metricPoints = await this.#metricCharts.update(signal);
+    if (metricPoints.charted > 0) this.#chartsVersion++;
+    added += metricPoints.read;
     for (const name of names) {
       if (name === "logs") continue;
       let state = this.#streams.get(name);
@@ -213,34 +214,6 @@ export class RunIndex {
     };
   }
 
-  /** Reads the points each metric gained since the last call (by index) into its charts. */
-  async #updateMetrics(signal?: AbortSignal): Promise<number> {
-    let added = 0;
-    for (const metric of await this.#store.metrics.listMetrics(this.prefix)) {
-      const from = this.#metricNext.get(metric.name) ?? 0;
-      if (metric.nextIndex <= from) continue;
-      for await (const point of this.#store.metrics.readMetric(this.prefix, metric.name, { fromIndex: from })) {
-        if (signal?.aborted) return added;
-        this.#metricNext.set(metric.name, point.index + 1);
-        const time = point.createdAt === null ? Number.NaN : Date.parse(point.createdAt);
-        const values = metricValues(metric.name, point.data);
-        this.#noteSeries(metric.name, values);
-        // Positions are the point's index in its metric: a zoomed chart reads just those points again.
-        if (this.#metricCharts.add(time, values, point.index, point.index + 1)) this.#chartsVersion++;
-        added++;
-      }
-    }
-    return added;
-  }
-
-  #noteSeries(metric: string, values: JsonObject): void {
-    for (const key in values) {
-      const known = this.#seriesMetric.get(key);
-      if (known === undefined) this.#seriesMetric.set(key, metric);
-      else if (known !== metric && known !== null) this.#seriesMetric.set(key, null);
-    }
-  }
-
   charts(): ReportChart[] {
     const streamCharts: ReportChart[] = [];
     for (const state of this.#streams.values()) if (state.charts !== undefined) streamCharts.push(...state.charts.charts());
@@ -277,9 +250,9 @@ export class RunIndex {
       for await (const batch of this.logs.records(start, end, signal)) {
         for (const record of batch) detail.add(recordTimeOr(record, this.logs), record["metadata"] as JsonObject | null | undefined, Number.NaN, Number.NaN, workerOf(record));
       }
-      return pointsOf(chart, detail);
+      return detail.pointsFor(chart);
     }
-    if (chart.kind === "metadata" && id.startsWith("metrics-")) return this.#metricDetail(chart, from, to, signal);
+    if (chart.kind === "metadata" && id.startsWith("metrics-")) return this.#metricCharts.detail(chart, from, to, signal);
     if (chart.kind === "stream") {
       for (const [name, state] of this.#streams) {
         if (state.charts === undefined || !state.charts.charts().some((c) => c.id === id)) continue;
@@ -298,35 +271,6 @@ export class RunIndex {
       }
     }
     return undefined;
-  }
-
-  /**
-   * A zoomed chart of named metric series: the points of its x range read again by index from
-   * each metric behind it (the buckets remember the indices of their points), into buckets of
-   * that range alone, min and max of each kept as in the whole chart.
-   */
-  async #metricDetail(chart: ReportChart, from: number, to: number, signal: AbortSignal | undefined): Promise<ReportChart | undefined> {
-    const ranges = new Map<string, { start: number; end: number }>();
-    for (const s of chart.series) {
-      const metric = this.#seriesMetric.get(s.name);
-      if (metric === null || metric === undefined) continue;
-      const r = this.#metricCharts.positionsIn(chart.xName, s.name, from, to);
-      if (r === undefined) continue;
-      const known = ranges.get(metric);
-      ranges.set(metric, known === undefined ? r : { start: Math.min(known.start, r.start), end: Math.max(known.end, r.end) });
-    }
-    if (ranges.size === 0) return undefined;
-    let points = 0;
-    for (const r of ranges.values()) points += r.end - r.start;
-    if (points > MAX_DETAIL_RECORDS) return undefined;
-    const detail = new MetadataCharts("metrics", () => MinMaxBuckets.within(from, to));
-    for (const [metric, r] of ranges) {
-      for await (const point of this.#store.metrics.readMetric(this.prefix, metric, { fromIndex: r.start, toIndex: r.end - 1, signal })) {
-        const time = point.createdAt === null ? Number.NaN : Date.parse(point.createdAt);
-        detail.add(time, metricValues(metric, point.data));
-      }
-    }
-    return pointsOf(chart, detail);
   }
 
   timeline(): ReportTimeline {
@@ -350,14 +294,6 @@ function workerOf(record: StoredRecord): string | undefined {
 
 function recordTimeOr(record: StoredRecord, logs: LogIndex): number {
   return recordTime(record) ?? logs.lastTime ?? 0;
-}
-
-/**
- * The whole chart with each series' points from `detail`, in its order. Not the chart `detail`
- * would draw itself: in a narrow range its series may group differently, or hold a single point.
- */
-function pointsOf(whole: ReportChart, detail: MetadataCharts): ReportChart {
-  return { ...whole, series: whole.series.map((s) => ({ name: s.name, points: detail.seriesPoints(whole.xName, s.name) })) };
 }
 
 /** The zoomed chart with the series of the whole one, in its order (a series with no point in the range has none). */
@@ -391,16 +327,4 @@ function toReportRun(
     pid: r.pid ?? null,
     ...(r.workers === undefined ? {} : { workers: toReportWorkers(r.workers, records) }),
   };
-}
-
-/**
- * A point's values named after their series (`train.loss`, `eval.loss`), so series of several
- * metrics can share a chart; the progress keys (`epoch`, `step`, ...) keep their names, as
- * they are the x axis. ml-dash's unnamed series keeps plain names.
- */
-function metricValues(metric: string, data: JsonObject): JsonObject {
-  if (metric === ROOT_METRIC) return data;
-  const out: JsonObject = {};
-  for (const key in data) out[X_KEYS.includes(key) ? key : `${metric}.${key}`] = data[key] as JsonObject[string];
-  return out;
 }

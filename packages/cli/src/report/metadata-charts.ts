@@ -67,9 +67,24 @@ export class MetadataCharts {
     return this.#byName.get(`${x}\u0000${name}`)?.buckets.positionsIn(from, to);
   }
 
+  /** The key and worker behind the series shown as `name` over `x` (`train.loss · 1`: key `train.loss`, worker `1`). */
+  seriesOf(x: string, name: string): { readonly key: string; readonly worker: string | undefined } | undefined {
+    const series = this.#byName.get(`${x}\u0000${name}`);
+    return series === undefined ? undefined : { key: series.key, worker: series.worker };
+  }
+
   /** Every point kept of the series shown as `name` over `x`, whether or not charts() would draw it (a zoomed range may hold just one). */
   seriesPoints(x: string, name: string): [number, number][] {
     return this.#byName.get(`${x}\u0000${name}`)?.buckets.points() ?? [];
+  }
+
+  /**
+   * The whole chart `whole` with each series' points from these charts (a zoomed range's), in
+   * its order. Not the chart these would draw themselves: in a narrow range their series may
+   * group differently, or hold a single point.
+   */
+  pointsFor(whole: ReportChart): ReportChart {
+    return { ...whole, series: whole.series.map((s) => ({ name: s.name, points: this.seriesPoints(whole.xName, s.name) })) };
   }
 
   /**
