@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join, resolve, sep } from "node:path";
 import {
@@ -40,6 +40,8 @@ import {
   workersFile,
 } from "./paths.js";
 import { appendRunRecord, readRuns } from "./runs-file.js";
+import { StoppedWrite, writeFully, type OpenFile } from "./partial-write.js";
+import { terminateTornLine } from "./torn-line.js";
 
 export interface LocalJsonlOptions {
   /** Root folder; relative paths resolve against the working directory when the sink is created. Default `.dash`. */
@@ -57,16 +59,6 @@ const INITIAL_SCRATCH_BYTES = 256 * 1024;
 const MAX_SCRATCH_BYTES = 4 * 1024 * 1024;
 /** Characters of lines joined before they are encoded in one call. */
 const CHUNK_CHARS = 16 * 1024;
-
-interface OpenFile {
-  readonly fd: number;
-  /** Highest sequence number handed to the OS, so a retried batch is not written twice. */
-  lastSequenceNumber: number;
-  /** The unwritten end of a batch whose write failed part-way; written before anything else. */
-  remainder: Buffer | null;
-  /** The file's size as this sink left it: a different size before a write means another writer appended. */
-  size: number;
-}
 
 /** A worker's part of a joined run, open in this sink. */
 interface JoinedPart {
@@ -547,71 +539,6 @@ async function recordCrashedRuns(path: string, by: RunInfo, next: number, lastLo
         message: `the run's process${old.pid === undefined ? "" : ` (pid ${old.pid}${old.hostname === undefined ? "" : ` on ${old.hostname}`})`} ended without recording its end; recorded by run ${by.runId} when it took the experiment`,
       },
     });
-  }
-}
-
-/** A write that stopped part-way: `records` of its batch are complete lines on disk. */
-class StoppedWrite extends Error {
-  readonly records: number;
-  constructor(records: number, cause: unknown) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
-    this.records = records;
-  }
-
-  /** `before` records were complete already; the lines that `error` (from writeFully) says were finished are added, at most `most`. */
-  static from(error: unknown, before: number, most: number): StoppedWrite {
-    const lines = error instanceof PartlyWritten ? error.lines : 0;
-    return new StoppedWrite(before + Math.min(lines, most), error instanceof PartlyWritten ? error.cause : error);
-  }
-}
-
-/** writeFully failed after `lines` complete lines of its buffer reached the file. */
-class PartlyWritten extends Error {
-  readonly lines: number;
-  constructor(lines: number, cause: unknown) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
-    this.lines = lines;
-  }
-}
-
-/** Writes all of `buffer`, keeping a copy of what could not be written as the file's remainder before throwing PartlyWritten. */
-function writeFully(file: OpenFile, buffer: Buffer): void {
-  let offset = 0;
-  try {
-    while (offset < buffer.length) {
-      const written = writeSync(file.fd, buffer, offset, buffer.length - offset);
-      offset += written;
-      file.size += written;
-    }
-    file.remainder = null;
-  } catch (error) {
-    // A copy: `buffer` may be the sink's scratch buffer, which the next batch overwrites.
-    file.remainder = Buffer.from(buffer.subarray(offset));
-    throw new PartlyWritten(countNewlines(buffer, offset), error);
-  }
-}
-
-function countNewlines(buffer: Buffer, end: number): number {
-  let n = 0;
-  for (let i = buffer.indexOf(0x0a); i >= 0 && i < end; i = buffer.indexOf(0x0a, i + 1)) n++;
-  return n;
-}
-
-/**
- * A crash can leave the last line without its newline. Ending it keeps the torn text
- * (readers report it as malformed, with its line number) instead of gluing the next
- * record onto it.
- */
-function terminateTornLine(path: string): void {
-  const fd = openSync(path, "r+");
-  try {
-    const size = fstatSync(fd).size;
-    if (size === 0) return;
-    const last = Buffer.alloc(1);
-    readSync(fd, last, 0, 1, size - 1);
-    if (last[0] !== 0x0a) writeSync(fd, "\n", size);
-  } finally {
-    closeSync(fd);
   }
 }
 
