@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { closeSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { ExperimentLockedError } from "@dashlog/core";
 import { z } from "zod";
+import { underBreakClaim, unlinkQuietly } from "./break-claim.js";
 
 const lockHolderSchema = z.object({
   pid: z.number().int(),
@@ -90,28 +91,16 @@ function createLock(path: string, text: string): boolean {
 }
 
 /**
- * Removes the lock if it still holds `seen` (a lock judged stale). Only the process that holds
- * `<lock>.break` may do so: two processes could otherwise both judge the same stale lock, and the
- * slower one would remove the lock the faster one had just taken. Returns false when another
- * process holds the claim (the caller waits a moment and looks again).
+ * Removes the lock if it still holds `seen` (a lock judged stale), under its break claim (see
+ * underBreakClaim). Returns false when another process holds the claim (the caller waits a
+ * moment and looks again).
  */
 function removeStaleLock(path: string, seen: string): boolean {
-  const claim = `${path}.break`;
-  try {
-    closeSync(openSync(claim, "wx"));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    if (ageMs(claim) > STALE_CLAIM_MS) unlinkQuietly(claim);
-    return false;
-  }
-  try {
-    // While we hold the claim nobody else removes the lock, so if it still reads as what we
-    // judged stale, it is that same lock (each holds a unique run id) and not a new live one.
+  return underBreakClaim(path, STALE_CLAIM_MS, () => {
+    // Each lock holds a unique run id: if it still reads as what was judged stale, it is that
+    // same lock and not a new live one.
     if (readText(path) === seen) unlinkQuietly(path);
-  } finally {
-    unlinkQuietly(claim);
-  }
-  return true;
+  });
 }
 
 function readText(path: string): string | undefined {
@@ -128,22 +117,6 @@ function parseHolder(text: string): LockHolder | undefined {
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function ageMs(path: string): number {
-  try {
-    return Date.now() - statSync(path).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
-function unlinkQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // Already gone.
   }
 }
 
