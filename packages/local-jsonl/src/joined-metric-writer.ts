@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { MetricPointRecord, StoredRecord } from "@dashlog/core";
 import { countField, readJsonObject, writeJsonAtomic } from "./json-file.js";
 import { METRIC_DATA_FILE, METRIC_METADATA_FILE } from "./ml-dash-paths.js";
+import { newMetricMetadata } from "./metric-metadata.js";
 import { withShortLock } from "./short-lock.js";
 
 /**
@@ -63,16 +64,7 @@ export class JoinedMetricWriter {
     this.#last = last;
     withShortLock(`${this.#metadataPath}.lock`, this.#prefix, () => {
       // Fields ml-dash put there (description, tags, metricId) are kept as they are.
-      const metadata = readJsonObject(this.#metadataPath) ?? {
-        metricId: `local-metric-${this.#name}`,
-        name: this.#name,
-        description: null,
-        tags: [],
-        metadata: null,
-        totalDataPoints: 0,
-        nextIndex: 0,
-        createdAt: now,
-      };
+      const metadata = readJsonObject(this.#metadataPath) ?? newMetricMetadata(this.#name, now);
       metadata["totalDataPoints"] = (countField(metadata, "totalDataPoints") ?? 0) + count;
       metadata["nextIndex"] = Math.max(countField(metadata, "nextIndex") ?? 0, last + 1);
       metadata["updatedAt"] = now;

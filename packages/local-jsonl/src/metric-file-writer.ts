@@ -5,6 +5,7 @@ import { ForeignWriterError, UNKNOWN_WRITER } from "./foreign-writer.js";
 import { highestSequenceNumber } from "./highest-sequence.js";
 import { countField, readJsonObject, writeJsonAtomic } from "./json-file.js";
 import { METRIC_DATA_FILE, METRIC_METADATA_FILE } from "./ml-dash-paths.js";
+import { newMetricMetadata } from "./metric-metadata.js";
 import { metricLineSchema } from "./metric-line.js";
 
 /**
@@ -33,16 +34,7 @@ export class MetricFileWriter {
     this.#size = fstatSync(this.#fd).size;
     this.#last = nextIndex - 1;
     // Fields ml-dash put there (description, tags, metricId) are kept as they are.
-    this.#metadata = readJsonObject(this.#metadataPath) ?? {
-      metricId: `local-metric-${name}`,
-      name,
-      description: null,
-      tags: [],
-      metadata: null,
-      totalDataPoints: 0,
-      nextIndex: 0,
-      createdAt: now,
-    };
+    this.#metadata = readJsonObject(this.#metadataPath) ?? newMetricMetadata(name, now);
   }
 
   append(records: readonly StoredRecord[], now: string): void {
